@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { redactText } from './redact';
+
+/**
+ * The extension's one LogOutputChannel. Every line passes through redaction, and callers can register
+ * secrets known at run time (tokens, passwords) so that even a verbatim copy is caught.
+ */
+export class Logger implements vscode.Disposable {
+  private readonly known = new Set<string>();
+
+  constructor(readonly channel: vscode.LogOutputChannel) {}
+
+  /** Remember a secret value so that it is scrubbed from any later log line. */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4) {
+      this.known.add(value);
+    }
+  }
+
+  private clean(message: string): string {
+    return redactText(message, [...this.known]);
+  }
+
+  trace(message: string): void {
+    this.channel.trace(this.clean(message));
+  }
+  debug(message: string): void {
+    this.channel.debug(this.clean(message));
+  }
+  info(message: string): void {
+    this.channel.info(this.clean(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(this.clean(message));
+  }
+  error(message: string | Error): void {
+    const text = message instanceof Error ? `${message.message}${message.stack ? `\n${message.stack}` : ''}` : message;
+    this.channel.error(this.clean(text));
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

@@ -1,0 +1,175 @@
+// Runs the real VS Code workbench (code-server) and opens it in Debian's Chromium through playwright-core.
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ensureInstalled } from './install';
+import { freePort, outputDir, shortTempDir, sleep, writeUserSettings } from './util';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface CodeServer {
+  port: number;
+  origin: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  logFile: string;
+  /** The workbench URL; with a payload, the extension under development (and optionally tests) load. */
+  url(payload?: { extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
+  stop(): Promise<void>;
+}
+
+export interface CodeServerOptions {
+  /** Extra environment for the server and, through it, the extension host. */
+  env?: Record<string, string>;
+  settings?: Record<string, unknown>;
+  workspace?: string;
+  label?: string;
+}
+
+function waitForHttp(url: string, timeoutMs: number, proc: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      if (proc.exitCode !== null) {
+        reject(new Error(`code-server exited with code ${proc.exitCode} before it listened`));
+        return;
+      }
+      const req = http.get(url, (res) => {
+        res.resume();
+        resolve();
+      });
+      req.on('error', () => {
+        if (Date.now() > deadline) {
+          reject(new Error(`code-server did not answer on ${url} within ${timeoutMs} ms`));
+        } else {
+          setTimeout(attempt, 250);
+        }
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+  const host = ensureInstalled();
+  const port = await freePort();
+  const base = shortTempDir('smcs-');
+  const userDataDir = path.join(base, 'ud');
+  const extensionsDir = path.join(base, 'ext');
+  const tmp = path.join(base, 't');
+  const workspace = opts.workspace ?? path.join(base, 'ws');
+  for (const d of [userDataDir, extensionsDir, tmp, workspace]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  writeUserSettings(userDataDir, opts.settings);
+  const config = path.join(base, 'config.yaml');
+  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const logFile = path.join(outputDir('logs'), `code-server-${opts.label ?? 'host'}-${port}.log`);
+  const out = fs.openSync(logFile, 'w');
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, EXTENSIONS_GALLERY: '{}', TMPDIR: tmp };
+  for (const k of Object.keys(env)) {
+    if (/^npm_/i.test(k) || k === 'NODE_OPTIONS' || k === 'VSCODE_IPC_HOOK_CLI' || k === 'ELECTRON_RUN_AS_NODE') {
+      delete env[k];
+    }
+  }
+  const proc = spawn(
+    host.node,
+    [
+      host.codeServerEntry,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--config', config,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      '--vscode-option', 'enable-smoke-test-driver',
+      workspace,
+    ],
+    { env, stdio: ['ignore', out, out], detached: false },
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/healthz`, 60_000, proc);
+  return {
+    port,
+    origin,
+    userDataDir,
+    extensionsDir,
+    workspace,
+    logFile,
+    url(payload) {
+      const params = new URLSearchParams({ folder: workspace });
+      const entries: [string, string][] = [];
+      if (payload?.extensionDevelopmentPath) {
+        entries.push(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${payload.extensionDevelopmentPath}`]);
+      }
+      if (payload?.extensionTestsPath) {
+        entries.push(['extensionTestsPath', `vscode-remote://127.0.0.1:${port}${payload.extensionTestsPath}`]);
+      }
+      if (entries.length > 0) {
+        params.set('payload', JSON.stringify(entries));
+      }
+      return `${origin}/?${params.toString()}`;
+    },
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        for (let i = 0; i < 40 && proc.exitCode === null; i++) {
+          await sleep(100);
+        }
+        if (proc.exitCode === null) {
+          proc.kill('SIGKILL');
+        }
+      }
+      fs.closeSync(out);
+      fs.rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+export interface Workbench {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Opens the workbench in headless Chromium and waits until the extensions have loaded. */
+export async function openWorkbench(server: CodeServer, url: string, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<Workbench> {
+  // Loaded lazily: only the code-server layers need playwright-core.
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: opts.colorScheme ?? 'dark' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await page.waitForFunction(
+    () => performance.getEntriesByName('code/didLoadExtensions').length > 0,
+    undefined,
+    { timeout: 120_000, polling: 250 },
+  );
+  return {
+    browser,
+    context,
+    page,
+    async close() {
+      await browser.close();
+    },
+  };
+}

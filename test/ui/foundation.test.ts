@@ -1,0 +1,57 @@
+/// <reference lib="dom" />
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { openSession, openSessionManager, runFromPalette, screenshot, UiSession } from './workbench';
+
+describe('workbench UI: foundation', function () {
+  this.timeout(240_000);
+  let s: UiSession;
+
+  before(async () => {
+    s = await openSession({ label: 'ui-foundation' });
+  });
+
+  after(async () => {
+    if (s) {
+      await s.close();
+    }
+  });
+
+  it('shows the Session Manager container with its three views and their welcome content', async () => {
+    const page = s.page;
+    await openSessionManager(page);
+    for (const name of ['Environments', 'Sessions', 'Enrollments']) {
+      const header = page.locator(`.pane-header[aria-label^="${name}"]`).first();
+      await header.waitFor({ state: 'visible' });
+      if ((await header.getAttribute('aria-expanded')) === 'false') {
+        await header.click();
+      }
+    }
+    const welcome = page.locator('.welcome-view-content');
+    await page.waitForFunction(() => document.querySelectorAll('.welcome-view-content').length >= 3, undefined, { timeout: 30_000 });
+    const texts = await welcome.allInnerTexts();
+    assert.ok(texts.some((t) => t.includes('No connections yet') && t.includes('environments')), texts.join('\n---\n'));
+    assert.ok(texts.some((t) => t.includes('Sessions from every signed-in connection')), texts.join('\n---\n'));
+    assert.ok(texts.some((t) => t.includes('Outstanding OpenZiti enrollments')), texts.join('\n---\n'));
+    const buttons = page.locator('.welcome-view-content a.monaco-button, .welcome-view-content .monaco-button', { hasText: 'Add Connection' });
+    assert.ok((await buttons.count()) >= 3, 'each view offers an Add Connection button');
+    const file = await screenshot(page, 'foundation-views');
+    assert.ok(fs.statSync(file).size > 10_000);
+  });
+
+  it('runs Show Logs from the Command Palette and reveals the Session Manager log', async () => {
+    const page = s.page;
+    await runFromPalette(page, 'Session Manager: Show Logs');
+    const panel = page.locator('.part.panel');
+    await panel.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const text = document.querySelector('.part.panel')?.textContent ?? '';
+        return text.includes('Session Manager') && text.includes('activated');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    await screenshot(page, 'foundation-show-logs');
+  });
+});

@@ -1,0 +1,59 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+describe('package.json manifest', () => {
+  it('names the extension and pins @types/vscode to the engines floor', () => {
+    assert.strictEqual(pkg.name, 'session-manager');
+    assert.strictEqual(pkg.displayName, 'Session Manager');
+    assert.strictEqual(pkg.main, './dist/extension.js');
+    const floor = /^\^(\d+\.\d+\.\d+)$/.exec(pkg.engines.vscode);
+    assert.ok(floor, `engines.vscode ${pkg.engines.vscode} is not a caret range`);
+    const [maj, min] = floor[1].split('.').map(Number);
+    assert.ok(maj === 1 && min <= 95, 'engines.vscode floor is no newer than 1.95');
+    assert.strictEqual(pkg.devDependencies['@types/vscode'], floor[1]);
+    assert.ok(fs.existsSync(path.join(root, pkg.icon)), 'icon exists');
+  });
+
+  it('has no eager activation', () => {
+    const events: string[] = pkg.activationEvents ?? [];
+    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'));
+  });
+
+  it('declares the view container with three views, each with welcome content', () => {
+    const container = pkg.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'sessionManager');
+    assert.ok(container && fs.existsSync(path.join(root, container.icon)));
+    const views = pkg.contributes.views.sessionManager.map((v: { id: string; name: string }) => `${v.id}=${v.name}`);
+    assert.deepStrictEqual(views, ['sessionManager.environments=Environments', 'sessionManager.sessions=Sessions', 'sessionManager.enrollments=Enrollments']);
+    for (const v of pkg.contributes.views.sessionManager) {
+      const welcome = pkg.contributes.viewsWelcome.find((w: { view: string }) => w.view === v.id);
+      assert.ok(welcome, `${v.id} has welcome content`);
+      assert.ok(welcome.contents.includes('(command:sessionManager.addConnection)'), `${v.id} welcome links Add Connection`);
+    }
+  });
+
+  it('prefixes every command and gives it the category', () => {
+    for (const c of pkg.contributes.commands) {
+      assert.ok(c.command.startsWith('sessionManager.'), c.command);
+      assert.strictEqual(c.category, 'Session Manager', c.command);
+    }
+  });
+
+  it('only refers to contributed commands in menus, and every view has refresh in its title', () => {
+    const ids = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, { command?: string }[]>)) {
+      for (const e of entries) {
+        if (e.command) {
+          assert.ok(ids.has(e.command), `${menu} refers to unknown ${e.command}`);
+        }
+      }
+    }
+    const refresh = pkg.contributes.menus['view/title'].find((m: { command: string }) => m.command === 'sessionManager.refresh');
+    for (const v of ['sessionManager.environments', 'sessionManager.sessions', 'sessionManager.enrollments']) {
+      assert.ok(refresh.when.includes(`view == ${v}`), `refresh is on ${v}`);
+    }
+  });
+});
