@@ -1,0 +1,307 @@
+// Aptible emulator over real HTTP: the auth server's password grant and the Deploy API, every Deploy API answer
+// validated against aptible.yaml (required fields, types, nullability).
+import * as assert from 'assert';
+import axios, { AxiosResponse } from 'axios';
+import { start, Sandbox } from './server';
+import { loadSpec, validateResponse } from './contract';
+import { create as createAptible, AptibleState } from './aptible';
+import { DEFAULT_SIZES } from './types';
+
+const spec = loadSpec('aptible');
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+function conforms(method: string, url: string, res: AxiosResponse): void {
+  if (!spec) {
+    return; // specs absent: see the 'vendor spec' test
+  }
+  const errors = validateResponse(spec, method, new URL(url).pathname, res.status, res.data);
+  assert.deepStrictEqual(errors, [], `${method} ${url} → ${res.status} does not match aptible.yaml`);
+}
+
+function isError(body: unknown, status: number, error?: string): void {
+  const b = body as Record<string, unknown>;
+  assert.strictEqual(b.code, status);
+  assert.strictEqual(typeof b.error, 'string');
+  assert.strictEqual(typeof b.message, 'string');
+  if (error) {
+    assert.strictEqual(b.error, error, JSON.stringify(b));
+  }
+}
+
+describe('sandbox: Aptible emulator', function () {
+  this.timeout(20000);
+  let sb: Sandbox;
+  let base: string;
+  let creds: Record<string, string>;
+  let st: AptibleState;
+  const http = axios.create({ validateStatus: () => true });
+
+  async function login(extra: Record<string, string> = {}, email = creds.email): Promise<AxiosResponse> {
+    const form = new URLSearchParams({ grant_type: 'password', username: email, password: creds.password, scope: 'manage', ...extra });
+    return http.post(`${base}/tokens`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+  async function token(): Promise<string> {
+    const res = await login();
+    assert.strictEqual(res.status, 200, JSON.stringify(res.data));
+    return res.data.access_token;
+  }
+  async function get(url: string, tok: string): Promise<AxiosResponse> {
+    const abs = url.startsWith('http') ? url : `${base}${url}`;
+    const res = await http.get(abs, { headers: { authorization: `Bearer ${tok}`, accept: 'application/hal+json' } });
+    conforms('GET', abs, res);
+    return res;
+  }
+
+  before(async () => {
+    sb = await start({ backends: ['aptible'], seed: 23 });
+    base = sb.details.aptible.origin;
+    creds = sb.details.aptible.credentials;
+  });
+  after(async () => {
+    await sb?.stop();
+  });
+  beforeEach(() => {
+    sb.reset();
+    st = sb.state.aptible.state as AptibleState;
+  });
+
+  it('has the vendor spec to validate against', function () {
+    if (!spec) {
+      this.skip(); // ../shared/specs is absent on this machine
+    }
+    assert.ok(spec!.operations.length > 50);
+  });
+
+  describe('POST /tokens (password grant)', () => {
+    it('issues a token (form body) with the fields aptible-auth reads', async () => {
+      const res = await login();
+      assert.strictEqual(res.status, 200);
+      const t = res.data;
+      assert.strictEqual(typeof t.access_token, 'string');
+      assert.strictEqual(t.token_type, 'bearer');
+      assert.strictEqual(t.scope, 'manage');
+      assert.strictEqual(t.expires_in, 7 * 24 * 3600, 'one week by default');
+      assert.ok(Number.isInteger(t.expires_at), 'expires_at is an integer epoch');
+      assert.ok(Math.abs(t.expires_at - (Math.floor(sb.now() / 1000) + t.expires_in)) <= 2);
+      assert.strictEqual(typeof t.refresh_token, 'string');
+      assert.match(t.created_at, ISO);
+      assert.match(t._links.user.href, new RegExp(`^${base}/users/`));
+    });
+
+    it('accepts a JSON body and honours a shorter expires_in', async () => {
+      const res = await http.post(`${base}/tokens`, {
+        grant_type: 'password',
+        username: creds.email,
+        password: creds.password,
+        scope: 'manage',
+        expires_in: 600,
+      });
+      assert.strictEqual(res.status, 200);
+      assert.strictEqual(res.data.expires_in, 600);
+    });
+
+    it('requires otp_token for the MFA user, rejects a wrong one, accepts the right one', async () => {
+      const without = await login({}, creds.mfaEmail);
+      assert.strictEqual(without.status, 401);
+      isError(without.data, 401, 'otp_token_required');
+      assert.ok(without.data.exception_context && typeof without.data.exception_context === 'object');
+      const wrong = await login({ otp_token: '000000' }, creds.mfaEmail);
+      assert.strictEqual(wrong.status, 401);
+      isError(wrong.data, 401, 'invalid_otp_token');
+      const ok = await login({ otp_token: creds.otpToken }, creds.mfaEmail);
+      assert.strictEqual(ok.status, 200);
+      assert.ok(ok.data.expires_in <= 12 * 3600, 'MFA tokens last at most 12 h');
+      assert.strictEqual((await get('/', ok.data.access_token)).status, 200);
+    });
+
+    it('rejects a wrong password, an unknown user and other grant types', async () => {
+      const bad = await http.post(
+        `${base}/tokens`,
+        new URLSearchParams({ grant_type: 'password', username: creds.email, password: 'nope', scope: 'manage' }).toString(),
+      );
+      assert.strictEqual(bad.status, 401);
+      isError(bad.data, 401, 'invalid_credentials');
+      const unknown = await login({}, 'nobody@aptible.sandbox');
+      assert.strictEqual(unknown.status, 401);
+      isError(unknown.data, 401, 'invalid_credentials');
+      const grant = await login({ grant_type: 'client_credentials' });
+      assert.strictEqual(grant.status, 400);
+      isError(grant.data, 400);
+    });
+  });
+
+  describe('Deploy API', () => {
+    it('401 without a token, with a bad one, after expiry and after expire-tokens', async () => {
+      const none = await http.get(`${base}/accounts`);
+      conforms('GET', `${base}/accounts`, none);
+      assert.strictEqual(none.status, 401);
+      isError(none.data, 401);
+      assert.match(String(none.headers['content-type']), /application\/hal\+json/);
+      const bad = await get('/accounts', 'garbage');
+      assert.strictEqual(bad.status, 401);
+      isError(bad.data, 401, 'invalid_token');
+
+      const short = await login({ expires_in: '60' });
+      const tok = short.data.access_token;
+      assert.strictEqual((await get('/accounts', tok)).status, 200);
+      sb.advanceTime(61_000);
+      const expired = await get('/accounts', tok);
+      assert.strictEqual(expired.status, 401);
+      isError(expired.data, 401);
+
+      const tok2 = await token();
+      assert.strictEqual((await get('/', tok2)).status, 200);
+      sb.state.aptible.expireAllTokens();
+      // GET / documents only 200 in aptible.yaml (no `default` error), so check the error shape by hand here.
+      const root = await http.get(`${base}/`, { headers: { authorization: `Bearer ${tok2}` } });
+      assert.strictEqual(root.status, 401);
+      isError(root.data, 401, 'invalid_token');
+      assert.strictEqual((await get('/accounts', tok2)).status, 401);
+    });
+
+    it('serves the root links, accounts, apps (all validated, absolute HAL hrefs, integer ids)', async () => {
+      const tok = await token();
+      const root = await get('/', tok);
+      assert.strictEqual(root.status, 200);
+      assert.strictEqual(root.data._links.accounts.href, `${base}/accounts`);
+      assert.strictEqual(root.data._links.apps.href, `${base}/apps`);
+
+      const accounts = await get(root.data._links.accounts.href, tok);
+      assert.strictEqual(accounts.status, 200);
+      assert.match(String(accounts.headers['content-type']), /application\/hal\+json/);
+      assert.strictEqual(accounts.data.total_count, DEFAULT_SIZES.aptibleAccounts);
+      assert.strictEqual(accounts.data.current_page, 1);
+      for (const a of accounts.data._embedded.accounts) {
+        assert.ok(Number.isInteger(a.id));
+        assert.strictEqual(a._type, 'account');
+        assert.strictEqual(a._links.self.href, `${base}/accounts/${a.id}`);
+        assert.strictEqual(a.ca_private_key, undefined, 'sensitive, not required: never sent');
+        const one = await get(a._links.self.href, tok);
+        assert.strictEqual(one.status, 200);
+        assert.deepStrictEqual(one.data, a);
+        const apps = await get(a._links.apps.href, tok);
+        assert.strictEqual(apps.status, 200);
+        assert.strictEqual(apps.data._links.account.href, a._links.self.href);
+        assert.strictEqual(apps.data.total_count, a.total_app_count);
+        for (const p of apps.data._embedded.apps) {
+          assert.strictEqual(p._links.account.href, a._links.self.href);
+        }
+      }
+      const apps = await get('/apps', tok);
+      assert.strictEqual(apps.status, 200);
+      assert.strictEqual(apps.data.total_count, DEFAULT_SIZES.aptibleApps);
+      const app = apps.data._embedded.apps[0];
+      assert.ok(Number.isInteger(app.id));
+      assert.strictEqual(app._links.ephemeral_sessions.href, `${base}/apps/${app.id}/ephemeral_sessions`);
+      const detail = await get(`/apps/${app.id}`, tok);
+      assert.strictEqual(detail.status, 200);
+      assert.deepStrictEqual(detail.data, app);
+    });
+
+    it('pages through an app\'s ephemeral sessions by following next links', async () => {
+      const tok = await token();
+      const app = st.data.apps[0];
+      const expected = st.data.sessions.filter((s) => s.appId === app.id);
+      assert.ok(expected.length > st.perPage, 'the first app has more than one page');
+      let url: string | undefined = `${base}/apps/${app.id}/ephemeral_sessions`;
+      const ids: number[] = [];
+      let page = 0;
+      let lastCreated = Infinity;
+      while (url) {
+        const res = await get(url, tok);
+        page++;
+        assert.strictEqual(res.status, 200);
+        assert.strictEqual(res.data.current_page, page);
+        assert.strictEqual(res.data.per_page, st.perPage);
+        assert.strictEqual(res.data.total_count, expected.length);
+        assert.strictEqual(res.data._links.app.href, `${base}/apps/${app.id}`);
+        assert.strictEqual(res.data._links.self.href, `${base}/apps/${app.id}/ephemeral_sessions?page=${page}`);
+        if (page > 1) {
+          assert.strictEqual(res.data._links.prev.href, `${base}/apps/${app.id}/ephemeral_sessions?page=${page - 1}`);
+        } else {
+          assert.strictEqual(res.data._links.prev, undefined);
+        }
+        for (const s of res.data._embedded.ephemeral_sessions) {
+          assert.strictEqual(s._type, 'ephemeral_session');
+          assert.ok(Date.parse(s.created_at) <= lastCreated, 'newest first');
+          lastCreated = Date.parse(s.created_at);
+          ids.push(s.id);
+        }
+        url = res.data._links.next?.href;
+      }
+      assert.strictEqual(page, Math.ceil(expected.length / st.perPage));
+      assert.deepStrictEqual([...ids].sort(), expected.map((s) => s.id).sort());
+      const beyond = await get(`/apps/${app.id}/ephemeral_sessions?page=${page + 1}`, tok);
+      assert.strictEqual(beyond.status, 200);
+      assert.deepStrictEqual(beyond.data._embedded.ephemeral_sessions, []);
+    });
+
+    it('pages accounts too when per_page is small', async () => {
+      const tok = await token();
+      st.perPage = 1;
+      let url: string | undefined = `${base}/accounts`;
+      const ids: number[] = [];
+      while (url) {
+        const res = await get(url, tok);
+        ids.push(...res.data._embedded.accounts.map((a: { id: number }) => a.id));
+        url = res.data._links.next?.href;
+      }
+      assert.deepStrictEqual(ids, st.data.accounts.map((a) => a.id));
+    });
+
+    it('joins a session to its operation (who/what/state) and back', async () => {
+      const tok = await token();
+      const app = st.data.apps[0];
+      const list = await get(`/apps/${app.id}/ephemeral_sessions`, tok);
+      let running = 0;
+      for (const s of list.data._embedded.ephemeral_sessions) {
+        const one = await get(s._links.self.href, tok);
+        assert.strictEqual(one.status, 200);
+        assert.deepStrictEqual(one.data, s, 'no envelope on the detail call');
+        const op = await get(s._links.operation.href, tok);
+        assert.strictEqual(op.status, 200);
+        assert.strictEqual(op.data._type, 'operation');
+        assert.strictEqual(op.data.type, 'execute');
+        assert.ok(['queued', 'running', 'succeeded', 'failed'].includes(op.data.status));
+        assert.match(op.data.user_email, /@/);
+        assert.strictEqual(typeof op.data.user_name, 'string');
+        assert.strictEqual(typeof op.data.command, 'string');
+        assert.strictEqual(op.data.cancelled, false);
+        assert.strictEqual(op.data.aborted, false);
+        assert.match(op.data.created_at, ISO);
+        assert.strictEqual(op.data._links.resource.href, `${base}/apps/${app.id}`);
+        running += op.data.status === 'running' ? 1 : 0;
+        const back = await get(op.data._links.ephemeral_sessions.href, tok);
+        assert.strictEqual(back.status, 200);
+        assert.deepStrictEqual(back.data._embedded.ephemeral_sessions.map((x: { id: number }) => x.id), [s.id]);
+        assert.strictEqual(back.data._links.operation.href, s._links.operation.href);
+      }
+      assert.ok(running >= 1, 'some sessions are still running');
+    });
+
+    it('is read-only for sessions and answers 404 in the vendor error shape', async () => {
+      const tok = await token();
+      const s = st.data.sessions[0];
+      const del = await http.delete(`${base}/ephemeral_sessions/${s.id}`, { headers: { authorization: `Bearer ${tok}` } });
+      assert.strictEqual(del.status, 404);
+      isError(del.data, 404, 'not_found');
+      assert.strictEqual((await get(`/ephemeral_sessions/${s.id}`, tok)).status, 200, 'still there');
+      for (const path of ['/apps/999999', '/apps/abc', '/ephemeral_sessions/1', '/operations/1', '/accounts/1']) {
+        const res = await get(path, tok);
+        assert.strictEqual(res.status, 404, path);
+        isError(res.data, 404, 'not_found');
+      }
+    });
+
+    it('is deterministic per seed and starts fast', () => {
+      const ctx = { seed: 3, sizes: DEFAULT_SIZES, now: () => 1_750_000_000_000 };
+      const t = Date.now();
+      const a = createAptible(ctx).state.data;
+      const ms = Date.now() - t;
+      const b = createAptible(ctx).state.data;
+      assert.deepStrictEqual(a.sessions, b.sessions);
+      assert.deepStrictEqual(a.accounts, b.accounts);
+      assert.ok(ms < 100, `${ms} ms`);
+    });
+  });
+});
