@@ -1,0 +1,198 @@
+// TLS helpers for per-connection trust: reading a server's certificate chain for the "Trust Certificate…" prompt,
+// describing PEM certificates, and recognising certificate-verification errors. No `vscode` import.
+import * as crypto from 'crypto';
+import * as net from 'net';
+import * as tls from 'tls';
+import { openTunnel } from './proxy';
+
+/** One certificate as shown in a trust prompt. */
+export interface PeerCertificate {
+  /** PEM of this certificate. */
+  pem: string;
+  subject: string;
+  issuer: string;
+  /** SHA-256 of the DER certificate as `AB:CD:…` (what browsers and `openssl x509 -fingerprint -sha256` show). */
+  sha256Fingerprint: string;
+  validFrom: string;
+  validTo: string;
+  serialNumber: string;
+  /** Whether the certificate says it is a CA. */
+  isCa: boolean;
+}
+
+export interface PeerCertificateChain {
+  /** Leaf first, then the issuers the server sent (and a trusted root if Node's verifier found one). */
+  certificates: PeerCertificate[];
+  /** Whether the chain verified against Node's roots plus the `ca` given to the probe (and the host name matched). */
+  trusted: boolean;
+  /** OpenSSL/Node's verification error code when not trusted, e.g. `SELF_SIGNED_CERT_IN_CHAIN`. */
+  authorizationError?: string;
+}
+
+/** Node/OpenSSL error codes meaning "the peer's certificate is not trusted (or not valid for this host)". */
+export const UNTRUSTED_CERT_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const CERT_CODE_TEXT: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'it chains to a self-signed CA that is not trusted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  UNABLE_TO_GET_ISSUER_CERT: 'its issuer is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not trusted',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is not issued for this host name',
+};
+
+/** Human text for a certificate error code, e.g. "it is self-signed". */
+export function describeCertificateError(code: string): string {
+  return CERT_CODE_TEXT[code] ?? 'it could not be verified';
+}
+
+/** Describes one PEM (or DER) certificate. */
+export function describeCertificate(cert: string | Buffer): PeerCertificate {
+  const x = new crypto.X509Certificate(cert);
+  return {
+    pem: x.toString(),
+    subject: oneLineName(x.subject),
+    issuer: oneLineName(x.issuer),
+    sha256Fingerprint: x.fingerprint256,
+    validFrom: x.validFrom,
+    validTo: x.validTo,
+    serialNumber: x.serialNumber,
+    isCa: x.ca,
+  };
+}
+
+function oneLineName(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+/** Splits a PEM bundle into its certificates. */
+export function splitPemBundle(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+export interface FetchPeerCertificateOptions {
+  /** Extra CAs to verify against (reported in `trusted`); the chain is returned whether or not it verifies. */
+  ca?: readonly string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Reach the server through this HTTP(S) proxy (CONNECT). */
+  proxyUrl?: string;
+}
+
+/**
+ * Reads the certificate chain a TLS server presents, for a trust prompt. Sends no application data.
+ *
+ * Why this is safe, and how it works without switching verification off: the probe is an ordinary, fully verifying
+ * TLS client (verification stays on: Node's default, never overridden here). It asks for OCSP stapling only because Node then emits
+ * `OCSPResponse` during the handshake — after the server's Certificate message was received and before Node decides
+ * on verification. At that moment the chain is read with `getPeerCertificate(true)`. If the certificate is untrusted,
+ * Node then aborts the handshake as usual (we learn the error code); if it is trusted, the handshake completes and we
+ * close the socket at once. Either way no HTTP request, header, credential or byte of application data is ever
+ * written, and nothing learned here is trusted by itself: the caller shows the subject and SHA-256 fingerprint and
+ * asks the person, and stores the CA for that connection only.
+ */
+export function fetchPeerCertificateChain(url: string, options: FetchPeerCertificateOptions = {}): Promise<PeerCertificateChain> {
+  const target = new URL(url);
+  if (target.protocol !== 'https:') {
+    return Promise.reject(new Error(`${target.origin} does not use TLS`));
+  }
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(target.port) || 443;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  return new Promise<PeerCertificateChain>((resolve, reject) => {
+    let settled = false;
+    let socket: tls.TLSSocket | undefined;
+    let chain: PeerCertificate[] | undefined;
+    const finish = (err: Error | undefined, result?: PeerCertificateChain): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket?.destroy();
+      if (err) {
+        reject(err);
+      } else {
+        resolve(result as PeerCertificateChain);
+      }
+    };
+    const onAbort = (): void => finish(Object.assign(new Error('cancelled'), { code: 'ERR_CANCELED' }));
+    const timer = setTimeout(
+      () => finish(Object.assign(new Error(`${target.host} did not complete a TLS handshake within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const start = (tunnel?: net.Socket): void => {
+      if (settled) {
+        tunnel?.destroy();
+        return;
+      }
+      const ca = options.ca && options.ca.length > 0 ? [...tls.rootCertificates, ...options.ca] : undefined;
+      // `requestOCSP` is a TLSSocket option that tls.connect forwards (lib/_tls_wrap.js) but @types/node omits.
+      const connectOptions: tls.ConnectionOptions & { requestOCSP: boolean } = {
+        host,
+        port,
+        socket: tunnel,
+        servername: net.isIP(host) ? undefined : host,
+        ca,
+        requestOCSP: true,
+        ALPNProtocols: ['http/1.1'],
+      };
+      socket = tls.connect(connectOptions);
+      socket.once('OCSPResponse', () => {
+        chain = readChain(socket as tls.TLSSocket);
+      });
+      socket.once('secureConnect', () => {
+        const s = socket as tls.TLSSocket;
+        const certificates = chain ?? readChain(s);
+        finish(undefined, { certificates, trusted: s.authorized, authorizationError: s.authorizationError ? String(s.authorizationError) : undefined });
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        if (chain && chain.length > 0 && err.code && UNTRUSTED_CERT_CODES.has(err.code)) {
+          finish(undefined, { certificates: chain, trusted: false, authorizationError: err.code });
+        } else {
+          finish(err);
+        }
+      });
+    };
+    if (options.proxyUrl) {
+      openTunnel(options.proxyUrl, host, port, timeoutMs).then(start, (err: Error) => finish(err));
+    } else {
+      start();
+    }
+  });
+}
+
+function readChain(socket: tls.TLSSocket): PeerCertificate[] {
+  const out: PeerCertificate[] = [];
+  const seen = new Set<string>();
+  let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
+  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    out.push(describeCertificate(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return out;
+}
