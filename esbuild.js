@@ -34,6 +34,21 @@ const reporter = {
   },
 };
 
+/**
+ * axios pulls in `form-data` (and with it the 140 KB `mime-db`) for multipart bodies, which Session Manager never
+ * sends. A tiny stand-in keeps the bundle small; sending FormData would fail loudly instead of silently.
+ */
+const noFormData = {
+  name: 'no-form-data',
+  setup(build) {
+    build.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'no-form-data' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-form-data' }, () => ({
+      contents: 'module.exports = class FormData { constructor() { throw new Error("multipart bodies are not supported"); } };',
+      loader: 'js',
+    }));
+  },
+};
+
 /** Webview entry points: src/webviews/<name>/main.ts or media/<name>/main.ts, when they exist. */
 function webviewEntries() {
   const entries = {};
@@ -72,6 +87,7 @@ async function main() {
       target: 'node18',
       outfile: 'dist/extension.js',
       external: ['vscode'],
+      plugins: [reporter, noFormData],
     }),
   ];
   const webviews = webviewEntries();

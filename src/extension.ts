@@ -1,41 +1,148 @@
 import * as vscode from 'vscode';
 import { Logger } from './util/log';
-import { createViews, Views } from './views';
+import { createViews, Views } from './views/index';
 import { registerCommand } from './commands/registerCommand';
+import * as connectionCommands from './commands/connections';
+import { ConnectionStore } from './connections/store';
+import { ConnectionManager } from './connections/manager';
+import { prompterFor } from './connections/prompter';
+import { BACKEND_MODULES } from './backends/registry';
+import { BACK, UserInput, VsCodeInput } from './ui/input';
+import { DETAILS_SCHEME, DetailsProvider, hasDetails } from './views/details';
+import { isPageable, TreeNode } from './tree/nodes';
+import { ConnectionNode } from './views/environments';
 
 /** What activate() returns while the extension runs under its own tests (never in normal use). */
 export interface TestingApi {
   views: Views;
   log: Logger;
   secrets: vscode.SecretStorage;
+  store: ConnectionStore;
+  manager: ConnectionManager;
+  details: DetailsProvider;
+  /** Answers prompts from tests instead of the QuickInput; pass undefined to restore. */
+  setUserInput(ui: UserInput | undefined): void;
+  /** The Back sentinel of the bundled extension (a test's own import of src/ui/input would be another module). */
+  BACK: typeof BACK;
 }
 
 /** Wiring only: no network I/O and no heavy work happens here. */
 export function activate(context: vscode.ExtensionContext): { testing?: TestingApi } {
   const log = new Logger(vscode.window.createOutputChannel('Session Manager', { log: true }));
   context.subscriptions.push(log);
-  const views = createViews(context, log);
 
-  registerCommand(context, log, 'sessionManager.showLogs', () => {
+  const realUi = new VsCodeInput();
+  let ui: UserInput = realUi;
+  const getUi = (): UserInput => ui;
+
+  const store = new ConnectionStore(context.globalState, context.secrets);
+  const manager = new ConnectionManager(store, log, BACKEND_MODULES, prompterFor(getUi));
+  context.subscriptions.push(store, manager);
+
+  const views = createViews(context, log, manager);
+  const details = new DetailsProvider();
+  context.subscriptions.push(details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
+
+  const updateContext = (): void => {
+    const list = store.list();
+    void vscode.commands.executeCommand('setContext', 'sessionManager.hasConnections', list.length > 0);
+    for (const p of store.problems) {
+      log.warn(p);
+    }
+  };
+  updateContext();
+  context.subscriptions.push(
+    store.onDidChange((id) => {
+      updateContext();
+      if (!id || !views.providers.environments.refreshById(`conn/${id}`)) {
+        views.providers.environments.refresh();
+      }
+    }),
+    manager.onDidChangeState((id) => {
+      if (!views.providers.environments.refreshById(`conn/${id}`)) {
+        views.providers.environments.refresh();
+      }
+    }),
+  );
+
+  const deps: connectionCommands.ConnectionCommandDeps = { manager, log, ui: getUi, refresh: () => views.refreshAll() };
+  const reg = (id: string, handler: (...args: any[]) => unknown): void => registerCommand(context, log, id, handler); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  reg('sessionManager.showLogs', () => {
     log.show();
     return true;
   });
-  registerCommand(context, log, 'sessionManager.refresh', (node?: unknown) => {
-    log.debug('refresh requested');
-    if (node === undefined) {
+  reg('sessionManager.refresh', (node?: TreeNode) => {
+    if (node && node.id) {
+      for (const p of Object.values(views.providers)) {
+        p.refreshById(node.id);
+      }
+    } else {
       views.refreshAll();
     }
     return true;
   });
-  registerCommand(context, log, 'sessionManager.addConnection', () => {
-    void vscode.window.showInformationMessage(
-      'Adding connections arrives in the next release of Session Manager. Until then, the sandbox (npm run sandbox) shows what each backend offers.',
-    );
+  reg('sessionManager.retry', (node?: TreeNode) => {
+    // Retry on an error node reloads its parent; on a connection, signs in again.
+    const target = node instanceof ConnectionNode ? node : node?.parent;
+    if (target instanceof ConnectionNode) {
+      manager.forget(target.connectionId);
+    }
+    for (const p of Object.values(views.providers)) {
+      if (!target || !p.refreshById(target.id)) {
+        p.refresh();
+      }
+    }
+    return true;
+  });
+  reg('sessionManager.loadMore', async (node?: TreeNode) => {
+    if (isPageable(node)) {
+      await node.loadMore();
+      return true;
+    }
     return false;
   });
+  reg('sessionManager.loadAll', async (node?: TreeNode) => {
+    const target = node && !isPageable(node) ? node.parent : node;
+    if (isPageable(target)) {
+      await target.loadAll();
+      return true;
+    }
+    return false;
+  });
+  reg('sessionManager.showDetails', async (node?: TreeNode) => {
+    if (!hasDetails(node)) {
+      throw new Error('Show Details works on an item in a Session Manager view.');
+    }
+    await details.show(node);
+    return true;
+  });
+  reg('sessionManager.addConnection', (backend?: unknown) => connectionCommands.addConnection(deps, backend));
+  reg('sessionManager.editConnection', (node?: unknown) => connectionCommands.editConnection(deps, node));
+  reg('sessionManager.removeConnection', (node?: unknown) => connectionCommands.removeConnection(deps, node));
+  reg('sessionManager.signIn', (node?: unknown) => connectionCommands.signIn(deps, node));
+  reg('sessionManager.signOut', (node?: unknown) => connectionCommands.signOut(deps, node));
+  reg('sessionManager.testConnection', (node?: unknown) => connectionCommands.testConnection(deps, node));
+  reg('sessionManager.trustCertificate', (node?: unknown) => connectionCommands.trustCertificate(deps, node));
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);
-  return context.extensionMode === vscode.ExtensionMode.Test ? { testing: { views, log, secrets: context.secrets } } : {};
+  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+    return {};
+  }
+  return {
+    testing: {
+      views,
+      log,
+      secrets: context.secrets,
+      store,
+      manager,
+      details,
+      BACK,
+      setUserInput: (next) => {
+        ui = next ?? realUi;
+      },
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -1,8 +1,6 @@
 // The one place that builds TreeItem.contextValue strings: a type token plus capability flags,
-// e.g. `session;canRevoke;hasRoute`. package.json menus match them with `viewItem =~ /;canRevoke(;|$)/`.
-// Pure: no `vscode` import, so a unit test can check every emitted value against package.json.
-
-export type NodeType = 'message' | 'error' | 'loading' | 'loadMore' | 'backend' | 'connection' | 'environment';
+// e.g. `connection;canSignIn;hasDetails`. package.json menus match them with `viewItem =~ /;canSignIn(;|$)/`.
+// Pure: no `vscode` import, so a unit test checks every value the code can emit against package.json's menus.
 
 export type Capability =
   | 'canRetry'
@@ -16,12 +14,41 @@ export type Capability =
   | 'hasDetails'
   | 'canLoadAll';
 
+/** Each node type and the capability flags it may carry. A flag not listed here is a programming error. */
+export const CONTEXT_VALUE_SPECS = {
+  message: [],
+  loading: [],
+  backend: [],
+  error: ['canRetry'],
+  loadMore: ['canLoadAll'],
+  connection: ['canSignIn', 'canSignOut', 'canEdit', 'canRemove', 'canTest', 'canRefresh', 'hasDetails', 'canTrust', 'canRetry'],
+  environment: ['hasDetails'],
+} as const satisfies Record<string, readonly Capability[]>;
+
+export type NodeType = keyof typeof CONTEXT_VALUE_SPECS;
+
 export function buildContextValue(type: NodeType, flags: Iterable<Capability | false | undefined> = []): string {
+  const allowed: readonly Capability[] = CONTEXT_VALUE_SPECS[type];
   const kept = [...new Set([...flags].filter((f): f is Capability => Boolean(f)))].sort();
+  for (const f of kept) {
+    if (!allowed.includes(f)) {
+      throw new Error(`contextValue: ${type} cannot carry ${f}`);
+    }
+  }
   return [type, ...kept].join(';');
 }
 
 export function parseContextValue(value: string): { type: string; flags: string[] } {
   const [type, ...flags] = value.split(';');
   return { type, flags };
+}
+
+/** Every value buildContextValue can produce for a type: the type with each subset of its flags. */
+export function possibleContextValues(type: NodeType): string[] {
+  const flags: readonly Capability[] = CONTEXT_VALUE_SPECS[type];
+  const out: string[] = [];
+  for (let mask = 0; mask < 1 << flags.length; mask++) {
+    out.push(buildContextValue(type, flags.filter((_, i) => mask & (1 << i))));
+  }
+  return out;
 }

@@ -17,7 +17,7 @@ export class MessageNode implements TreeNode {
   constructor(
     readonly id: string,
     private readonly label: string,
-    private readonly options: { icon?: string; tooltip?: string; command?: vscode.Command; parent?: TreeNode } = {},
+    private readonly options: { icon?: string; tooltip?: string; command?: vscode.Command; parent?: TreeNode; description?: string } = {},
   ) {}
   get parent(): TreeNode | undefined {
     return this.options.parent;
@@ -27,25 +27,74 @@ export class MessageNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(this.options.icon ?? 'info');
     item.tooltip = this.options.tooltip;
+    item.description = this.options.description;
     item.command = this.options.command;
     item.contextValue = buildContextValue('message');
     return item;
   }
 }
 
-/** An error in one subtree; the rest of the tree stays. Offers Retry through its context value. */
+/** Shown while a slow subtree loads in the background. */
+export class LoadingNode implements TreeNode {
+  constructor(
+    readonly id: string,
+    readonly parent?: TreeNode,
+    private readonly label = 'Loading…',
+  ) {}
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('loading~spin');
+    item.contextValue = buildContextValue('loading');
+    return item;
+  }
+}
+
+/** An error in one subtree; the rest of the tree stays. Offers Retry, which refreshes the parent. */
 export class ErrorNode implements TreeNode {
   constructor(
     readonly id: string,
     readonly message: string,
     readonly parent?: TreeNode,
+    private readonly hint?: string,
   ) {}
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    item.tooltip = this.message;
+    item.tooltip = this.hint ? `${this.message}\n\n${this.hint}` : this.message;
+    item.description = this.hint;
     item.contextValue = buildContextValue('error', ['canRetry']);
+    item.command = { title: 'Retry', command: 'sessionManager.retry', arguments: [this] };
     return item;
   }
+}
+
+/** "Load more…" / "Load all" under a paged parent. */
+export class LoadMoreNode implements TreeNode {
+  constructor(
+    readonly id: string,
+    readonly parent: TreeNode,
+    private readonly shown: number,
+    private readonly total: number | undefined,
+  ) {}
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('more');
+    item.description = this.total !== undefined ? `${this.shown.toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')} shown` : `${this.shown.toLocaleString('en-US')} shown`;
+    item.contextValue = buildContextValue('loadMore', ['canLoadAll']);
+    item.command = { title: 'Load More', command: 'sessionManager.loadMore', arguments: [this.parent] };
+    return item;
+  }
+}
+
+/** Implemented by parents whose children come in pages. */
+export interface Pageable {
+  loadMore(): Promise<void>;
+  loadAll(): Promise<void>;
+}
+
+export function isPageable(node: unknown): node is Pageable & TreeNode {
+  return Boolean(node) && typeof (node as Pageable).loadMore === 'function' && typeof (node as Pageable).loadAll === 'function';
 }

@@ -10,6 +10,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private cancel = new vscode.CancellationTokenSource();
+  /** The node objects VS Code currently holds, by id: a subtree refresh must name the same object. */
+  private readonly known = new Map<string, TreeNode>();
 
   constructor(
     readonly viewId: string,
@@ -27,6 +29,21 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.changed.fire(node);
   }
 
+  /** Refreshes the subtree of the node with this id, if the view has it. Returns whether it did. */
+  refreshById(id: string): boolean {
+    const node = this.known.get(id);
+    if (node) {
+      this.changed.fire(node);
+      return true;
+    }
+    return false;
+  }
+
+  /** A node the view currently shows, by id. */
+  findById(id: string): TreeNode | undefined {
+    return this.known.get(id);
+  }
+
   getTreeItem(element: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
     return element.getTreeItem();
   }
@@ -39,9 +56,13 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     const token = this.cancel.token;
     try {
       if (!element) {
-        return await this.roots(token);
+        this.known.clear();
       }
-      return element.getChildren ? await element.getChildren(token) : [];
+      const children = !element ? await this.roots(token) : element.getChildren ? await element.getChildren(token) : [];
+      for (const c of children) {
+        this.known.set(c.id, c);
+      }
+      return children;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${this.viewId}: loading ${element ? element.id : 'roots'} failed: ${message}`);

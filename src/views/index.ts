@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import { ExplorerTreeProvider } from './tree/provider';
-import { TreeNode } from './tree/nodes';
-import { Logger } from './util/log';
+import { ExplorerTreeProvider } from '../tree/provider';
+import { TreeNode } from '../tree/nodes';
+import { Logger } from '../util/log';
+import { ConnectionManager } from '../connections/manager';
+import { environmentRoots } from './environments';
 
 export const VIEW_IDS = {
   environments: 'sessionManager.environments',
@@ -18,17 +20,22 @@ export interface Views {
 }
 
 /**
- * Creates the three views. Until connections exist (a later issue adds them), every view has no roots, so
- * VS Code shows the view's welcome content.
+ * Creates the three views. The Environments view lists backends → connections → environments; the Sessions and
+ * Enrollments views have no roots yet, so VS Code shows their welcome content.
  */
-export function createViews(context: vscode.ExtensionContext, log: Logger): Views {
+export function createViews(context: vscode.ExtensionContext, log: Logger, manager: ConnectionManager): Views {
+  const roots: Record<ViewKey, () => TreeNode[]> = {
+    environments: () => environmentRoots(manager),
+    sessions: () => [],
+    enrollments: () => [],
+  };
   const providers = {} as Record<ViewKey, ExplorerTreeProvider>;
   const treeViews = {} as Record<ViewKey, vscode.TreeView<TreeNode>>;
   for (const key of Object.keys(VIEW_IDS) as ViewKey[]) {
-    const provider = new ExplorerTreeProvider(VIEW_IDS[key], () => [], log);
+    const provider = new ExplorerTreeProvider(VIEW_IDS[key], roots[key], log);
     const treeView = vscode.window.createTreeView(VIEW_IDS[key], {
       treeDataProvider: provider,
-      showCollapseAll: key !== 'environments',
+      showCollapseAll: true,
       canSelectMany: key !== 'environments',
     });
     providers[key] = provider;

@@ -1,5 +1,21 @@
 import * as assert from 'assert';
-import { buildContextValue, parseContextValue } from '../../src/tree/contextValue';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildContextValue, CONTEXT_VALUE_SPECS, NodeType, parseContextValue, possibleContextValues } from '../../src/tree/contextValue';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** The `viewItem =~ /regex/` patterns of package.json's item menus. */
+function menuPatterns(): { command: string; regex: RegExp }[] {
+  const out: { command: string; regex: RegExp }[] = [];
+  for (const entry of pkg.contributes.menus['view/item/context'] as { command: string; when: string }[]) {
+    const m = /viewItem =~ \/(.+?)\/(?=\s|$)/.exec(entry.when);
+    assert.ok(m, `${entry.command}: every item menu matches viewItem with a regex (${entry.when})`);
+    out.push({ command: entry.command, regex: new RegExp(m[1]) });
+  }
+  return out;
+}
 
 describe('contextValue', () => {
   it('joins a type and sorted, de-duplicated capability flags', () => {
@@ -7,13 +23,34 @@ describe('contextValue', () => {
     assert.strictEqual(buildContextValue('message'), 'message');
   });
 
+  it('refuses a flag the type does not declare', () => {
+    assert.throws(() => buildContextValue('environment', ['canSignOut']), /environment cannot carry canSignOut/);
+  });
+
   it('parses back into type and flags', () => {
     assert.deepStrictEqual(parseContextValue('error;canRetry'), { type: 'error', flags: ['canRetry'] });
   });
 
-  it('is matched by the regex style package.json menus use', () => {
+  it('every menu pattern in package.json matches a value the code can emit', () => {
+    const all = (Object.keys(CONTEXT_VALUE_SPECS) as NodeType[]).flatMap(possibleContextValues);
+    for (const { command, regex } of menuPatterns()) {
+      assert.ok(all.some((v) => regex.test(v)), `${command}: /${regex.source}/ matches nothing the code emits`);
+    }
+  });
+
+  it('every capability the code can emit is matched by a menu', () => {
+    const patterns = menuPatterns();
+    for (const type of Object.keys(CONTEXT_VALUE_SPECS) as NodeType[]) {
+      for (const flag of CONTEXT_VALUE_SPECS[type] as readonly string[]) {
+        const value = `${type};${flag}`;
+        assert.ok(patterns.some((p) => p.regex.test(value)), `${value} is emitted but no menu uses it`);
+      }
+    }
+  });
+
+  it('a flag never matches a menu meant for another flag of the same prefix', () => {
     const v = buildContextValue('connection', ['canSignOut', 'canRefresh']);
     assert.ok(/;canRefresh(;|$)/.test(v));
-    assert.ok(!/;canRetry(;|$)/.test(v));
+    assert.ok(!/^connection;.*canSignIn(;|$)/.test(v));
   });
 });

@@ -1,0 +1,8 @@
+// The backends this build supports. Each module is an API client (no vscode import) plus its trust bootstrap.
+import type { BackendKind } from '../connections/model';
+import type { BackendModule } from './types';
+import { zitiModule } from './ziti/client';
+
+export const BACKEND_MODULES: Partial<Record<BackendKind, BackendModule>> = {
+  ziti: zitiModule,
+};

@@ -1,0 +1,196 @@
+import * as vscode from 'vscode';
+import { ConnectionManager } from '../connections/manager';
+import { BACKEND_LABELS, BackendKind, ConnectionRecord, ConnectionSecrets } from '../connections/model';
+import { askToTrust } from '../connections/trust';
+import { connectionWizard } from '../connections/wizard';
+import { ApiError } from '../http/errors';
+import { ConnectionNode, endpointOf } from '../views/environments';
+import { Logger } from '../util/log';
+import { UserInput } from '../ui/input';
+import { UserCancelled } from './registerCommand';
+
+export interface ConnectionCommandDeps {
+  manager: ConnectionManager;
+  log: Logger;
+  ui: () => UserInput;
+  refresh: () => void;
+}
+
+/** Resolves the connection a command is about: the node it was invoked on, or a picker from the palette. */
+export async function pickConnection(deps: ConnectionCommandDeps, arg: unknown, placeholder: string, filter: (c: ConnectionRecord) => boolean = () => true): Promise<ConnectionRecord> {
+  if (arg instanceof ConnectionNode) {
+    return arg.record;
+  }
+  if (typeof arg === 'string') {
+    const byId = deps.manager.store.get(arg);
+    if (byId) {
+      return byId;
+    }
+  }
+  const candidates = deps.manager.store.list().filter(filter);
+  if (candidates.length === 0) {
+    throw new Error('There is no connection for this command. Add one with "Session Manager: Add Connection…".');
+  }
+  const v = await deps.ui().pick(
+    { title: placeholder, step: 1, totalSteps: 1, canGoBack: false },
+    candidates.map((c) => ({ label: c.label, description: `${BACKEND_LABELS[c.backend]} · ${endpointOf(c)}`, value: c })),
+    { placeholder },
+  );
+  if (typeof v === 'symbol') {
+    throw new UserCancelled();
+  }
+  return v;
+}
+
+/**
+ * Signs in with a record that is not saved yet, trusting the server's certificate first if the person agrees.
+ * Returns the (possibly updated) record; throws with a clear message when the connection does not work.
+ */
+async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRecord, secrets: ConnectionSecrets): Promise<{ record: ConnectionRecord; summary: string }> {
+  let current = record;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Testing ${current.label}…`, cancellable: true },
+        async (_p, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          const client = await deps.manager.createClient(current, secrets);
+          const result = await client.signIn(controller.signal);
+          await client.listEnvironments(controller.signal);
+          return result.summary;
+        },
+      );
+      return { record: current, summary };
+    } catch (e) {
+      if (e instanceof ApiError && e.kind === 'untrusted-certificate' && attempt === 0) {
+        const module = deps.manager.modules[current.backend];
+        if (!module) {
+          throw e;
+        }
+        current = await askToTrust(deps.ui(), module, current);
+        continue;
+      }
+      if (e instanceof ApiError && e.kind === 'cancelled') {
+        throw new UserCancelled();
+      }
+      throw e;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+export async function addConnection(deps: ConnectionCommandDeps, backend?: unknown): Promise<ConnectionRecord | undefined> {
+  const kind = typeof backend === 'string' && ['ziti', 'pingone', 'aptible', 'cohesity'].includes(backend) ? (backend as BackendKind) : undefined;
+  const { record, secrets } = await connectionWizard(deps.ui(), { backend: kind });
+  let tested: { record: ConnectionRecord; summary: string };
+  try {
+    tested = await testBeforeSave(deps, record, secrets);
+  } catch (e) {
+    if (e instanceof UserCancelled) {
+      throw e;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    deps.log.warn(`Add Connection: ${record.label} was not saved: ${message}`);
+    throw new Error(`${record.label} was not saved: ${message}`, { cause: e });
+  }
+  await deps.manager.store.save(tested.record, secrets);
+  deps.manager.forget(tested.record.id);
+  deps.log.info(`Added ${BACKEND_LABELS[tested.record.backend]} connection ${tested.record.label}`);
+  deps.refresh();
+  void vscode.window.showInformationMessage(`Added ${tested.record.label}: ${tested.summary}.`);
+  return tested.record;
+}
+
+export async function editConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<ConnectionRecord | undefined> {
+  const existing = await pickConnection(deps, arg, 'Edit which connection?', (c) => c.source === 'user');
+  if (existing.source === 'preset') {
+    throw new Error(`${existing.label} comes from the sessionManager.connections setting; edit it there.`);
+  }
+  const existingSecrets = await deps.manager.store.getSecrets(existing.id);
+  const { record, secrets } = await connectionWizard(deps.ui(), { existing, existingSecrets });
+  const tested = await testBeforeSave(deps, record, secrets);
+  await deps.manager.store.save(tested.record, secrets);
+  deps.manager.forget(record.id);
+  deps.refresh();
+  return tested.record;
+}
+
+export async function removeConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
+  const record = await pickConnection(deps, arg, 'Remove which connection?', (c) => c.source === 'user');
+  if (record.source === 'preset') {
+    throw new Error(`${record.label} comes from the sessionManager.connections setting; remove it there.`);
+  }
+  const choice = await deps.ui().confirm(
+    `Remove the ${BACKEND_LABELS[record.backend]} connection "${record.label}"?`,
+    `${endpointOf(record)}\n\nSession Manager signs out and deletes the credentials it stored for this connection. Sessions on the server are not affected.`,
+    ['Remove'],
+  );
+  if (choice !== 'Remove') {
+    return false;
+  }
+  if (deps.manager.state(record.id).kind === 'signedIn') {
+    await deps.manager.signOut(record.id);
+  }
+  await deps.manager.store.remove(record.id);
+  deps.manager.forget(record.id);
+  deps.log.info(`Removed connection ${record.label}`);
+  deps.refresh();
+  return true;
+}
+
+export async function signIn(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
+  let record = await pickConnection(deps, arg, 'Sign in to which connection?');
+  deps.manager.forget(record.id);
+  try {
+    await deps.manager.signedInClient(record.id);
+  } catch (e) {
+    if (e instanceof ApiError && e.kind === 'untrusted-certificate') {
+      record = await trustAndSave(deps, record);
+      await deps.manager.signedInClient(record.id);
+    } else {
+      throw e;
+    }
+  } finally {
+    deps.refresh();
+  }
+  return true;
+}
+
+async function trustAndSave(deps: ConnectionCommandDeps, record: ConnectionRecord): Promise<ConnectionRecord> {
+  const module = deps.manager.modules[record.backend];
+  if (!module) {
+    throw new Error(`${record.backend} is not supported.`);
+  }
+  const updated = await askToTrust(deps.ui(), module, record);
+  if (record.source === 'preset') {
+    throw new Error(`${record.label} comes from settings; add its certificate to your system store, or add the connection yourself.`);
+  }
+  await deps.manager.store.save(updated);
+  deps.manager.forget(record.id);
+  return updated;
+}
+
+export async function trustCertificate(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
+  const record = await pickConnection(deps, arg, 'Trust the certificate of which connection?');
+  await trustAndSave(deps, record);
+  deps.refresh();
+  return true;
+}
+
+export async function signOut(deps: ConnectionCommandDeps, arg: unknown): Promise<string> {
+  const record = await pickConnection(deps, arg, 'Sign out of which connection?', (c) => deps.manager.state(c.id).kind === 'signedIn');
+  const message = await deps.manager.signOut(record.id);
+  deps.refresh();
+  void vscode.window.showInformationMessage(`${record.label}: ${message}`);
+  return message;
+}
+
+export async function testConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<string> {
+  const record = await pickConnection(deps, arg, 'Test which connection?');
+  const client = await deps.manager.signedInClient(record.id);
+  const message = await client.test();
+  deps.refresh();
+  void vscode.window.showInformationMessage(`${record.label}: ${message}`);
+  return message;
+}

@@ -1,0 +1,42 @@
+import { BackendModule, TrustCandidate } from '../backends/types';
+import { UserCancelled } from '../commands/registerCommand';
+import { BACKEND_LABELS, ConnectionRecord } from './model';
+import { UserInput } from '../ui/input';
+
+/**
+ * Asks the person whether to trust the certificate(s) a server presents, for this connection only. Returns the
+ * record with its trust updated, or throws UserCancelled when they decline. Nothing is trusted without consent,
+ * and nothing changes for any other connection or for the process.
+ */
+export async function askToTrust(ui: UserInput, module: BackendModule, record: ConnectionRecord, signal?: AbortSignal): Promise<ConnectionRecord> {
+  if (!module.trustCandidate) {
+    throw new Error(`${BACKEND_LABELS[record.backend]} connections do not support trusting a certificate; install the CA in your system store.`);
+  }
+  const candidate: TrustCandidate = await module.trustCandidate(record, signal);
+  if (candidate.certificates.length === 0) {
+    throw new Error(`${record.label}: the server offered no certificate to trust.`);
+  }
+  const previous = new Set(record.tls?.fingerprints ?? []);
+  const changed = previous.size > 0 && !candidate.certificates.some((c) => previous.has(c.sha256));
+  const lines: string[] = [];
+  for (const c of candidate.certificates) {
+    lines.push(`Subject: ${c.subject}`, `Issuer: ${c.issuer}`, `SHA-256: ${c.sha256}`, `Valid: ${c.validFrom} – ${c.validTo}`, '');
+  }
+  lines.push(`Source: ${candidate.source}.`);
+  lines.push(candidate.verified ? "The server's certificate chains to this certificate." : "Session Manager could not verify that the server's certificate chains to this certificate.");
+  lines.push('', 'It will be trusted for this connection only.');
+  const message = changed
+    ? `The certificate of ${record.label} (${BACKEND_LABELS[record.backend]}) has CHANGED since you trusted it. Trust the new one?`
+    : `${record.label} (${BACKEND_LABELS[record.backend]}) presents a certificate that is not trusted. Trust it for this connection?`;
+  const choice = await ui.confirm(message, lines.join('\n'), ['Trust']);
+  if (choice !== 'Trust') {
+    throw new UserCancelled();
+  }
+  return {
+    ...record,
+    tls: {
+      trustedCertificates: candidate.certificates.map((c) => c.pem),
+      fingerprints: candidate.certificates.map((c) => c.sha256),
+    },
+  };
+}

@@ -1,0 +1,360 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, newConnectionId, PingOneRegion, validateUrl } from './model';
+import { BACK, PickItem, runSteps, StepInfo, UserInput } from '../ui/input';
+
+/** What the wizard produced: a record and its secrets, not yet saved. */
+export interface WizardResult {
+  record: ConnectionRecord;
+  secrets: ConnectionSecrets;
+}
+
+const METHOD_LABELS: Record<AuthMethod, { label: string; detail: string }> = {
+  password: { label: 'Username and password', detail: 'Signs in and keeps the password in secret storage to sign in again when the session expires' },
+  certificate: { label: 'Client certificate', detail: 'A certificate and key file issued for an OpenZiti identity' },
+  token: { label: 'Paste a token', detail: 'An existing session or access token; you sign in again when it expires' },
+  cliToken: { label: 'Use the Aptible CLI token', detail: 'The token `aptible login` saved in ~/.aptible/tokens.json, or APTIBLE_ACCESS_TOKEN' },
+  clientCredentials: { label: 'Worker app (client credentials)', detail: 'Client id and secret of a PingOne worker application' },
+  apiKey: { label: 'API key', detail: 'A Cohesity user API key' },
+};
+
+const REGION_ITEMS: PickItem<PingOneRegion>[] = [
+  { label: 'North America', description: 'api.pingone.com', value: 'NA' },
+  { label: 'Europe', description: 'api.pingone.eu', value: 'EU' },
+  { label: 'Asia-Pacific', description: 'api.pingone.asia', value: 'AP' },
+  { label: 'Australia', description: 'api.pingone.com.au', value: 'AU' },
+  { label: 'Canada', description: 'api.pingone.ca', value: 'CA' },
+  { label: 'Singapore', description: 'api.pingone.sg', value: 'SG' },
+  { label: 'Custom hosts…', description: 'custom domain, or the sandbox', value: 'custom' },
+];
+
+const required = (what: string) => (v: string) => (v.trim() ? undefined : `Enter the ${what}.`);
+
+function defaultLabel(backend: BackendKind, record: Partial<ConnectionRecord>): string {
+  const url = record.endpoints?.url ?? record.endpoints?.apiUrl;
+  if (url) {
+    try {
+      return `${BACKEND_LABELS[backend]} ${new URL(url).host}`;
+    } catch {
+      // fall through
+    }
+  }
+  if (record.endpoints?.region && record.endpoints.region !== 'custom') {
+    return `${BACKEND_LABELS[backend]} ${record.endpoints.region}`;
+  }
+  return BACKEND_LABELS[backend];
+}
+
+/**
+ * The Add/Edit Connection wizard: backend, endpoint, sign-in method, credentials, name. Every step has a Back
+ * button (but the first) and validates inline. Returns undefined only through cancellation (which throws).
+ */
+export async function connectionWizard(ui: UserInput, opts: { backend?: BackendKind; existing?: ConnectionRecord; existingSecrets?: ConnectionSecrets; aptibleTokenFile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WizardResult> {
+  const existing = opts.existing;
+  const r: ConnectionRecord = existing
+    ? (JSON.parse(JSON.stringify(existing)) as ConnectionRecord)
+    : { id: '', backend: opts.backend ?? 'ziti', label: '', endpoints: {}, auth: { method: 'password' }, source: 'user' };
+  const s: ConnectionSecrets = { ...(opts.existingSecrets ?? {}) };
+  const title = existing ? `Edit ${existing.label}` : 'Add Connection';
+  const env = opts.env ?? process.env;
+
+  // Step indices.
+  const BACKEND = 0, ENDPOINT = 1, ENDPOINT2 = 2, ENDPOINT3 = 3, METHOD = 4, CRED1 = 5, CRED2 = 6, CRED3 = 7, CRED4 = 8, LABEL = 9, PROD = 10;
+
+  const steps: ((info: StepInfo) => Promise<number | undefined | typeof BACK>)[] = [];
+  steps[BACKEND] = async (info) => {
+    const v = await ui.pick(info, BACKENDS.map((b) => ({ label: BACKEND_LABELS[b], description: backendHint(b), value: b, picked: b === r.backend })), { placeholder: 'Which kind of backend?' });
+    if (v === BACK) {
+      return BACK;
+    }
+    if (v !== r.backend) {
+      r.endpoints = {};
+      r.auth = { method: AUTH_METHODS[v][0] };
+    }
+    r.backend = v;
+    return ENDPOINT;
+  };
+  steps[ENDPOINT] = async (info) => {
+    switch (r.backend) {
+      case 'ziti':
+      case 'cohesity': {
+        const v = await ui.input(info, {
+          prompt: r.backend === 'ziti' ? 'Controller URL (the management path is found from /version)' : 'Cluster address',
+          placeholder: r.backend === 'ziti' ? 'https://ctrl.example.com:1280' : 'https://cluster.example.com',
+          value: r.endpoints.url,
+          validate: (u) => validateUrl(u),
+        });
+        if (v === BACK) {
+          return BACK;
+        }
+        r.endpoints.url = v.trim().replace(/\/+$/, '');
+        return METHOD;
+      }
+      case 'pingone': {
+        const v = await ui.pick(info, REGION_ITEMS.map((i) => ({ ...i, picked: i.value === r.endpoints.region })), { placeholder: 'Which PingOne region?' });
+        if (v === BACK) {
+          return BACK;
+        }
+        r.endpoints.region = v;
+        if (v !== 'custom') {
+          delete r.endpoints.apiUrl;
+          delete r.endpoints.authUrl;
+          return CRED1;
+        }
+        return ENDPOINT2;
+      }
+      case 'aptible': {
+        const v = await ui.pick(
+          info,
+          [
+            { label: 'Aptible', description: 'auth.aptible.com and api.aptible.com', value: 'default' },
+            { label: 'Custom URLs…', description: 'another auth/API pair, or the sandbox', value: 'custom' },
+          ],
+          { placeholder: 'Which Aptible?' },
+        );
+        if (v === BACK) {
+          return BACK;
+        }
+        if (v === 'default') {
+          r.endpoints.authUrl = 'https://auth.aptible.com';
+          r.endpoints.apiUrl = 'https://api.aptible.com';
+          return METHOD;
+        }
+        return ENDPOINT2;
+      }
+    }
+  };
+  steps[ENDPOINT2] = async (info) => {
+    const v = await ui.input(info, {
+      prompt: r.backend === 'pingone' ? 'PingOne API URL (ends in /v1)' : 'Aptible auth URL',
+      placeholder: r.backend === 'pingone' ? 'https://api.example.com/v1' : 'https://auth.aptible.com',
+      value: r.backend === 'pingone' ? r.endpoints.apiUrl : r.endpoints.authUrl,
+      validate: (u) => validateUrl(u),
+    });
+    if (v === BACK) {
+      return BACK;
+    }
+    if (r.backend === 'pingone') {
+      r.endpoints.apiUrl = v.trim().replace(/\/+$/, '');
+    } else {
+      r.endpoints.authUrl = v.trim().replace(/\/+$/, '');
+    }
+    return ENDPOINT3;
+  };
+  steps[ENDPOINT3] = async (info) => {
+    const v = await ui.input(info, {
+      prompt: r.backend === 'pingone' ? 'PingOne auth URL (the host that issues tokens)' : 'Aptible API URL',
+      placeholder: r.backend === 'pingone' ? 'https://auth.example.com' : 'https://api.aptible.com',
+      value: r.backend === 'pingone' ? r.endpoints.authUrl : r.endpoints.apiUrl,
+      validate: (u) => validateUrl(u),
+    });
+    if (v === BACK) {
+      return BACK;
+    }
+    if (r.backend === 'pingone') {
+      r.endpoints.authUrl = v.trim().replace(/\/+$/, '');
+      return CRED1;
+    }
+    r.endpoints.apiUrl = v.trim().replace(/\/+$/, '');
+    return METHOD;
+  };
+  steps[METHOD] = async (info) => {
+    const methods = AUTH_METHODS[r.backend];
+    const v = await ui.pick(
+      info,
+      methods.map((m) => ({ label: METHOD_LABELS[m].label, detail: METHOD_LABELS[m].detail, value: m, picked: m === r.auth.method })),
+      { placeholder: 'How do you sign in?' },
+    );
+    if (v === BACK) {
+      return BACK;
+    }
+    if (v !== r.auth.method) {
+      r.auth = { method: v };
+    }
+    return CRED1;
+  };
+  steps[CRED1] = async (info) => {
+    const m = r.auth.method;
+    if (r.backend === 'pingone') {
+      const v = await ui.input(info, { prompt: 'Environment ID of the worker app (the environment that holds it)', value: r.auth.environmentId, validate: required('environment ID') });
+      if (v === BACK) {
+        return BACK;
+      }
+      r.auth.method = 'clientCredentials';
+      r.auth.environmentId = v.trim();
+      return CRED2;
+    }
+    if (m === 'password') {
+      const v = await ui.input(info, {
+        prompt: r.backend === 'aptible' ? 'Email' : 'Username',
+        value: r.auth.username,
+        validate: required(r.backend === 'aptible' ? 'email' : 'username'),
+      });
+      if (v === BACK) {
+        return BACK;
+      }
+      r.auth.username = v.trim();
+      return CRED2;
+    }
+    if (m === 'certificate') {
+      const v = await ui.input(info, { prompt: 'Path of the client certificate (PEM)', value: r.auth.certificatePath, validate: required('certificate path') });
+      if (v === BACK) {
+        return BACK;
+      }
+      r.auth.certificatePath = v.trim();
+      return CRED2;
+    }
+    if (m === 'cliToken') {
+      const token = readAptibleCliToken(r.endpoints.authUrl ?? 'https://auth.aptible.com', opts.aptibleTokenFile, env);
+      if (!token) {
+        // Nothing to import: say so, and go back to the method choice.
+        await ui.pick(info, [{ label: 'Choose another sign-in method', detail: 'No token in ~/.aptible/tokens.json for this auth URL, and APTIBLE_ACCESS_TOKEN is not set. Run `aptible login` first.', value: 'back' }]);
+        return BACK;
+      }
+      s.token = token;
+      return LABEL;
+    }
+    // token / apiKey
+    const v = await ui.input(info, {
+      prompt: m === 'apiKey' ? 'API key' : r.backend === 'ziti' ? 'zt-session token' : 'Access token',
+      password: true,
+      validate: required(m === 'apiKey' ? 'API key' : 'token'),
+    });
+    if (v === BACK) {
+      return BACK;
+    }
+    if (m === 'apiKey') {
+      s.apiKey = v.trim();
+    } else {
+      s.token = v.trim();
+    }
+    return LABEL;
+  };
+  steps[CRED2] = async (info) => {
+    if (r.backend === 'pingone') {
+      const v = await ui.input(info, { prompt: 'Client ID of the worker app', value: r.auth.clientId, validate: required('client ID') });
+      if (v === BACK) {
+        return BACK;
+      }
+      r.auth.clientId = v.trim();
+      return CRED3;
+    }
+    if (r.auth.method === 'certificate') {
+      const v = await ui.input(info, { prompt: 'Path of the private key (PEM)', value: r.auth.keyPath, validate: required('key path') });
+      if (v === BACK) {
+        return BACK;
+      }
+      r.auth.keyPath = v.trim();
+      return LABEL;
+    }
+    const v = await ui.input(info, { prompt: `Password for ${r.auth.username ?? ''}`.trim(), password: true, validate: required('password') });
+    if (v === BACK) {
+      return BACK;
+    }
+    s.password = v;
+    return r.backend === 'cohesity' ? CRED3 : LABEL;
+  };
+  steps[CRED3] = async (info) => {
+    if (r.backend === 'pingone') {
+      const v = await ui.input(info, { prompt: 'Client secret of the worker app', password: true, validate: required('client secret') });
+      if (v === BACK) {
+        return BACK;
+      }
+      s.clientSecret = v;
+      return CRED4;
+    }
+    // Cohesity domain
+    const v = await ui.input(info, { prompt: 'Domain (LOCAL for local users, or the Active Directory / LDAP domain)', value: r.auth.domain ?? 'LOCAL', validate: required('domain') });
+    if (v === BACK) {
+      return BACK;
+    }
+    r.auth.domain = v.trim();
+    return LABEL;
+  };
+  steps[CRED4] = async (info) => {
+    const v = await ui.pick(
+      info,
+      [
+        { label: 'Client secret in the Authorization header', description: 'CLIENT_SECRET_BASIC', value: 'basic' as const, picked: r.auth.clientAuth !== 'post' },
+        { label: 'Client secret in the request body', description: 'CLIENT_SECRET_POST', value: 'post' as const, picked: r.auth.clientAuth === 'post' },
+      ],
+      { placeholder: "The worker app's token endpoint authentication method" },
+    );
+    if (v === BACK) {
+      return BACK;
+    }
+    r.auth.clientAuth = v;
+    return LABEL;
+  };
+  steps[LABEL] = async (info) => {
+    const v = await ui.input(info, { prompt: 'A name for this connection', value: r.label || defaultLabel(r.backend, r), validate: required('name') });
+    if (v === BACK) {
+      return BACK;
+    }
+    r.label = v.trim();
+    return PROD;
+  };
+  steps[PROD] = async (info) => {
+    const v = await ui.pick(
+      info,
+      [
+        { label: 'Not production', description: 'modal confirmations', value: false, picked: !r.production },
+        { label: 'Production', description: 'stricter confirmations: type the name to revoke', value: true, picked: r.production === true },
+      ],
+      { placeholder: 'Is this a production system?' },
+    );
+    if (v === BACK) {
+      return BACK;
+    }
+    r.production = v;
+    return undefined;
+  };
+
+  const start = opts.backend || existing ? ENDPOINT : BACKEND;
+  if (start === ENDPOINT) {
+    // Skip the backend question: the steps list starts at the endpoint.
+    const offset = steps.slice(ENDPOINT);
+    await runSteps(
+      offset.map((fn) => async (info: StepInfo) => {
+        const n = await fn(info);
+        return n === BACK || n === undefined ? n : n - ENDPOINT;
+      }),
+      title,
+      r.backend === 'pingone' ? 7 : 5,
+    );
+  } else {
+    await runSteps(steps, title, r.backend === 'pingone' ? 8 : 6);
+  }
+  if (!r.id) {
+    r.id = newConnectionId(r.backend);
+  }
+  return { record: r, secrets: s };
+}
+
+function backendHint(b: BackendKind): string {
+  switch (b) {
+    case 'ziti':
+      return 'controller: sessions, route paths, enrollments';
+    case 'pingone':
+      return 'organisation: environments, users, sign-on sessions';
+    case 'aptible':
+      return 'account: SSH sessions per app and operation';
+    case 'cohesity':
+      return 'cluster: user sessions per principal';
+  }
+}
+
+/** The token `aptible login` saved for this auth URL, or APTIBLE_ACCESS_TOKEN. */
+export function readAptibleCliToken(authUrl: string, file = path.join(os.homedir(), '.aptible', 'tokens.json'), env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.APTIBLE_ACCESS_TOKEN) {
+    return env.APTIBLE_ACCESS_TOKEN;
+  }
+  try {
+    const tokens = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+    const key = authUrl.replace(/\/+$/, '');
+    return tokens[key] ?? tokens[`${key}/`];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { redactValue } from '../util/redact';
+
+export const DETAILS_SCHEME = 'session-manager-details';
+
+/** A node that can show its details as a read-only JSON document. */
+export interface HasDetails {
+  readonly id: string;
+  detailsTitle(): string;
+  /** The raw object; it is redacted before it is shown. */
+  details(): unknown | Promise<unknown>;
+}
+
+export function hasDetails(node: unknown): node is HasDetails {
+  return Boolean(node) && typeof (node as HasDetails).details === 'function' && typeof (node as HasDetails).detailsTitle === 'function';
+}
+
+/**
+ * Read-only JSON documents for "Show Details": searchable, foldable, and refreshed when the node they show is
+ * refreshed. Secrets (tokens, JWTs, passwords, keys) are redacted.
+ */
+export class DetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly sources = new Map<string, HasDetails>();
+
+  uriFor(node: HasDetails): vscode.Uri {
+    const name = node.detailsTitle().replace(/[\\/:*?"<>|#%]+/g, '-').slice(0, 80) || 'details';
+    const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${name}.json`, query: encodeURIComponent(node.id) });
+    this.sources.set(uri.toString(), node);
+    return uri;
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const node = this.sources.get(uri.toString());
+    if (!node) {
+      return '// This item is no longer in the tree. Refresh the view and open its details again.\n';
+    }
+    return `${JSON.stringify(redactValue(await node.details()), null, 2)}\n`;
+  }
+
+  /** Re-renders open documents for a node that was refreshed (same id, possibly a new object). */
+  update(node: HasDetails): void {
+    for (const [key, existing] of this.sources) {
+      if (existing.id === node.id) {
+        this.sources.set(key, node);
+        this.changed.fire(vscode.Uri.parse(key));
+      }
+    }
+  }
+
+  async show(node: HasDetails): Promise<vscode.TextEditor> {
+    const uri = this.uriFor(node);
+    this.changed.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    return vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

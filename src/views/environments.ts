@@ -1,0 +1,239 @@
+import * as vscode from 'vscode';
+import { BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord } from '../connections/model';
+import { ConnectionManager, ConnectionState } from '../connections/manager';
+import { EnvironmentInfo } from '../backends/types';
+import { buildContextValue } from '../tree/contextValue';
+import { ErrorNode, MessageNode, TreeNode } from '../tree/nodes';
+import { toAbortSignal } from '../http/cancel';
+import { HasDetails } from './details';
+
+const BACKEND_ICONS: Record<BackendKind, string> = {
+  ziti: 'type-hierarchy',
+  pingone: 'organization',
+  aptible: 'server-environment',
+  cohesity: 'database',
+};
+
+/** Environments view roots: the four backends, once any connection exists (otherwise the welcome content shows). */
+export function environmentRoots(manager: ConnectionManager): TreeNode[] {
+  const connections = manager.store.list();
+  if (connections.length === 0) {
+    return [];
+  }
+  return BACKENDS.map((b) => new BackendNode(b, manager));
+}
+
+export class BackendNode implements TreeNode {
+  readonly id: string;
+  constructor(
+    readonly backend: BackendKind,
+    private readonly manager: ConnectionManager,
+  ) {
+    this.id = `backend/${backend}`;
+  }
+  private connections(): ConnectionRecord[] {
+    return this.manager.store
+      .list()
+      .filter((c) => c.backend === this.backend)
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }
+  getTreeItem(): vscode.TreeItem {
+    const count = this.connections().length;
+    const item = new vscode.TreeItem(BACKEND_LABELS[this.backend], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(BACKEND_ICONS[this.backend]);
+    item.description = count === 0 ? 'no connections' : count === 1 ? '1 connection' : `${count} connections`;
+    item.contextValue = buildContextValue('backend');
+    return item;
+  }
+  getChildren(): TreeNode[] {
+    const list = this.connections();
+    if (list.length === 0) {
+      return [
+        new MessageNode(`${this.id}/empty`, `Add a ${BACKEND_LABELS[this.backend]} connection…`, {
+          icon: 'add',
+          parent: this,
+          command: { title: 'Add Connection', command: 'sessionManager.addConnection', arguments: [this.backend] },
+        }),
+      ];
+    }
+    return list.map((c) => new ConnectionNode(c, this.manager, this));
+  }
+}
+
+function stateDescription(state: ConnectionState): string {
+  switch (state.kind) {
+    case 'signedOut':
+      return 'signed out';
+    case 'signingIn':
+      return 'signing in…';
+    case 'signedIn':
+      return state.summary;
+    case 'expired':
+      return 'session expired';
+    case 'unreachable':
+      return 'unreachable';
+    case 'untrusted':
+      return 'untrusted certificate';
+    case 'error':
+      return 'error';
+  }
+}
+
+function stateIcon(state: ConnectionState): vscode.ThemeIcon {
+  switch (state.kind) {
+    case 'signedIn':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'signingIn':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'signedOut':
+      return new vscode.ThemeIcon('circle-outline');
+    case 'expired':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'untrusted':
+      return new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.warningForeground'));
+    default:
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  }
+}
+
+export class ConnectionNode implements TreeNode, HasDetails {
+  readonly id: string;
+  constructor(
+    readonly record: ConnectionRecord,
+    private readonly manager: ConnectionManager,
+    readonly parent: TreeNode,
+  ) {
+    this.id = `conn/${record.id}`;
+  }
+
+  get connectionId(): string {
+    return this.record.id;
+  }
+
+  detailsTitle(): string {
+    return `${this.record.label} connection`;
+  }
+
+  details(): unknown {
+    const { tls, ...rest } = this.record;
+    return {
+      ...rest,
+      tls: tls ? { trustedCertificateFingerprints: tls.fingerprints ?? [] } : undefined,
+      state: this.manager.state(this.record.id),
+    };
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const state = this.manager.state(this.record.id);
+    const item = new vscode.TreeItem(this.record.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = stateIcon(state);
+    item.description = stateDescription(state) + (this.record.production ? ' · production' : '');
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${escapeMd(this.record.label)}** — ${BACKEND_LABELS[this.record.backend]}\n\n`);
+    tip.appendMarkdown(`${escapeMd(endpointOf(this.record))}\n\n`);
+    tip.appendMarkdown(`State: ${escapeMd(stateDescription(state))}`);
+    if ('message' in state) {
+      tip.appendMarkdown(`\n\n${escapeMd(state.message)}`);
+    }
+    if (this.record.source === 'preset') {
+      tip.appendMarkdown('\n\n_From the sessionManager.connections setting (read-only)._');
+    }
+    item.tooltip = tip;
+    const signedIn = state.kind === 'signedIn';
+    item.contextValue = buildContextValue('connection', [
+      !signedIn && state.kind !== 'signingIn' && 'canSignIn',
+      signedIn && 'canSignOut',
+      this.record.source === 'user' && 'canEdit',
+      this.record.source === 'user' && 'canRemove',
+      'canTest',
+      'canRefresh',
+      'hasDetails',
+      state.kind === 'untrusted' && 'canTrust',
+      (state.kind === 'unreachable' || state.kind === 'error') && 'canRetry',
+    ]);
+    return item;
+  }
+
+  async getChildren(token: vscode.CancellationToken): Promise<TreeNode[]> {
+    const signal = toAbortSignal(token);
+    const state = this.manager.state(this.record.id);
+    if (state.kind === 'signedOut' && !(await this.hasStoredCredentials())) {
+      return [
+        new MessageNode(`${this.id}/signin`, 'Sign in to see environments', {
+          icon: 'sign-in',
+          parent: this,
+          command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this] },
+        }),
+      ];
+    }
+    try {
+      const client = await this.manager.signedInClient(this.record.id, signal);
+      const envs = await client.listEnvironments(signal);
+      if (envs.length === 0) {
+        return [new MessageNode(`${this.id}/none`, 'No environments visible to these credentials', { parent: this })];
+      }
+      return envs.map((e) => new EnvironmentNode(e, this));
+    } catch (e) {
+      this.manager.noteFailure(this.record.id, e);
+      const message = e instanceof Error ? e.message : String(e);
+      const s = this.manager.state(this.record.id);
+      const hint =
+        s.kind === 'untrusted'
+          ? 'Use "Trust Certificate…" on the connection.'
+          : s.kind === 'unreachable'
+            ? 'Check the address and that the server is running, then Retry.'
+            : s.kind === 'expired'
+              ? 'Sign in again.'
+              : undefined;
+      return [new ErrorNode(`${this.id}/error`, message, this, hint)];
+    }
+  }
+
+  private async hasStoredCredentials(): Promise<boolean> {
+    const s = await this.manager.store.getSecrets(this.record.id);
+    return Boolean(s.password || s.token || s.clientSecret || s.apiKey) || this.record.auth.method === 'certificate' || this.record.auth.method === 'cliToken';
+  }
+}
+
+export class EnvironmentNode implements TreeNode, HasDetails {
+  readonly id: string;
+  constructor(
+    readonly info: EnvironmentInfo,
+    readonly parent: ConnectionNode,
+  ) {
+    this.id = `${parent.id}/env/${info.id}`;
+  }
+  detailsTitle(): string {
+    return `${this.parent.record.label} - ${this.info.label}`;
+  }
+  details(): unknown {
+    return this.info.raw;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.info.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.info.description;
+    item.iconPath = new vscode.ThemeIcon(this.info.icon ?? 'globe');
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${escapeMd(this.info.label)}**\n\n`);
+    for (const [k, v] of Object.entries(this.info.details)) {
+      if (v !== undefined && v !== '') {
+        tip.appendMarkdown(`- ${escapeMd(k)}: ${escapeMd(String(v))}\n`);
+      }
+    }
+    item.tooltip = tip;
+    item.contextValue = buildContextValue('environment', ['hasDetails']);
+    return item;
+  }
+}
+
+export function endpointOf(record: ConnectionRecord): string {
+  return record.endpoints.url ?? record.endpoints.apiUrl ?? (record.endpoints.region ? `region ${record.endpoints.region}` : '');
+}
+
+/** Escapes text for a MarkdownString so API strings cannot inject links, images or HTML. */
+export function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,92 @@
+// Answers Session Manager's prompts from a queue, inside the real extension host. Each answer is matched against
+// the question asked, so a test fails clearly when the wizard asks something else than expected.
+import * as assert from 'assert';
+import type { Back, PickItem, StepInfo, UserInput } from '../../src/ui/input';
+
+export type Answer =
+  | { pick: string | RegExp } // choose the item whose label matches
+  | { input: string } // type this value (validation runs as in the real input box)
+  | { back: true } // press the Back button
+  | { confirm: string | undefined } // press this modal button (undefined = Cancel)
+  | { typed: string }; // text typed into a type-to-confirm box
+
+export interface Asked {
+  kind: 'pick' | 'input' | 'confirm' | 'typeToConfirm';
+  title: string;
+  text: string;
+  step?: number;
+  items?: string[];
+  detail?: string;
+  validation?: string;
+}
+
+export class QueuedInput implements UserInput {
+  readonly asked: Asked[] = [];
+  constructor(
+    private readonly answers: Answer[],
+    private readonly back: Back,
+  ) {}
+
+  get remaining(): number {
+    return this.answers.length;
+  }
+
+  private next(kind: Asked['kind'], text: string): Answer {
+    const a = this.answers.shift();
+    assert.ok(a, `no answer queued for ${kind} "${text}"`);
+    return a;
+  }
+
+  async pick<T>(info: StepInfo, items: PickItem<T>[], opts: { placeholder?: string } = {}): Promise<T | Back> {
+    const text = opts.placeholder ?? info.title;
+    this.asked.push({ kind: 'pick', title: info.title, text, step: info.step, items: items.map((i) => i.label) });
+    const a = this.next('pick', text);
+    if ('back' in a) {
+      assert.ok(info.canGoBack, `Back pressed on "${text}", which has no Back button`);
+      return this.back;
+    }
+    assert.ok('pick' in a, `expected ${JSON.stringify(a)} but was asked to pick: ${text}`);
+    const found = items.find((i) => (typeof a.pick === 'string' ? i.label === a.pick : a.pick.test(i.label)));
+    assert.ok(found, `no item ${String(a.pick)} in [${items.map((i) => i.label).join(', ')}] for "${text}"`);
+    return found.value;
+  }
+
+  async input(info: StepInfo, opts: { prompt: string; value?: string; password?: boolean; validate?: (v: string) => string | undefined }): Promise<string | Back> {
+    const entry: Asked = { kind: 'input', title: info.title, text: opts.prompt, step: info.step };
+    this.asked.push(entry);
+    const a = this.next('input', opts.prompt);
+    if ('back' in a) {
+      assert.ok(info.canGoBack, `Back pressed on "${opts.prompt}", which has no Back button`);
+      return this.back;
+    }
+    assert.ok('input' in a, `expected ${JSON.stringify(a)} but was asked to type: ${opts.prompt}`);
+    const problem = opts.validate?.(a.input);
+    if (problem) {
+      entry.validation = problem;
+      // The real input box refuses to accept; the test must queue a corrected value next.
+      return this.input(info, opts);
+    }
+    return a.input;
+  }
+
+  async confirm(message: string, detail: string, buttons: string[]): Promise<string | undefined> {
+    this.asked.push({ kind: 'confirm', title: message, text: message, detail, items: buttons });
+    const a = this.next('confirm', message);
+    assert.ok('confirm' in a, `expected ${JSON.stringify(a)} but a modal asked: ${message}`);
+    if (a.confirm !== undefined) {
+      assert.ok(buttons.includes(a.confirm), `no button ${a.confirm} in [${buttons.join(', ')}]`);
+    }
+    return a.confirm;
+  }
+
+  async typeToConfirm(prompt: string, expected: string): Promise<boolean> {
+    this.asked.push({ kind: 'typeToConfirm', title: prompt, text: prompt });
+    const a = this.next('typeToConfirm', prompt);
+    assert.ok('typed' in a, `expected ${JSON.stringify(a)} but was asked to type a confirmation: ${prompt}`);
+    return a.typed === expected;
+  }
+
+  async openFile(): Promise<string | undefined> {
+    return undefined;
+  }
+}

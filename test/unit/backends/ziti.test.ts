@@ -1,0 +1,154 @@
+import * as assert from 'assert';
+import { start, Sandbox } from '../../sandbox/server';
+import { zitiModule, ZitiClient, managementPathFrom } from '../../../src/backends/ziti/client';
+import { certificatesFromPkcs7 } from '../../../src/backends/ziti/pkcs7';
+import type { ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
+import type { ClientDeps } from '../../../src/backends/types';
+import { ApiError } from '../../../src/http/errors';
+
+function record(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRecord {
+  return {
+    id: 'ziti-test',
+    backend: 'ziti',
+    label: 'Lab controller',
+    endpoints: { url: sb.urls.ziti },
+    auth: { method: 'password', username: 'admin' },
+    tls: { trustedCertificates: [sb.ca.pem] },
+    source: 'user',
+    ...over,
+  };
+}
+
+function deps(answers: { code?: string; password?: string } = {}): ClientDeps & { logs: string[]; saved: Partial<ConnectionSecrets>[]; asked: string[] } {
+  const logs: string[] = [];
+  const saved: Partial<ConnectionSecrets>[] = [];
+  const asked: string[] = [];
+  return {
+    logs,
+    saved,
+    asked,
+    log: (level, m) => logs.push(`${level} ${m}`),
+    prompter: {
+      askCode: async (r) => {
+        asked.push(`code: ${r.prompt}`);
+        return answers.code;
+      },
+      askPassword: async (r) => {
+        asked.push(`password: ${r.prompt}`);
+        return answers.password;
+      },
+    },
+    saveSecrets: async (p) => {
+      saved.push(p);
+    },
+  };
+}
+
+describe('OpenZiti client against the sandbox', function () {
+  this.timeout(30_000);
+  let sb: Sandbox;
+  before(async () => {
+    sb = await start({ backends: ['ziti'] });
+  });
+  after(async () => {
+    await sb.stop();
+  });
+
+  it('finds the management path from /version, as the vendor CLI does', () => {
+    assert.strictEqual(managementPathFrom({ apiVersions: { 'edge-management': { v1: { path: '/edge/management/v1' } } } }), '/edge/management/v1');
+    assert.strictEqual(managementPathFrom({ apiVersions: { 'edge-management': { v1: { apiBaseUrls: ['https://c:1280/mgmt/v1/'] } } } }), '/mgmt/v1');
+    assert.strictEqual(managementPathFrom(undefined), '/edge/management/v1');
+  });
+
+  it('signs in with a password, stores the token, and lists the controller as its environment', async () => {
+    const d = deps();
+    const client = new ZitiClient(record(sb), { password: 'ziti-sandbox-admin' }, d);
+    const r = await client.signIn();
+    assert.match(r.summary, /signed in as .+ · v?\d/);
+    assert.ok(r.expiresAt && r.expiresAt > Date.now());
+    assert.ok(client.signedIn);
+    assert.ok(d.saved.some((s) => typeof s.token === 'string' && s.token.length > 10));
+    const envs = await client.listEnvironments();
+    assert.strictEqual(envs.length, 1);
+    assert.strictEqual(envs[0].label, new URL(sb.urls.ziti).host);
+    assert.strictEqual(envs[0].details['management API'], '/edge/management/v1');
+    const token = d.saved.find((s) => s.token)?.token as string;
+    assert.ok(!d.logs.join('\n').includes(token), 'the zt-session token never reaches the log');
+  });
+
+  it('answers the MFA challenge with the code the person gives', async () => {
+    const d = deps({ code: '123456' });
+    const client = new ZitiClient(record(sb, { auth: { method: 'password', username: 'mfa-admin' } }), { password: 'ziti-sandbox-mfa' }, d);
+    await client.signIn();
+    assert.ok(d.asked.some((a) => a.startsWith('code:')));
+    assert.match(await client.test(), /^OK/);
+  });
+
+  it('a cancelled MFA prompt is a cancellation, not an error', async () => {
+    const client = new ZitiClient(record(sb, { auth: { method: 'password', username: 'mfa-admin' } }), { password: 'ziti-sandbox-mfa' }, deps({}));
+    await assert.rejects(client.signIn(), (e: unknown) => e instanceof ApiError && e.kind === 'cancelled');
+  });
+
+  it('a wrong password is a clear error that does not contain the password', async () => {
+    const client = new ZitiClient(record(sb), { password: 'wrong-password-123' }, deps());
+    await assert.rejects(client.signIn(), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.match(e.message, /Lab controller: sign in failed: .*401/);
+      assert.ok(!e.message.includes('wrong-password-123'));
+      return true;
+    });
+  });
+
+  it('re-authenticates silently once when the API session expires', async () => {
+    const d = deps();
+    const client = new ZitiClient(record(sb), { password: 'ziti-sandbox-admin' }, d);
+    await client.signIn();
+    const before = d.saved.filter((s) => s.token).length;
+    await sb.faults.set('ziti', { expireTokens: true });
+    await sb.faults.clear('ziti');
+    assert.match(await client.test(), /^OK/);
+    assert.strictEqual(d.saved.filter((s) => s.token).length, before + 1, 'exactly one new sign-in');
+  });
+
+  it('a pasted token that expired asks for a new one', async () => {
+    const first = new ZitiClient(record(sb), { password: 'ziti-sandbox-admin' }, deps());
+    const d = deps();
+    await first.signIn();
+    const token = (first as unknown as { token: string }).token;
+    const pasted = new ZitiClient(record(sb, { auth: { method: 'token' } }), { token }, d);
+    await pasted.signIn();
+    await first.signOut();
+    await assert.rejects(pasted.test(), (e: unknown) => e instanceof ApiError && e.kind === 'auth' && /paste a new one/.test(e.message));
+  });
+
+  it('refuses the untrusted sandbox CA until it is trusted, through the cacerts bootstrap', async () => {
+    const untrusted = new ZitiClient(record(sb, { tls: undefined }), { password: 'ziti-sandbox-admin' }, deps());
+    await assert.rejects(untrusted.signIn(), (e: unknown) => e instanceof ApiError && e.kind === 'untrusted-certificate');
+    const candidate = await zitiModule.trustCandidate!(record(sb, { tls: undefined }));
+    assert.ok(candidate.verified, 'the server chains to the CA bundle');
+    assert.match(candidate.source, /cacerts/);
+    assert.ok(candidate.certificates.some((c) => c.sha256.replace(/:/g, '').toLowerCase() === sb.ca.sha256Fingerprint.replace(/:/g, '').toLowerCase()), 'the sandbox CA is offered');
+    const trusted = new ZitiClient(record(sb, { tls: { trustedCertificates: candidate.certificates.map((c) => c.pem) } }), { password: 'ziti-sandbox-admin' }, deps());
+    assert.match((await trusted.signIn()).summary, /signed in/);
+  });
+
+  it('parses the PKCS#7 bundle the controller serves', () => {
+    const pems = certificatesFromPkcs7(sb.ca.pkcs7Base64);
+    assert.ok(pems.length >= 1);
+    assert.throws(() => certificatesFromPkcs7('bm90IHBrY3M3'), /PKCS#7/);
+  });
+
+  it('signs out by ending the API session on the controller', async () => {
+    const client = new ZitiClient(record(sb), { password: 'ziti-sandbox-admin' }, deps());
+    await client.signIn();
+    const token = (client as unknown as { token: string }).token;
+    assert.match(await client.signOut(), /ended on the controller/);
+    const again = new ZitiClient(record(sb, { auth: { method: 'token' } }), { token }, deps());
+    await assert.rejects(again.signIn(), (e: unknown) => e instanceof ApiError && e.kind === 'auth');
+  });
+
+  it('an unreachable controller is a network error naming the address', async () => {
+    const client = new ZitiClient(record(sb, { endpoints: { url: 'https://127.0.0.1:1' } }), { password: 'x' }, deps());
+    await assert.rejects(client.signIn(), (e: unknown) => e instanceof ApiError && e.kind === 'network' && /127\.0\.0\.1:1/.test(e.message));
+  });
+});
