@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Logger } from './util/log';
 import { createViews, Views } from './views/index';
-import { registerCommand } from './commands/registerCommand';
+import { recentErrors, registerCommand } from './commands/registerCommand';
 import * as connectionCommands from './commands/connections';
 import { ConnectionStore } from './connections/store';
 import { ConnectionManager } from './connections/manager';
@@ -22,6 +22,8 @@ export interface TestingApi {
   details: DetailsProvider;
   /** Answers prompts from tests instead of the QuickInput; pass undefined to restore. */
   setUserInput(ui: UserInput | undefined): void;
+  /** Failures the command wrapper showed, newest last. */
+  recentErrors: { id: string; message: string }[];
   /** The Back sentinel of the bundled extension (a test's own import of src/ui/input would be another module). */
   BACK: typeof BACK;
 }
@@ -138,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       manager,
       details,
       BACK,
+      recentErrors,
       setUserInput: (next) => {
         ui = next ?? realUi;
       },
