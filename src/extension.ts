@@ -11,6 +11,9 @@ import { BACK, UserInput, VsCodeInput } from './ui/input';
 import { DETAILS_SCHEME, DetailsProvider, hasDetails } from './views/details';
 import { isPageable, TreeNode } from './tree/nodes';
 import { ConnectionNode } from './views/environments';
+import { ExtensionDeps } from './deps';
+import { registerZitiSessions } from './backends/ziti/sessions/register';
+import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
 
 /** What activate() returns while the extension runs under its own tests (never in normal use). */
 export interface TestingApi {
@@ -126,6 +129,10 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   reg('sessionManager.signOut', (node?: unknown) => connectionCommands.signOut(deps, node));
   reg('sessionManager.testConnection', (node?: unknown) => connectionCommands.testConnection(deps, node));
   reg('sessionManager.trustCertificate', (node?: unknown) => connectionCommands.trustCertificate(deps, node));
+
+  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details };
+  registerZitiSessions(featureDeps);
+  registerZitiEnrollments(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {

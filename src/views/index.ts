@@ -4,6 +4,8 @@ import { TreeNode } from '../tree/nodes';
 import { Logger } from '../util/log';
 import { ConnectionManager } from '../connections/manager';
 import { environmentRoots } from './environments';
+import { sessionRoots } from './sessions';
+import { enrollmentRoots } from './enrollments';
 
 export const VIEW_IDS = {
   environments: 'sessionManager.environments',
@@ -20,14 +22,14 @@ export interface Views {
 }
 
 /**
- * Creates the three views. The Environments view lists backends → connections → environments; the Sessions and
- * Enrollments views have no roots yet, so VS Code shows their welcome content.
+ * Creates the three views: Environments (backends → connections → environments), Sessions and Enrollments. A view
+ * without roots shows its welcome content.
  */
 export function createViews(context: vscode.ExtensionContext, log: Logger, manager: ConnectionManager): Views {
-  const roots: Record<ViewKey, () => TreeNode[]> = {
+  const roots: Record<ViewKey, () => TreeNode[] | Promise<TreeNode[]>> = {
     environments: () => environmentRoots(manager),
-    sessions: () => [],
-    enrollments: () => [],
+    sessions: () => sessionRoots(manager),
+    enrollments: () => enrollmentRoots(manager),
   };
   const providers = {} as Record<ViewKey, ExplorerTreeProvider>;
   const treeViews = {} as Record<ViewKey, vscode.TreeView<TreeNode>>;

@@ -1,0 +1,333 @@
+// Cohesity cluster REST API v2 client. Pure: no `vscode` import.
+//
+// - 'password': a user session (`POST /v2/users/sessions` with username, password, domain — LOCAL by default — and
+//   the one-time code when the cluster asks for it), sent as `session-id`. The session id is written back through
+//   `saveSecrets` so a reload reuses it; on a 401 a new session is created with the stored password.
+// - 'apiKey': the `apiKey` header.
+// - Signing out cannot end only this session (see signOut), so the session id is discarded locally.
+// - Clusters commonly have self-signed certificates: `cohesityTrustCandidate` reads the server's certificate for
+//   the per-connection trust prompt; verification is never switched off.
+import { X509Certificate } from 'crypto';
+import { isIP } from 'net';
+import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type HttpClientOptions, type PeerCertificate } from '../../http';
+import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
+import type { BackendClient, CertificateInfo, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
+import type { CohesityCluster, CohesitySessionRequest, CohesityUserSession } from './models';
+
+export interface CohesityClientOptions {
+  /** Passed to the HttpClient (e.g. an instant `sleep` in tests). */
+  http?: Partial<Pick<HttpClientOptions, 'sleep' | 'retry' | 'timeoutMs' | 'random'>>;
+  /** Sent as `otpType` with a one-time code (default 'totp'). */
+  otpType?: CohesitySessionRequest['otpType'];
+}
+
+export const COHESITY_SIGN_OUT_MESSAGE =
+  'The Cohesity session id was discarded locally. The cluster API cannot end only this session: DELETE /v2/users/sessions ' +
+  "without a user SID ends EVERY session on the cluster, and with a SID it ends all of that user's sessions, so Session " +
+  "Manager did not call it. The session ends on its own after the cluster's inactivity timeout.";
+
+export class CohesityClient implements BackendClient {
+  private readonly http: HttpClient;
+  readonly baseURL: string;
+  private sessionId: string | undefined;
+  private askedPassword: string | undefined;
+  private creating: Promise<string> | undefined;
+
+  constructor(
+    readonly record: ConnectionRecord,
+    private readonly secrets: ConnectionSecrets,
+    private readonly deps: ClientDeps,
+    private readonly options: CohesityClientOptions = {},
+  ) {
+    if (!record.endpoints.url) {
+      throw new Error(`${record.label}: the connection has no cluster address.`);
+    }
+    this.baseURL = `${stripSlash(record.endpoints.url)}/v2`;
+    if (this.usesPassword && secrets.token) {
+      this.sessionId = secrets.token;
+    }
+    const handler: AuthHandler = {
+      apply: async (headers, signal) => {
+        if (this.usesPassword) {
+          headers['session-id'] = await this.currentSession(signal);
+        } else {
+          const key = this.secrets.apiKey;
+          if (!key) {
+            throw this.error('sign in', 'auth', 'no API key is stored for this connection; edit the connection and enter it');
+          }
+          headers.apiKey = key;
+        }
+      },
+      secrets: () => this.liveSecrets(),
+    };
+    if (this.usesPassword) {
+      handler.reauthenticate = async () => {
+        this.sessionId = undefined;
+        this.deps.log('info', 'the cluster answered 401 (session ended or expired); creating a new session');
+        await this.createSession();
+      };
+    }
+    this.http = new HttpClient({
+      connectionId: record.id,
+      connectionLabel: record.label,
+      baseURL: this.baseURL,
+      ca: record.tls?.trustedCertificates,
+      log: deps.log,
+      proxy: deps.proxy,
+      auth: handler,
+      ...options.http,
+    });
+  }
+
+  private get usesPassword(): boolean {
+    return this.record.auth.method !== 'apiKey';
+  }
+
+  private get principal(): string {
+    return `${this.record.auth.username ?? '(no username)'}@${this.record.auth.domain || 'LOCAL'}`;
+  }
+
+  get signedIn(): boolean {
+    return this.usesPassword ? this.sessionId !== undefined : Boolean(this.secrets.apiKey);
+  }
+
+  async signIn(signal?: AbortSignal): Promise<SignInResult> {
+    const operation = 'sign in';
+    // With a stored session id this reuses it; a 401 creates a new session (the HTTP core's re-authentication).
+    const cluster = await this.cluster(operation, signal);
+    const where = `${cluster.name ?? 'the cluster'}${cluster.swVersion ? ` (${cluster.swVersion})` : ''}`;
+    return { summary: this.usesPassword ? `signed in as ${this.principal} to ${where}` : `API key accepted by ${where}` };
+  }
+
+  async signOut(): Promise<string> {
+    if (!this.usesPassword) {
+      return 'API keys have no session to end; Session Manager stopped using the key until you sign in again. Revoke the key on the cluster to disable it.';
+    }
+    const had = this.sessionId !== undefined;
+    this.sessionId = undefined;
+    this.creating = undefined;
+    if (had) {
+      await this.deps.saveSecrets({ token: undefined, tokenExpiresAt: undefined });
+    }
+    return COHESITY_SIGN_OUT_MESSAGE;
+  }
+
+  async test(signal?: AbortSignal): Promise<string> {
+    const c = await this.cluster('test connection', signal);
+    return `${c.name ?? 'The cluster'}${c.swVersion ? ` (Cohesity ${c.swVersion})` : ''} answered and accepted the credentials`;
+  }
+
+  async listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]> {
+    return [toEnvironmentInfo(await this.cluster('list environments', signal))];
+  }
+
+  /** Closes pooled sockets. */
+  dispose(): void {
+    this.http.dispose();
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+
+  private async cluster(operation: string, signal?: AbortSignal): Promise<CohesityCluster> {
+    let data: CohesityCluster;
+    try {
+      data = (await this.http.get<CohesityCluster>('clusters', operation, { signal })).data;
+    } catch (e) {
+      if (!this.usesPassword && e instanceof ApiError && e.kind === 'auth' && e.status === 401) {
+        throw this.error(operation, 'auth', `the cluster rejected the API key (${describe(e)}); create a new key and edit the connection`, e);
+      }
+      throw e;
+    }
+    if (!data || typeof data !== 'object' || (data.id === undefined && data.name === undefined)) {
+      throw this.error(operation, 'invalid-response', 'GET /v2/clusters answered without a cluster id or name');
+    }
+    return data;
+  }
+
+  private liveSecrets(): string[] {
+    return [this.secrets.password, this.askedPassword, this.secrets.apiKey, this.secrets.token, this.sessionId].filter(
+      (s): s is string => typeof s === 'string' && s !== '',
+    );
+  }
+
+  private async currentSession(signal?: AbortSignal): Promise<string> {
+    return this.sessionId ?? this.createSession(signal);
+  }
+
+  /** One session creation at a time; concurrent callers share it. */
+  private createSession(signal?: AbortSignal): Promise<string> {
+    if (!this.creating) {
+      const p = this.newSession(signal).finally(() => {
+        if (this.creating === p) {
+          this.creating = undefined;
+        }
+      });
+      this.creating = p;
+    }
+    return this.creating;
+  }
+
+  private async newSession(signal?: AbortSignal): Promise<string> {
+    const operation = 'sign in';
+    const username = this.record.auth.username;
+    if (!username) {
+      throw this.error(operation, 'auth', 'the connection has no username; edit the connection');
+    }
+    let password = this.secrets.password || this.askedPassword;
+    if (!password) {
+      password = await this.deps.prompter.askPassword({ title: 'Cohesity password', prompt: `Password for ${this.principal} on ${this.record.endpoints.url}` });
+      if (password === undefined) {
+        throw this.error(operation, 'cancelled', 'no password was entered');
+      }
+      this.askedPassword = password;
+    }
+    const body: CohesitySessionRequest = { username, password, domain: this.record.auth.domain || 'LOCAL' };
+    let answer: CohesityUserSession;
+    try {
+      answer = (await this.http.post<CohesityUserSession>('users/sessions', body, operation, { signal, authenticate: false })).data;
+    } catch (e) {
+      if (!isOtpRequired(e)) {
+        throw this.sessionError(e);
+      }
+      const code = await this.deps.prompter.askCode({
+        title: 'Cohesity one-time code',
+        prompt: `Multi-factor authentication is on for ${this.principal}: enter the one-time code`,
+      });
+      if (code === undefined || code.trim() === '') {
+        throw this.error(operation, 'cancelled', 'no one-time code was entered');
+      }
+      body.otpCode = code.trim();
+      body.otpType = this.options.otpType ?? 'totp';
+      try {
+        answer = (await this.http.post<CohesityUserSession>('users/sessions', body, operation, { signal, authenticate: false })).data;
+      } catch (e2) {
+        throw this.sessionError(e2, true);
+      }
+    }
+    const id = answer?.sessionId;
+    if (typeof id !== 'string' || id === '') {
+      throw this.error(operation, 'invalid-response', 'POST /v2/users/sessions answered without a sessionId');
+    }
+    this.sessionId = id;
+    await this.deps.saveSecrets({ token: id, tokenExpiresAt: undefined });
+    this.deps.log('debug', `created a Cohesity session for ${this.principal}`);
+    return id;
+  }
+
+  private sessionError(e: unknown, withOtp = false): unknown {
+    if (!(e instanceof ApiError) || e.status !== 401) {
+      return e;
+    }
+    if (withOtp && /otp|one-?time|multi-?factor/i.test(e.summary)) {
+      return this.error('sign in', 'auth', `the cluster rejected the one-time code (${describe(e)}); sign in again with a fresh code`, e);
+    }
+    this.askedPassword = undefined;
+    return this.error('sign in', 'auth', `the cluster rejected the username or password for ${this.principal} (${describe(e)})`, e);
+  }
+
+  private error(operation: string, kind: ApiError['kind'], summary: string, from?: ApiError): ApiError {
+    return new ApiError({
+      kind,
+      connectionLabel: this.record.label,
+      operation,
+      summary,
+      status: from?.status,
+      vendorCode: from?.vendorCode,
+      requestId: from?.requestId,
+      secrets: this.liveSecrets(),
+    });
+  }
+}
+
+/** Whether a failed session creation is the cluster asking for the one-time code. */
+function isOtpRequired(e: unknown): boolean {
+  return (
+    e instanceof ApiError &&
+    e.status === 401 &&
+    /otp\s*code is required|otpcode is required|(multi-?factor|mfa|two-?factor).*(enabled|required)/i.test(e.summary) &&
+    !/invalid otp/i.test(e.summary)
+  );
+}
+
+/** "KStatusUnauthorized — Invalid username or password" from an ApiError summary "401 KStatus… — …". */
+function describe(e: ApiError): string {
+  return e.summary.replace(/^\d{3}\s*/, '').replace(/\s*\(request [^)]*\)$/, '') || String(e.status);
+}
+
+export function toEnvironmentInfo(cluster: CohesityCluster): EnvironmentInfo {
+  const version = typeof cluster.swVersion === 'string' ? cluster.swVersion : undefined;
+  return {
+    id: String(cluster.id ?? cluster.name),
+    label: cluster.name ?? String(cluster.id),
+    description: version ? `v${version}` : undefined,
+    details: {
+      id: cluster.id !== undefined ? String(cluster.id) : undefined,
+      name: cluster.name,
+      version,
+      type: typeof cluster.type === 'string' ? cluster.type : undefined,
+      nodes: typeof cluster.nodeCount === 'number' ? cluster.nodeCount : undefined,
+    },
+    raw: cluster,
+    icon: 'server',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Certificate trust for self-signed clusters
+
+function toCertificateInfo(c: PeerCertificate): CertificateInfo {
+  return { pem: c.pem, subject: c.subject, issuer: c.issuer, sha256: c.sha256Fingerprint, validFrom: c.validFrom, validTo: c.validTo };
+}
+
+/**
+ * Whether `chain` (leaf first) is complete and consistent: each certificate is signed by the next, and the last is
+ * self-signed. A lone self-signed leaf is complete.
+ */
+export function chainIsComplete(chain: readonly string[]): boolean {
+  if (chain.length === 0) {
+    return false;
+  }
+  try {
+    const certs = chain.map((pem) => new X509Certificate(pem));
+    for (let i = 0; i + 1 < certs.length; i++) {
+      if (!certs[i].checkIssued(certs[i + 1]) || !certs[i].verify(certs[i + 1].publicKey)) {
+        return false;
+      }
+    }
+    const last = certs[certs.length - 1];
+    return last.checkIssued(last) && last.verify(last.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a cluster whose certificate is not trusted: reads the certificate chain the server presents in its TLS
+ * handshake (no request or credential is sent) for the person to inspect and trust for this connection only.
+ * Throws when trusting could not help, because the certificate is not issued for the cluster's address.
+ */
+export async function cohesityTrustCandidate(record: ConnectionRecord, signal?: AbortSignal): Promise<TrustCandidate> {
+  const url = record.endpoints.url;
+  if (!url) {
+    throw new Error(`${record.label}: the connection has no cluster address.`);
+  }
+  const target = new URL(url);
+  const chain = await fetchPeerCertificateChain(target.origin, { signal, timeoutMs: 15_000 });
+  if (chain.certificates.length === 0) {
+    throw new Error(`${record.label}: ${target.host} presented no certificate.`);
+  }
+  const leaf = new X509Certificate(chain.certificates[0].pem);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const matches = isIP(host) ? leaf.checkIP(host) !== undefined : leaf.checkHost(host) !== undefined;
+  if (!matches) {
+    throw new Error(
+      `${record.label}: the cluster's certificate (${chain.certificates[0].subject}) is not issued for ${host}, so trusting it would not help; connect with a name the certificate lists (subject alternative names: ${leaf.subjectAltName ?? 'none'}).`,
+    );
+  }
+  const pems = chain.certificates.map((c) => c.pem);
+  return {
+    source: "the cluster's TLS handshake",
+    certificates: chain.certificates.map(toCertificateInfo),
+    verified: chainIsComplete(pems),
+  };
+}

@@ -1,0 +1,313 @@
+// PingOne Management API client for a worker application (client_credentials). Pure: no `vscode` import.
+//
+// - Two hosts: the auth host issues tokens (`POST {authUrl}/{environmentId}/as/token`), the API host serves `/v1/...`.
+// - The access token is kept in memory only (it can always be obtained again from the stored client secret). It is
+//   renewed shortly before `expires_in` runs out, and once after a 401 (the HTTP core's single-flight re-auth).
+// - PingOne has no sign-out for client-credentials tokens, so signing out only discards the token.
+import {
+  ApiError,
+  type AuthHandler,
+  collect,
+  HttpClient,
+  type HttpClientOptions,
+  linkPages,
+  PagingLoopError,
+} from '../../http';
+import { type ConnectionRecord, type ConnectionSecrets, pingOneHosts } from '../../connections/model';
+import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
+import type { PingOneEnvironment, PingOneEnvironmentList, PingOneTokenResponse } from './models';
+
+/** Options for tests and tuning; the extension uses the defaults. */
+export interface PingOneClientOptions {
+  /** `limit` asked for on each `GET /environments` page (default: the server's default). */
+  pageSize?: number;
+  /** Passed to both HttpClients (e.g. an instant `sleep` in tests). */
+  http?: Partial<Pick<HttpClientOptions, 'sleep' | 'retry' | 'timeoutMs' | 'random'>>;
+}
+
+/** Renew this long before the token expires (at most half the token's lifetime). */
+const RENEW_MARGIN_MS = 60_000;
+const DEFAULT_LIFETIME_S = 3600;
+
+interface HeldToken {
+  value: string;
+  expiresAt: number;
+  renewAt: number;
+}
+
+export class PingOneClient implements BackendClient {
+  private readonly api: HttpClient;
+  private readonly auth: HttpClient;
+  /** The resolved API base (region or custom), e.g. https://api.pingone.eu/v1. */
+  readonly apiUrl: string;
+  /** The resolved auth base, e.g. https://auth.pingone.eu. */
+  readonly authUrl: string;
+  private readonly now: () => number;
+  private token: HeldToken | undefined;
+  private obtaining: Promise<HeldToken> | undefined;
+
+  constructor(
+    readonly record: ConnectionRecord,
+    private readonly secrets: ConnectionSecrets,
+    private readonly deps: ClientDeps,
+    private readonly options: PingOneClientOptions = {},
+  ) {
+    const hosts = pingOneHosts(record.endpoints);
+    this.apiUrl = hosts.apiUrl;
+    this.authUrl = hosts.authUrl;
+    this.now = deps.now ?? Date.now;
+    const common = {
+      connectionId: record.id,
+      connectionLabel: record.label,
+      ca: record.tls?.trustedCertificates,
+      log: deps.log,
+      proxy: deps.proxy,
+      ...options.http,
+    };
+    const secretsFn = (): string[] => this.liveSecrets();
+    this.auth = new HttpClient({ ...common, baseURL: this.authUrl, auth: { apply: async () => undefined, secrets: secretsFn } });
+    const handler: AuthHandler = {
+      apply: async (headers, signal) => {
+        const token = await this.currentToken(signal);
+        headers.authorization = `Bearer ${token.value}`;
+      },
+      reauthenticate: async () => {
+        this.token = undefined;
+        this.deps.log('info', 'PingOne answered 401; requesting a new worker-app token');
+        await this.obtainToken();
+      },
+      secrets: secretsFn,
+    };
+    this.api = new HttpClient({ ...common, baseURL: this.apiUrl, auth: handler });
+  }
+
+  get signedIn(): boolean {
+    return this.token !== undefined && this.now() < this.token.expiresAt;
+  }
+
+  /** When the held token expires (ms since epoch), if one is held. */
+  get tokenExpiresAt(): number | undefined {
+    return this.token?.expiresAt;
+  }
+
+  async signIn(signal?: AbortSignal): Promise<SignInResult> {
+    this.token = undefined;
+    const token = await this.obtainToken(signal);
+    return {
+      summary: `signed in as worker app ${this.record.auth.clientId ?? '(no client id)'} (token valid until ${clock(token.expiresAt)})`,
+      expiresAt: token.expiresAt,
+    };
+  }
+
+  async signOut(): Promise<string> {
+    const held = this.token;
+    this.token = undefined;
+    this.obtaining = undefined;
+    if (!held) {
+      return 'No PingOne token was held, so there was nothing to discard; PingOne has no sign-out for client-credentials tokens.';
+    }
+    return `The worker-app token was discarded; PingOne has no sign-out for client-credentials tokens; it expires on its own at ${clock(held.expiresAt)}.`;
+  }
+
+  async test(signal?: AbortSignal): Promise<string> {
+    const res = await this.api.get<PingOneEnvironmentList>('environments', 'test connection', { params: { limit: 1 }, signal });
+    const body = res.data;
+    const count =
+      typeof body?.count === 'number' ? body.count : Array.isArray(body?._embedded?.environments) ? body._embedded.environments.length : 0;
+    return `${count} environment${count === 1 ? '' : 's'} visible`;
+  }
+
+  async listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]> {
+    const operation = 'list environments';
+    const first = this.options.pageSize ? `environments?limit=${this.options.pageSize}` : 'environments';
+    const pages = linkPages<PingOneEnvironment>(
+      async (url) => {
+        const res = await this.api.get<PingOneEnvironmentList>(url, operation, { signal });
+        const body = res.data;
+        const items = body?._embedded?.environments;
+        if (!Array.isArray(items)) {
+          throw this.error(operation, 'invalid-response', `${res.status} — the answer has no _embedded.environments list`);
+        }
+        return { items, next: body._links?.next?.href, total: typeof body.count === 'number' ? body.count : undefined };
+      },
+      first,
+      { signal },
+    );
+    let environments: PingOneEnvironment[];
+    try {
+      environments = await collect(pages);
+    } catch (e) {
+      throw this.pagingError(operation, e, signal);
+    }
+    return environments.map(toEnvironmentInfo);
+  }
+
+  /** Closes pooled sockets. */
+  dispose(): void {
+    this.api.dispose();
+    this.auth.dispose();
+  }
+
+  // -----------------------------------------------------------------------------------------------------------
+
+  private liveSecrets(): string[] {
+    const out: string[] = [];
+    if (this.secrets.clientSecret) {
+      out.push(this.secrets.clientSecret);
+    }
+    if (this.token) {
+      out.push(this.token.value);
+    }
+    return out;
+  }
+
+  private async currentToken(signal?: AbortSignal): Promise<HeldToken> {
+    const held = this.token;
+    if (held && this.now() < held.renewAt) {
+      return held;
+    }
+    if (held) {
+      this.deps.log('debug', `the PingOne token expires at ${clock(held.expiresAt)}; renewing it`);
+    }
+    return this.obtainToken(signal);
+  }
+
+  /** One token request at a time; concurrent callers share it. */
+  private obtainToken(signal?: AbortSignal): Promise<HeldToken> {
+    if (!this.obtaining) {
+      const p = this.requestToken(signal).finally(() => {
+        if (this.obtaining === p) {
+          this.obtaining = undefined;
+        }
+      });
+      this.obtaining = p;
+    }
+    return this.obtaining;
+  }
+
+  private async requestToken(signal?: AbortSignal): Promise<HeldToken> {
+    const operation = 'sign in';
+    const { environmentId, clientId, clientAuth } = this.record.auth;
+    const clientSecret = this.secrets.clientSecret;
+    if (!environmentId || !clientId) {
+      throw this.error(operation, 'auth', "the connection has no worker app environment id or client id; edit the connection");
+    }
+    if (!clientSecret) {
+      throw this.error(operation, 'auth', 'no client secret is stored for this connection; edit the connection and enter it');
+    }
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    const headers: Record<string, string> = {};
+    if ((clientAuth ?? 'basic') === 'basic') {
+      // RFC 6749 §2.3.1: both parts form-encoded, then Basic.
+      const pair = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+    } else {
+      form.set('client_id', clientId);
+      form.set('client_secret', clientSecret);
+    }
+    let body: PingOneTokenResponse;
+    try {
+      const res = await this.auth.post<PingOneTokenResponse>(`${encodeURIComponent(environmentId)}/as/token`, form, operation, {
+        headers,
+        signal,
+        authenticate: false,
+      });
+      body = res.data;
+    } catch (e) {
+      throw this.tokenError(e, environmentId);
+    }
+    const value = body?.access_token;
+    if (typeof value !== 'string' || value === '') {
+      throw this.error(operation, 'invalid-response', 'the token endpoint answered without an access_token');
+    }
+    const lifetimeS = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_LIFETIME_S;
+    const lifetimeMs = lifetimeS * 1000;
+    const issuedAt = this.now();
+    const token: HeldToken = {
+      value,
+      expiresAt: issuedAt + lifetimeMs,
+      renewAt: issuedAt + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 2),
+    };
+    this.token = token;
+    this.deps.log('debug', `obtained a PingOne worker-app token valid for ${lifetimeS} s`);
+    return token;
+  }
+
+  /** Clear messages for the token endpoint's usual refusals. */
+  private tokenError(e: unknown, environmentId: string): unknown {
+    if (!(e instanceof ApiError) || (e.kind !== 'auth' && e.kind !== 'http')) {
+      return e;
+    }
+    const said = vendorMessage(e.summary);
+    if (e.vendorCode === 'invalid_client' || (e.status === 401 && !e.vendorCode)) {
+      return this.error('sign in', 'auth', `PingOne rejected the client id or secret (${e.vendorCode ?? 'invalid_client'})${said ? `: ${said}` : ''}`, e);
+    }
+    if (e.status === 404) {
+      return this.error(
+        'sign in',
+        'http',
+        `PingOne does not know the environment ${environmentId} on ${this.authUrl}; check the worker app's environment id and the region${said ? ` (${said})` : ''}`,
+        e,
+      );
+    }
+    if (e.vendorCode === 'unauthorized_client' || e.vendorCode === 'unsupported_grant_type') {
+      return this.error('sign in', 'auth', `the worker app may not use the client_credentials grant (${e.vendorCode})${said ? `: ${said}` : ''}`, e);
+    }
+    return e;
+  }
+
+  private pagingError(operation: string, e: unknown, signal?: AbortSignal): unknown {
+    if (e instanceof PagingLoopError) {
+      return this.error(operation, 'invalid-response', e.message);
+    }
+    if (signal?.aborted && !(e instanceof ApiError)) {
+      return this.error(operation, 'cancelled', 'cancelled');
+    }
+    return e;
+  }
+
+  private error(operation: string, kind: ApiError['kind'], summary: string, from?: ApiError): ApiError {
+    return new ApiError({
+      kind,
+      connectionLabel: this.record.label,
+      operation,
+      summary,
+      status: from?.status,
+      vendorCode: from?.vendorCode,
+      requestId: from?.requestId,
+      secrets: this.liveSecrets(),
+    });
+  }
+}
+
+/** What the vendor said, from an ApiError summary "401 invalid_client — <message> (request …)". */
+function vendorMessage(summary: string): string | undefined {
+  const m = /—\s*(.+?)(?:\s*\(request [^)]*\))?$/.exec(summary);
+  return m ? m[1] : undefined;
+}
+
+export function toEnvironmentInfo(env: PingOneEnvironment): EnvironmentInfo {
+  const type = typeof env.type === 'string' ? env.type : undefined;
+  const region = typeof env.region === 'string' ? env.region : undefined;
+  return {
+    id: env.id,
+    label: env.name ?? env.id,
+    description: [type, region].filter(Boolean).join(' · ') || undefined,
+    details: {
+      id: env.id,
+      type,
+      region,
+      status: env.status,
+      license: env.license?.id,
+      organization: env.organization?.id,
+    },
+    raw: env,
+    icon: env.status === 'DELETE_PENDING' ? 'trash' : type === 'PRODUCTION' ? 'server-environment' : 'beaker',
+  };
+}
+
+/** Local wall-clock time as HH:MM. */
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}

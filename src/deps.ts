@@ -1,0 +1,17 @@
+import type * as vscode from 'vscode';
+import type { ConnectionManager } from './connections/manager';
+import type { Logger } from './util/log';
+import type { UserInput } from './ui/input';
+import type { Views } from './views/index';
+import type { DetailsProvider } from './views/details';
+
+/** What feature modules get from activate(): register commands, read connections, refresh views. */
+export interface ExtensionDeps {
+  context: vscode.ExtensionContext;
+  manager: ConnectionManager;
+  log: Logger;
+  /** The current UserInput (the real QuickInput, or a test's queue). */
+  ui(): UserInput;
+  views: Views;
+  details: DetailsProvider;
+}
