@@ -2,7 +2,13 @@
 import type { BackendKind } from '../connections/model';
 import type { BackendModule } from './types';
 import { zitiModule } from './ziti/client';
+import { pingoneModule } from './pingone';
+import { aptibleModule } from './aptible';
+import { cohesityModule } from './cohesity';
 
 export const BACKEND_MODULES: Partial<Record<BackendKind, BackendModule>> = {
   ziti: zitiModule,
+  pingone: pingoneModule,
+  aptible: aptibleModule,
+  cohesity: cohesityModule,
 };

@@ -104,7 +104,7 @@ export class ConnectionManager implements vscode.Disposable {
     const http = vscode.workspace.getConfiguration('http');
     const proxyUrl = http.get<string>('proxy');
     return factory(record, secrets, {
-      log: (level, message) => this.log[level](`[${record.label}] ${message}`),
+      log: (level, message) => this.log[level](message),
       prompter: this.prompter,
       saveSecrets: async (patch) => {
         for (const s of Object.values(patch)) {
@@ -175,7 +175,11 @@ export class ConnectionManager implements vscode.Disposable {
         message = `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
-    await this.store.updateSecrets(id, { token: undefined, tokenExpiresAt: undefined });
+    // An issued token is dropped; a pasted or imported token is the credential itself and stays.
+    const record = this.store.get(id);
+    if (record && record.auth.method !== 'token' && record.auth.method !== 'cliToken') {
+      await this.store.updateSecrets(id, { token: undefined, tokenExpiresAt: undefined });
+    }
     this.setState(id, { kind: 'signedOut' });
     return message;
   }
