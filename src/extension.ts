@@ -70,7 +70,18 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     }),
   );
 
-  const deps: connectionCommands.ConnectionCommandDeps = { manager, log, ui: getUi, refresh: () => views.refreshAll() };
+  const reveal = async (connectionId: string): Promise<void> => {
+    const provider = views.providers.environments;
+    for (const backend of await provider.getChildren()) {
+      for (const node of await provider.getChildren(backend)) {
+        if (node instanceof ConnectionNode && node.connectionId === connectionId) {
+          await views.treeViews.environments.reveal(node, { select: true, focus: false, expand: true });
+          return;
+        }
+      }
+    }
+  };
+  const deps: connectionCommands.ConnectionCommandDeps = { manager, log, ui: getUi, refresh: () => views.refreshAll(), reveal };
   const reg = (id: string, handler: (...args: any[]) => unknown): void => registerCommand(context, log, id, handler); // eslint-disable-line @typescript-eslint/no-explicit-any
 
   reg('sessionManager.showLogs', () => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ConnectionManager } from '../connections/manager';
 import { BACKEND_LABELS, BackendKind, ConnectionRecord, ConnectionSecrets } from '../connections/model';
 import { askToTrust } from '../connections/trust';
+import type { BackendClient } from '../backends/types';
 import { connectionWizard } from '../connections/wizard';
 import { ApiError } from '../http/errors';
 import { ConnectionNode, endpointOf } from '../views/environments';
@@ -14,6 +15,8 @@ export interface ConnectionCommandDeps {
   log: Logger;
   ui: () => UserInput;
   refresh: () => void;
+  /** Shows a connection in the Environments view (expanding its backend), e.g. after adding it. */
+  reveal(connectionId: string): Promise<void>;
 }
 
 /** Resolves the connection a command is about: the node it was invoked on, or a picker from the palette. */
@@ -46,11 +49,11 @@ export async function pickConnection(deps: ConnectionCommandDeps, arg: unknown, 
  * Signs in with a record that is not saved yet, trusting the server's certificate first if the person agrees.
  * Returns the (possibly updated) record; throws with a clear message when the connection does not work.
  */
-async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRecord, secrets: ConnectionSecrets): Promise<{ record: ConnectionRecord; summary: string }> {
+async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRecord, secrets: ConnectionSecrets): Promise<{ record: ConnectionRecord; summary: string; client: BackendClient; expiresAt?: number }> {
   let current = record;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const summary = await vscode.window.withProgress(
+      const tested = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Testing ${current.label}…`, cancellable: true },
         async (_p, token) => {
           const controller = new AbortController();
@@ -58,10 +61,10 @@ async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRec
           const client = await deps.manager.createClient(current, secrets);
           const result = await client.signIn(controller.signal);
           await client.listEnvironments(controller.signal);
-          return result.summary;
+          return { client, result };
         },
       );
-      return { record: current, summary };
+      return { record: current, summary: tested.result.summary, client: tested.client, expiresAt: tested.result.expiresAt };
     } catch (e) {
       if (e instanceof ApiError && e.kind === 'untrusted-certificate' && attempt === 0) {
         const module = deps.manager.modules[current.backend];
@@ -83,7 +86,7 @@ async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRec
 export async function addConnection(deps: ConnectionCommandDeps, backend?: unknown): Promise<ConnectionRecord | undefined> {
   const kind = typeof backend === 'string' && ['ziti', 'pingone', 'aptible', 'cohesity'].includes(backend) ? (backend as BackendKind) : undefined;
   const { record, secrets } = await connectionWizard(deps.ui(), { backend: kind });
-  let tested: { record: ConnectionRecord; summary: string };
+  let tested: Awaited<ReturnType<typeof testBeforeSave>>;
   try {
     tested = await testBeforeSave(deps, record, secrets);
   } catch (e) {
@@ -96,8 +99,10 @@ export async function addConnection(deps: ConnectionCommandDeps, backend?: unkno
   }
   await deps.manager.store.save(tested.record, secrets);
   deps.manager.forget(tested.record.id);
+  deps.manager.adopt(tested.record.id, tested.client, tested.summary, tested.expiresAt);
   deps.log.info(`Added ${BACKEND_LABELS[tested.record.backend]} connection ${tested.record.label}`);
   deps.refresh();
+  await deps.reveal(tested.record.id).catch((e) => deps.log.debug(`reveal failed: ${String(e)}`));
   void vscode.window.showInformationMessage(`Added ${tested.record.label}: ${tested.summary}.`);
   return tested.record;
 }
@@ -112,6 +117,7 @@ export async function editConnection(deps: ConnectionCommandDeps, arg: unknown):
   const tested = await testBeforeSave(deps, record, secrets);
   await deps.manager.store.save(tested.record, secrets);
   deps.manager.forget(record.id);
+  deps.manager.adopt(record.id, tested.client, tested.summary, tested.expiresAt);
   deps.refresh();
   return tested.record;
 }

@@ -112,10 +112,11 @@ export class ConnectionManager implements vscode.Disposable {
             this.log.addSecret(s);
           }
         }
-        if (!secretsOverride && this.store.get(record.id)) {
-          await this.store.updateSecrets(record.id, patch);
-        } else if (secretsOverride) {
+        if (secretsOverride) {
           Object.assign(secretsOverride, patch);
+        }
+        if (this.store.get(record.id)) {
+          await this.store.updateSecrets(record.id, patch);
         }
       },
       proxy: proxyUrl ? { url: proxyUrl, strictSSL: http.get<boolean>('proxyStrictSSL', true) } : undefined,
@@ -154,6 +155,12 @@ export class ConnectionManager implements vscode.Disposable {
       this.setState(id, stateForError(e));
       throw e;
     }
+  }
+
+  /** Takes over a client that has just signed in (the Add/Edit Connection test), so the connection shows signed in. */
+  adopt(id: string, client: BackendClient, summary: string, expiresAt?: number): void {
+    this.clients.set(id, client);
+    this.setState(id, { kind: 'signedIn', summary, expiresAt });
   }
 
   /** Records what a failed call says about the connection (expired, unreachable, …) without losing the client. */

@@ -143,8 +143,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
 }
 
 export interface Workbench {
-  browser: Browser;
+  browser: Browser | null;
   context: BrowserContext;
+  /** Chromium's profile folder (where the workbench keeps localStorage and IndexedDB). */
+  profileDir: string;
   page: Page;
   close(): Promise<void>;
 }
@@ -153,10 +155,18 @@ export interface Workbench {
 export async function openWorkbench(server: CodeServer, url: string, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<Workbench> {
   // Loaded lazily: only the code-server layers need playwright-core.
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: opts.colorScheme ?? 'dark' });
+  // A persistent profile in a known folder, so tests can inspect what the workbench stored on disk.
+  const profileDir = shortTempDir('smch-');
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    colorScheme: opts.colorScheme ?? 'dark',
+  });
+  const browser = context.browser();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
   await page.waitForFunction(
@@ -167,9 +177,11 @@ export async function openWorkbench(server: CodeServer, url: string, opts: { col
   return {
     browser,
     context,
+    profileDir,
     page,
     async close() {
-      await browser.close();
+      await context.close();
+      fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }

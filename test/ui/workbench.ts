@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Shared fixture for the UI layer: one code-server with the extension under development, one Chromium page.
 import * as path from 'path';
 import type { Page } from 'playwright-core';
@@ -57,4 +58,96 @@ export async function openSessionManager(page: Page): Promise<void> {
     await item.click();
   }
   await pane.first().waitFor({ state: 'visible', timeout: 30_000 });
+  // A wider sidebar, as people with long environment names keep it, so descriptions are readable in screenshots.
+  const sash = page.locator('.part.sidebar ~ .monaco-sash, .monaco-sash.vertical').first();
+  const box = await sash.boundingBox().catch(() => null);
+  if (box && box.x < 500) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(560, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+
+/**
+ * Answers the next step of a QuickInput wizard: waits until the widget shows `expect` (its title, prompt or
+ * placeholder), types `answer` into the widget's own <input> and presses Enter. For a QuickPick the typed text
+ * filters the list, and Enter takes the first match.
+ */
+export async function answerQuickInput(page: Page, expect: string | RegExp, answer: string): Promise<void> {
+  const widget = page.locator(QUICK_INPUT);
+  await widget.waitFor({ state: 'visible', timeout: 30_000 });
+  const matches = async (): Promise<boolean> => {
+    const text = await widget.evaluate((el) => {
+      const input = el.querySelector('input.input') as HTMLInputElement | null;
+      return `${el.textContent ?? ''}\n${input?.placeholder ?? ''}\n${input?.getAttribute('aria-label') ?? ''}`;
+    });
+    return typeof expect === 'string' ? text.includes(expect) : expect.test(text);
+  };
+  const deadline = Date.now() + 30_000;
+  while (!(await matches())) {
+    if (Date.now() > deadline) {
+      throw new Error(`the quick input never asked ${String(expect)}`);
+    }
+    await page.waitForTimeout(100);
+  }
+  const input = widget.locator('input.input');
+  await input.fill(answer);
+  // Let the list filter (QuickPick) or validation (InputBox) catch up with the typed value.
+  await page.waitForTimeout(150);
+  await input.press('Enter');
+}
+
+/** Clicks a button of the modal dialog that shows `text`. */
+export async function answerModal(page: Page, text: string | RegExp, button: string): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: text });
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const message = await dialog.innerText();
+  await page.waitForTimeout(150);
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return message;
+}
+
+/** A tree row in one of the views, by its label. */
+export function treeRow(page: Page, label: string | RegExp) {
+  return page.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+}
+
+/** Expands a collapsed tree row (a single click toggles it). */
+export async function expandRow(page: Page, label: string | RegExp): Promise<void> {
+  const row = treeRow(page, label);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') {
+    await row.click();
+  }
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 15_000 });
+}
+
+/** Waits until the tree row with this label shows text matching `pattern` (rows are re-rendered, so poll by locator). */
+export async function waitForRowText(page: Page, label: string | RegExp, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const row = treeRow(page, label);
+    if ((await row.count()) > 0) {
+      last = (await row.textContent().catch(() => '')) ?? '';
+      if (pattern.test(last)) {
+        return last;
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`row ${String(label)} never showed ${pattern} (last: "${last}")`);
+}
+
+/** Collapses or expands a view pane of the Session Manager container by its title. */
+export async function setPaneExpanded(page: Page, title: string, expanded: boolean): Promise<void> {
+  const header = page.locator(`.pane-header[aria-label^="${title}"]`).first();
+  await header.waitFor({ state: 'visible' });
+  if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) {
+    await header.click();
+  }
 }

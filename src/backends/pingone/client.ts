@@ -292,7 +292,8 @@ export function toEnvironmentInfo(env: PingOneEnvironment): EnvironmentInfo {
   return {
     id: env.id,
     label: env.name ?? env.id,
-    description: [type, region].filter(Boolean).join(' · ') || undefined,
+    // As the PingOne console writes them: "Production · EU".
+    description: [type ? type.charAt(0) + type.slice(1).toLowerCase() : undefined, region].filter(Boolean).join(' · ') || undefined,
     details: {
       id: env.id,
       type,

@@ -129,7 +129,7 @@ describe('backends/pingone', () => {
     const first = state().data.environments[0];
     const info = envs.find((e) => e.id === first.id);
     assert.ok(info);
-    assert.strictEqual(info.description, `${first.type} · ${first.region}`);
+    assert.strictEqual(info.description, `${first.type.charAt(0)}${first.type.slice(1).toLowerCase()} · ${first.region}`);
     assert.deepStrictEqual(info.details, {
       id: first.id,
       type: first.type,

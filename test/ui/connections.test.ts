@@ -1,0 +1,153 @@
+/// <reference lib="dom" />
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { start, Sandbox } from '../sandbox/server';
+import { answerModal, answerQuickInput, expandRow, openSession, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, waitForRowText } from './workbench';
+
+/** Every file under a folder that contains `needle` (as UTF-8 or UTF-16LE text). */
+function filesContaining(root: string, needle: string): string[] {
+  const hits: string[] = [];
+  const utf8 = Buffer.from(needle, 'utf8');
+  const utf16 = Buffer.from(needle, 'utf16le');
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        walk(full);
+      } else if (e.isFile()) {
+        try {
+          const buf = fs.readFileSync(full);
+          if (buf.includes(utf8) || buf.includes(utf16)) {
+            hits.push(full);
+          }
+        } catch {
+          // sockets, files removed while reading
+        }
+      }
+    }
+  };
+  walk(root);
+  return hits;
+}
+
+describe('workbench UI: connections', function () {
+  this.timeout(300_000);
+  let s: UiSession;
+  let sb: Sandbox;
+
+  before(async () => {
+    sb = await start();
+    s = await openSession({ label: 'ui-connections' });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await screenshot(s.page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    if (s) {
+      await s.close();
+    }
+    if (sb) {
+      await sb.stop();
+    }
+  });
+
+  it('adds a sandbox OpenZiti controller through the palette wizard, trusts its CA and signs in', async () => {
+    const page = s.page;
+    await openSessionManager(page);
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
+    await answerQuickInput(page, 'Controller URL', sb.urls.ziti);
+    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+    await answerQuickInput(page, 'Username', 'admin');
+    await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
+    await answerQuickInput(page, 'A name for this connection', 'Sandbox controller');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
+    await screenshot(page, 'connections-trust-prompt').catch(() => undefined);
+    const prompt = await answerModal(page, /not trusted/, 'Trust');
+    assert.ok(prompt.replace(/:/g, '').toLowerCase().includes(sb.ca.sha256Fingerprint.replace(/:/g, '').toLowerCase()), `the modal shows the CA fingerprint:\n${prompt}`);
+    await waitForRowText(page, 'Sandbox controller', /signed in as/);
+  });
+
+  it('adds PingOne, Aptible and Cohesity the same way and shows all four backends', async () => {
+    const page = s.page;
+    // Give the Environments view the whole height for this scenario and its screenshot.
+    await setPaneExpanded(page, 'Sessions', false);
+    await setPaneExpanded(page, 'Enrollments', false);
+    const p = sb.details.pingone;
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'PingOne');
+    await answerQuickInput(page, 'Which PingOne region?', 'Custom hosts');
+    await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
+    await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
+    await answerQuickInput(page, 'Environment ID', p.credentials.environmentId);
+    await answerQuickInput(page, 'Client ID', p.credentials.postClientId);
+    await answerQuickInput(page, 'Client secret', p.credentials.postClientSecret);
+    await answerQuickInput(page, 'token endpoint authentication method', 'request body');
+    await answerQuickInput(page, 'A name for this connection', 'Ping sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Production');
+    await treeRow(page, 'Ping sandbox').waitFor({ state: 'visible', timeout: 30_000 });
+
+    const a = sb.details.aptible;
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'Aptible');
+    await answerQuickInput(page, 'Which Aptible?', 'Custom URLs');
+    await answerQuickInput(page, 'Aptible auth URL', sb.urls.aptible);
+    await answerQuickInput(page, 'Aptible API URL', sb.urls.aptible);
+    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+    await answerQuickInput(page, 'Email', a.credentials.email);
+    await answerQuickInput(page, 'Password for', a.credentials.password);
+    await answerQuickInput(page, 'A name for this connection', 'Aptible sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
+    await treeRow(page, 'Aptible sandbox').waitFor({ state: 'visible', timeout: 30_000 });
+
+    const c = sb.details.cohesity;
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'Cohesity');
+    await answerQuickInput(page, 'Cluster address', sb.urls.cohesity);
+    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+    await answerQuickInput(page, 'Username', c.credentials.username);
+    await answerQuickInput(page, 'Password for', c.credentials.password);
+    await answerQuickInput(page, 'Domain', 'LOCAL');
+    await answerQuickInput(page, 'A name for this connection', 'Cohesity sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
+    await answerModal(page, /not trusted/, 'Trust');
+    await treeRow(page, 'Cohesity sandbox').waitFor({ state: 'visible', timeout: 30_000 });
+
+    for (const label of ['Sandbox controller', 'Ping sandbox', 'Aptible sandbox', 'Cohesity sandbox']) {
+      await expandRow(page, label);
+    }
+    const cluster = (sb.state.cohesity.state as { cluster: { name: string } }).cluster.name;
+    for (const label of ['OpenZiti', 'PingOne', 'Aptible', 'Cohesity', 'Customers Prod', cluster, new URL(sb.urls.ziti).host]) {
+      await treeRow(page, label).waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    const file = await screenshot(page, 'connections-environments');
+    assert.ok(fs.statSync(file).size > 20_000);
+  });
+
+  it('left no secret in clear in the user-data folder, logs, settings or browser storage', async () => {
+    const zitiState = sb.state.ziti.state as { data: { apiSessions: Map<string, { token: string; interactive?: boolean }> } };
+    const issued = [...zitiState.data.apiSessions.values()].filter((x) => x.interactive).map((x) => x.token);
+    assert.ok(issued.length > 0, 'the scenario signed in to OpenZiti');
+    const secrets = [
+      'ziti-sandbox-admin',
+      sb.details.pingone.credentials.postClientSecret,
+      sb.details.aptible.credentials.password,
+      sb.details.cohesity.credentials.password,
+      ...issued,
+    ];
+    const roots = [s.server.userDataDir, s.workbench.profileDir];
+    // Canaries: what must be on disk in clear, so the scan can see those stores (log file, globalState).
+    assert.ok(roots.some((r) => filesContaining(r, 'Session Manager 0.1.0 activated').length > 0), 'the extension log is readable');
+    assert.ok(roots.some((r) => filesContaining(r, 'Sandbox controller').length > 0), 'the connection records (globalState) are readable');
+    for (const secret of secrets) {
+      for (const root of roots) {
+        assert.deepStrictEqual(filesContaining(root, secret), [], `a secret was found in clear under ${root}`);
+      }
+    }
+  });
+});
