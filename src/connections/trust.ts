@@ -2,6 +2,7 @@ import { BackendModule, TrustCandidate } from '../backends/types';
 import { UserCancelled } from '../commands/registerCommand';
 import { BACKEND_LABELS, ConnectionRecord } from './model';
 import { UserInput } from '../ui/input';
+import { describeCertificate } from '../http/tls';
 
 /**
  * Asks the person whether to trust the certificate(s) a server presents, for this connection only. Returns the
@@ -16,7 +17,7 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
   if (candidate.certificates.length === 0) {
     throw new Error(`${record.label}: the server offered no certificate to trust.`);
   }
-  const previous = new Set(record.tls?.fingerprints ?? []);
+  const previous = new Set(record.tls?.fingerprints ?? (record.tls?.trustedCertificates ?? []).map((pem) => describeCertificate(pem).sha256Fingerprint));
   const changed = previous.size > 0 && !candidate.certificates.some((c) => previous.has(c.sha256));
   const lines: string[] = [];
   for (const c of candidate.certificates) {

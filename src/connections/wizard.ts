@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, newConnectionId, PingOneRegion, validateUrl } from './model';
 import { BACK, PickItem, runSteps, StepInfo, UserInput } from '../ui/input';
+import { readAptibleCliToken } from './aptibleCliToken';
 
 /** What the wizard produced: a record and its secrets, not yet saved. */
 export interface WizardResult {
@@ -342,19 +340,5 @@ function backendHint(b: BackendKind): string {
       return 'account: SSH sessions per app and operation';
     case 'cohesity':
       return 'cluster: user sessions per principal';
-  }
-}
-
-/** The token `aptible login` saved for this auth URL, or APTIBLE_ACCESS_TOKEN. */
-export function readAptibleCliToken(authUrl: string, file = path.join(os.homedir(), '.aptible', 'tokens.json'), env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.APTIBLE_ACCESS_TOKEN) {
-    return env.APTIBLE_ACCESS_TOKEN;
-  }
-  try {
-    const tokens = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-    const key = authUrl.replace(/\/+$/, '');
-    return tokens[key] ?? tokens[`${key}/`];
-  } catch {
-    return undefined;
   }
 }
