@@ -1,5 +1,5 @@
 // Runs the real VS Code workbench (code-server) and opens it in Debian's Chromium through playwright-core.
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
@@ -37,6 +37,12 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   workspace?: string;
   label?: string;
+  /** Load the extension under development through the URL payload (tests). Default true. */
+  smokeTestDriver?: boolean;
+  /** Install this .vsix first (as a user would). */
+  installVsix?: string;
+  /** A fixed port instead of a free one. */
+  port?: number;
 }
 
 function waitForHttp(url: string, timeoutMs: number, proc: ChildProcess): Promise<void> {
@@ -65,7 +71,7 @@ function waitForHttp(url: string, timeoutMs: number, proc: ChildProcess): Promis
 
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
   const host = ensureInstalled();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const base = shortTempDir('smcs-');
   const userDataDir = path.join(base, 'ud');
   const extensionsDir = path.join(base, 'ext');
@@ -85,6 +91,12 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       delete env[k];
     }
   }
+  if (opts.installVsix) {
+    const r = spawnSync(host.node, [host.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', opts.installVsix], { env, encoding: 'utf8' });
+    if (r.status !== 0) {
+      throw new Error(`installing ${opts.installVsix} into code-server failed: ${r.stderr || r.stdout}`);
+    }
+  }
   const proc = spawn(
     host.node,
     [
@@ -98,7 +110,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       '--disable-getting-started-override',
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
-      '--vscode-option', 'enable-smoke-test-driver',
+      ...(opts.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
       workspace,
     ],
     { env, stdio: ['ignore', out, out], detached: false },
