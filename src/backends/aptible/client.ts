@@ -7,6 +7,7 @@
 // - 'token' / 'cliToken': a pasted token, or the one the aptible CLI saved. It cannot be renewed: a 401 tells the
 //   person to paste (or import) a new one.
 // - Aptible has no sign-out for tokens in its API; signing out discards the token locally.
+import { SingleFlight } from '../../util/singleFlight';
 import { ApiError, type AuthHandler, collect, HttpClient, type HttpClientOptions, linkPages, PagingLoopError } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
@@ -39,7 +40,7 @@ export class AptibleClient implements BackendClient {
   private token: HeldToken | undefined;
   /** A password asked for because none is stored (kept in memory for re-authentication, never saved here). */
   private askedPassword: string | undefined;
-  private loggingIn: Promise<HeldToken> | undefined;
+  private readonly loggingIn = new SingleFlight<HeldToken>();
 
   constructor(
     readonly record: ConnectionRecord,
@@ -105,7 +106,7 @@ export class AptibleClient implements BackendClient {
   async signOut(): Promise<string> {
     const held = this.token;
     this.token = undefined;
-    this.loggingIn = undefined;
+    this.loggingIn.reset();
     const expiry = held?.expiresAt !== undefined ? ` (this one at ${when(held.expiresAt)})` : '';
     if (this.usesPassword) {
       if (held) {
@@ -187,15 +188,7 @@ export class AptibleClient implements BackendClient {
 
   /** One password sign-in at a time; concurrent callers share it. */
   private login(signal?: AbortSignal): Promise<HeldToken> {
-    if (!this.loggingIn) {
-      const p = this.passwordGrant(signal).finally(() => {
-        if (this.loggingIn === p) {
-          this.loggingIn = undefined;
-        }
-      });
-      this.loggingIn = p;
-    }
-    return this.loggingIn;
+    return this.loggingIn.run(() => this.passwordGrant(signal));
   }
 
   private async passwordGrant(signal?: AbortSignal): Promise<HeldToken> {

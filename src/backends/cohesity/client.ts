@@ -7,6 +7,7 @@
 // - Signing out cannot end only this session (see signOut), so the session id is discarded locally.
 // - Clusters commonly have self-signed certificates: `cohesityTrustCandidate` reads the server's certificate for
 //   the per-connection trust prompt; verification is never switched off.
+import { SingleFlight } from '../../util/singleFlight';
 import { X509Certificate } from 'crypto';
 import { isIP } from 'net';
 import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type HttpClientOptions, type PeerCertificate } from '../../http';
@@ -31,7 +32,7 @@ export class CohesityClient implements BackendClient {
   readonly baseURL: string;
   private sessionId: string | undefined;
   private askedPassword: string | undefined;
-  private creating: Promise<string> | undefined;
+  private readonly creating = new SingleFlight<string>();
 
   constructor(
     readonly record: ConnectionRecord,
@@ -105,7 +106,7 @@ export class CohesityClient implements BackendClient {
     }
     const had = this.sessionId !== undefined;
     this.sessionId = undefined;
-    this.creating = undefined;
+    this.creating.reset();
     if (had) {
       await this.deps.saveSecrets({ token: undefined, tokenExpiresAt: undefined });
     }
@@ -156,15 +157,7 @@ export class CohesityClient implements BackendClient {
 
   /** One session creation at a time; concurrent callers share it. */
   private createSession(signal?: AbortSignal): Promise<string> {
-    if (!this.creating) {
-      const p = this.newSession(signal).finally(() => {
-        if (this.creating === p) {
-          this.creating = undefined;
-        }
-      });
-      this.creating = p;
-    }
-    return this.creating;
+    return this.creating.run(() => this.newSession(signal));
   }
 
   private async newSession(signal?: AbortSignal): Promise<string> {

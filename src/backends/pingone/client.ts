@@ -4,6 +4,7 @@
 // - The access token is kept in memory only (it can always be obtained again from the stored client secret). It is
 //   renewed shortly before `expires_in` runs out, and once after a 401 (the HTTP core's single-flight re-auth).
 // - PingOne has no sign-out for client-credentials tokens, so signing out only discards the token.
+import { SingleFlight } from '../../util/singleFlight';
 import {
   ApiError,
   type AuthHandler,
@@ -44,7 +45,7 @@ export class PingOneClient implements BackendClient {
   readonly authUrl: string;
   private readonly now: () => number;
   private token: HeldToken | undefined;
-  private obtaining: Promise<HeldToken> | undefined;
+  private readonly obtaining = new SingleFlight<HeldToken>();
 
   constructor(
     readonly record: ConnectionRecord,
@@ -102,7 +103,7 @@ export class PingOneClient implements BackendClient {
   async signOut(): Promise<string> {
     const held = this.token;
     this.token = undefined;
-    this.obtaining = undefined;
+    this.obtaining.reset();
     if (!held) {
       return 'No PingOne token was held, so there was nothing to discard; PingOne has no sign-out for client-credentials tokens.';
     }
@@ -174,15 +175,7 @@ export class PingOneClient implements BackendClient {
 
   /** One token request at a time; concurrent callers share it. */
   private obtainToken(signal?: AbortSignal): Promise<HeldToken> {
-    if (!this.obtaining) {
-      const p = this.requestToken(signal).finally(() => {
-        if (this.obtaining === p) {
-          this.obtaining = undefined;
-        }
-      });
-      this.obtaining = p;
-    }
-    return this.obtaining;
+    return this.obtaining.run(() => this.requestToken(signal));
   }
 
   private async requestToken(signal?: AbortSignal): Promise<HeldToken> {
