@@ -14,6 +14,28 @@ export type ConnectionState =
   | { kind: 'untrusted'; message: string }
   | { kind: 'error'; message: string };
 
+/** Waits for `p`, or rejects as cancelled as soon as `signal` aborts (leaving `p` to run on for others). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal, label: string): Promise<T> {
+  const cancelled = (): ApiError => new ApiError({ kind: 'cancelled', connectionLabel: label, operation: 'sign in', summary: 'cancelled' });
+  if (signal.aborted) {
+    return Promise.reject(cancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 /** Turns a failure into the connection state it means. */
 export function stateForError(e: unknown): ConnectionState {
   const message = e instanceof Error ? e.message : String(e);
@@ -129,16 +151,17 @@ export class ConnectionManager implements vscode.Disposable {
     if (existing?.signedIn && this.state(id).kind === 'signedIn') {
       return existing;
     }
-    const pending = this.signingIn.get(id);
-    if (pending) {
-      return pending;
+    let pending = this.signingIn.get(id);
+    if (!pending) {
+      // The shared sign-in belongs to no single caller: a caller that gives up (a view refresh cancelling its
+      // load) stops waiting, without cancelling the sign-in for everyone else.
+      pending = this.doSignIn(id).finally(() => this.signingIn.delete(id));
+      this.signingIn.set(id, pending);
     }
-    const p = this.doSignIn(id, signal).finally(() => this.signingIn.delete(id));
-    this.signingIn.set(id, p);
-    return p;
+    return signal ? untilAborted(pending, signal, this.store.get(id)?.label ?? id) : pending;
   }
 
-  private async doSignIn(id: string, signal?: AbortSignal): Promise<BackendClient> {
+  private async doSignIn(id: string): Promise<BackendClient> {
     const record = this.store.get(id);
     if (!record) {
       throw new Error('This connection no longer exists.');
@@ -146,7 +169,7 @@ export class ConnectionManager implements vscode.Disposable {
     this.setState(id, { kind: 'signingIn' });
     try {
       const client = await this.createClient(record);
-      const result = await client.signIn(signal);
+      const result = await client.signIn();
       this.clients.set(id, client);
       this.log.info(`${record.label}: ${result.summary}`);
       this.setState(id, { kind: 'signedIn', summary: result.summary, expiresAt: result.expiresAt });

@@ -15,6 +15,11 @@ export class ConnectionStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private presetProblems: string[] = [];
+  /**
+   * Our own recent secret writes per connection (timestamps). SecretStorage reports them back through onDidChange
+   * like anyone else's; those echoes must not look like a change made in another window.
+   */
+  private readonly ownWrites = new Map<string, number[]>();
 
   constructor(
     private readonly state: vscode.Memento,
@@ -24,7 +29,7 @@ export class ConnectionStore implements vscode.Disposable {
       this.changed,
       secrets.onDidChange((e) => {
         const id = connectionIdFromSecretKey(e.key);
-        if (id) {
+        if (id && !this.consumeOwnWrite(id)) {
           this.changed.fire(id);
         }
       }),
@@ -88,7 +93,22 @@ export class ConnectionStore implements vscode.Disposable {
     }
   }
 
+  private noteOwnWrite(id: string): void {
+    const now = Date.now();
+    this.ownWrites.set(id, [...(this.ownWrites.get(id) ?? []).filter((t) => now - t < 10_000), now]);
+  }
+
+  private consumeOwnWrite(id: string): boolean {
+    const now = Date.now();
+    const pending = (this.ownWrites.get(id) ?? []).filter((t) => now - t < 10_000);
+    const own = pending.length > 0;
+    pending.shift();
+    this.ownWrites.set(id, pending);
+    return own;
+  }
+
   async setSecrets(id: string, secrets: ConnectionSecrets): Promise<void> {
+    this.noteOwnWrite(id);
     const clean = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== undefined && v !== ''));
     if (Object.keys(clean).length === 0) {
       await this.secrets.delete(secretKey(id));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ErrorNode, TreeNode } from './nodes';
 import { Logger } from '../util/log';
+import { ApiError } from '../http/errors';
 
 /**
  * One generic TreeDataProvider for all Session Manager views. Roots come from a function; each node
@@ -64,6 +65,10 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       }
       return children;
     } catch (e) {
+      if (token.isCancellationRequested || (e instanceof ApiError && e.kind === 'cancelled')) {
+        // Superseded by a refresh: VS Code asks again, so there is nothing to show and nothing went wrong.
+        return [];
+      }
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${this.viewId}: loading ${element ? element.id : 'roots'} failed: ${message}`);
       return [new ErrorNode(`${element?.id ?? this.viewId}/error`, message, element)];

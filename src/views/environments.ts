@@ -5,6 +5,7 @@ import { EnvironmentInfo } from '../backends/types';
 import { buildContextValue } from '../tree/contextValue';
 import { ErrorNode, MessageNode, TreeNode } from '../tree/nodes';
 import { toAbortSignal } from '../http/cancel';
+import { ApiError } from '../http/errors';
 import { HasDetails } from './details';
 
 const BACKEND_ICONS: Record<BackendKind, string> = {
@@ -176,6 +177,9 @@ export class ConnectionNode implements TreeNode, HasDetails {
       }
       return envs.map((e) => new EnvironmentNode(e, this));
     } catch (e) {
+      if (token.isCancellationRequested || (e instanceof ApiError && e.kind === 'cancelled')) {
+        throw e; // the provider turns a superseded load into nothing
+      }
       this.manager.noteFailure(this.record.id, e);
       const message = e instanceof Error ? e.message : String(e);
       const s = this.manager.state(this.record.id);
