@@ -12,8 +12,9 @@ import { DETAILS_SCHEME, DetailsProvider, hasDetails } from './views/details';
 import { isPageable, TreeNode } from './tree/nodes';
 import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
-import { registerZitiSessions } from './backends/ziti/sessions/register';
+import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './backends/ziti/sessions/register';
 import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
+import { webviewRegistry, WebviewRegistry } from './webviews/registry';
 
 /** What activate() returns while the extension runs under its own tests (never in normal use). */
 export interface TestingApi {
@@ -29,6 +30,10 @@ export interface TestingApi {
   recentErrors: { id: string; message: string }[];
   /** The Back sentinel of the bundled extension (a test's own import of src/ui/input would be another module). */
   BACK: typeof BACK;
+  /** Open webview panels (route path, enrollment QR): their HTML and the messages they were sent. */
+  webviews: WebviewRegistry;
+  /** The OpenZiti Sessions view state (filter, caches, auto-refresh). */
+  zitiSessions?: ZitiSessionsApi;
 }
 
 /** Wiring only: no network I/O and no heavy work happens here. */
@@ -63,11 +68,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
         views.providers.environments.refresh();
       }
     }),
-    manager.onDidChangeState((id) => {
-      if (!views.providers.environments.refreshById(`conn/${id}`)) {
-        views.providers.environments.refresh();
-      }
-    }),
+    // A connection's state shows on its own node only; a node the view does not hold needs no refresh.
+    manager.onDidChangeState((id) => views.providers.environments.refreshById(`conn/${id}`)),
   );
 
   const reveal = async (connectionId: string): Promise<void> => {
@@ -159,6 +161,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       details,
       BACK,
       recentErrors,
+      webviews: webviewRegistry,
+      zitiSessions: zitiSessionsApi(),
       setUserInput: (next) => {
         ui = next ?? realUi;
       },

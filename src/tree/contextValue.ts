@@ -12,7 +12,12 @@ export type Capability =
   | 'canRefresh'
   | 'canTrust'
   | 'hasDetails'
-  | 'canLoadAll';
+  | 'canLoadAll'
+  | 'hasRoute'
+  | 'canRevoke'
+  | 'canCreate'
+  | 'canDelete'
+  | 'hasJwt';
 
 /** Each node type and the capability flags it may carry. A flag not listed here is a programming error. */
 export const CONTEXT_VALUE_SPECS = {
@@ -23,6 +28,15 @@ export const CONTEXT_VALUE_SPECS = {
   loadMore: ['canLoadAll'],
   connection: ['canSignIn', 'canSignOut', 'canEdit', 'canRemove', 'canTest', 'canRefresh', 'hasDetails', 'canTrust', 'canRetry'],
   environment: ['hasDetails'],
+  zitiController: [],
+  zitiSessionGroup: [],
+  zitiApiSessionGroup: [],
+  zitiSessionBucket: [],
+  zitiSession: ['canRevoke', 'hasDetails', 'hasRoute'],
+  zitiApiSession: ['canRevoke', 'hasDetails'],
+  zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
+  zitiEnrollmentGroup: [],
+  zitiEnrollment: ['canRefresh', 'canDelete', 'hasJwt', 'hasDetails'],
 } as const satisfies Record<string, readonly Capability[]>;
 
 export type NodeType = keyof typeof CONTEXT_VALUE_SPECS;

@@ -29,6 +29,8 @@ export interface UserInput {
   /** Type-the-name confirmation for the riskiest actions. */
   typeToConfirm(prompt: string, expected: string): Promise<boolean>;
   openFile(title: string): Promise<string | undefined>;
+  /** A save dialog offering `defaultName` (a file name, or a full path); returns the chosen path, or undefined for Cancel. */
+  saveFile(title: string, defaultName: string, filters?: Record<string, string[]>): Promise<string | undefined>;
 }
 
 export class VsCodeInput implements UserInput {
@@ -135,6 +137,13 @@ export class VsCodeInput implements UserInput {
   async openFile(title: string): Promise<string | undefined> {
     const uris = await vscode.window.showOpenDialog({ title, canSelectMany: false, canSelectFiles: true, canSelectFolders: false });
     return uris?.[0]?.fsPath;
+  }
+
+  async saveFile(title: string, defaultName: string, filters?: Record<string, string[]>): Promise<string | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const defaultUri = /[\\/]/.test(defaultName) ? vscode.Uri.file(defaultName) : folder ? vscode.Uri.joinPath(folder, defaultName) : vscode.Uri.file(defaultName);
+    const uri = await vscode.window.showSaveDialog({ title, defaultUri, filters, saveLabel: 'Save' });
+    return uri?.fsPath;
   }
 }
 

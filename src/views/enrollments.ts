@@ -1,7 +1,305 @@
+// The Enrollments view: under each OpenZiti connection, its outstanding enrollments (identity and router ones), paged,
+// optionally grouped by method or by identity. The token and JWT are never put in a label, description or tooltip;
+// details go through DetailsProvider, which redacts `jwt` and `token`.
+import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/manager';
-import type { TreeNode } from '../tree/nodes';
+import type { ConnectionRecord } from '../connections/model';
+import { buildContextValue } from '../tree/contextValue';
+import { ErrorNode, LoadMoreNode, MessageNode, Pageable, TreeNode } from '../tree/nodes';
+import { toAbortSignal } from '../http/cancel';
+import { ZitiClient } from '../backends/ziti/client';
+import {
+  canRefresh,
+  enrollmentDescription,
+  enrollmentFacts,
+  EnrollmentGroupBy,
+  GROUP_BY_VALUES,
+  groupOf,
+  isExpired,
+  isRouterEnrollment,
+  subjectName,
+  ZitiEnrollment,
+} from '../backends/ziti/enrollments/model';
+import { ENROLLMENT_PAGE_SIZE, listCas, listEnrollments } from '../backends/ziti/enrollments/requests';
+import { HasDetails } from './details';
+import { escapeMd } from './environments';
 
-/** Enrollments view roots (OpenZiti enrollments per controller arrive with the enrollments work). */
-export function enrollmentRoots(_manager: ConnectionManager): TreeNode[] {
-  return [];
+export const GROUP_BY_SETTING = 'sessionManager.ziti.enrollmentGroupBy';
+
+export function enrollmentGroupBy(): EnrollmentGroupBy {
+  const v = vscode.workspace.getConfiguration('sessionManager.ziti').get<string>('enrollmentGroupBy', 'none');
+  return (GROUP_BY_VALUES as readonly string[]).includes(v) ? (v as EnrollmentGroupBy) : 'none';
+}
+
+/** What was loaded for a connection; kept across refreshes so "Load more" survives a refresh of the subtree. */
+interface Loaded {
+  items: ZitiEnrollment[];
+  total: number;
+  caNames: Map<string, string>;
+  /** The next getChildren shows `items` as they are (set by loadMore/loadAll). */
+  keep: boolean;
+}
+
+const loaded = new Map<string, Loaded>();
+let refreshNode: (node: TreeNode) => void = () => undefined;
+
+/** Set by the enrollments registration: how a root asks the view to redraw its subtree. */
+export function setEnrollmentViewRefresher(fn: (node: TreeNode) => void): void {
+  refreshNode = fn;
+}
+
+export function enrollmentRootId(connectionId: string): string {
+  return `ziti/${connectionId}/enrollments`;
+}
+
+export function enrollmentNodeId(connectionId: string, enrollmentId: string): string {
+  return `ziti/${connectionId}/enrollment/${enrollmentId}`;
+}
+
+/** Enrollments view roots: one per OpenZiti connection (the others have no enrollments). */
+export function enrollmentRoots(manager: ConnectionManager): TreeNode[] {
+  return manager.store
+    .list()
+    .filter((c) => c.backend === 'ziti')
+    .sort((a, b) => a.label.localeCompare(b.label))
+    .map((c) => new EnrollmentRootNode(c, manager));
+}
+
+export class EnrollmentRootNode implements TreeNode, Pageable {
+  readonly id: string;
+  readonly parent = undefined;
+  constructor(
+    readonly record: ConnectionRecord,
+    private readonly manager: ConnectionManager,
+  ) {
+    this.id = enrollmentRootId(record.id);
+  }
+
+  get connectionId(): string {
+    return this.record.id;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.record.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('type-hierarchy');
+    const state = this.manager.state(this.record.id);
+    const l = loaded.get(this.record.id);
+    const parts: string[] = [];
+    if (state.kind === 'signedIn' && l) {
+      parts.push(`${l.total.toLocaleString('en-US')} outstanding`);
+    } else if (state.kind !== 'signedIn') {
+      parts.push(state.kind === 'signingIn' ? 'signing in…' : state.kind === 'signedOut' ? 'signed out' : state.kind);
+    }
+    const by = enrollmentGroupBy();
+    if (by !== 'none') {
+      parts.push(`by ${by}`);
+    }
+    if (this.record.production) {
+      parts.push('production');
+    }
+    item.description = parts.join(' · ');
+    item.tooltip = new vscode.MarkdownString(`**${escapeMd(this.record.label)}** — outstanding OpenZiti enrollments\n\n${escapeMd(this.record.endpoints.url ?? '')}`);
+    item.contextValue = buildContextValue('zitiEnrollmentRoot', ['canCreate', 'canRefresh']);
+    return item;
+  }
+
+  private async client(signal: AbortSignal | undefined): Promise<ZitiClient> {
+    const c = await this.manager.signedInClient(this.record.id, signal);
+    if (!(c instanceof ZitiClient)) {
+      throw new Error(`${this.record.label} is not an OpenZiti connection.`);
+    }
+    return c;
+  }
+
+  private async hasStoredCredentials(): Promise<boolean> {
+    const s = await this.manager.store.getSecrets(this.record.id);
+    return Boolean(s.password || s.token) || this.record.auth.method === 'certificate';
+  }
+
+  /** Reads pages until `want` items (or all) are loaded; CA names for ottca tooltips come with them (one call). */
+  private async fetch(signal: AbortSignal | undefined, want: number, previous?: Loaded): Promise<Loaded> {
+    const client = await this.client(signal);
+    const items: ZitiEnrollment[] = previous ? [...previous.items] : [];
+    let total = previous?.total ?? Number.POSITIVE_INFINITY;
+    while (items.length < want && items.length < total) {
+      const page = await listEnrollments(client, items.length, Math.min(ENROLLMENT_PAGE_SIZE, want - items.length), signal);
+      total = page.totalCount;
+      if (page.items.length === 0) {
+        break;
+      }
+      const seen = new Set(items.map((e) => e.id));
+      items.push(...page.items.filter((e) => !seen.has(e.id)));
+    }
+    let caNames = previous?.caNames ?? new Map<string, string>();
+    if (items.some((e) => e.caId && !caNames.has(e.caId))) {
+      try {
+        caNames = new Map((await listCas(client, signal)).map((c) => [c.id, c.name]));
+      } catch {
+        // CA names are a nicety for the tooltip; the ids still show.
+      }
+    }
+    return { items, total: Number.isFinite(total) ? total : items.length, caNames, keep: false };
+  }
+
+  async getChildren(token: vscode.CancellationToken): Promise<TreeNode[]> {
+    const signal = toAbortSignal(token);
+    const state = this.manager.state(this.record.id);
+    if (state.kind === 'signedOut' && !(await this.hasStoredCredentials())) {
+      return [
+        new MessageNode(`${this.id}/signin`, 'Sign in to see enrollments', {
+          icon: 'sign-in',
+          parent: this,
+          command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this.record.id] },
+        }),
+      ];
+    }
+    let l = loaded.get(this.record.id);
+    try {
+      if (!l || !l.keep) {
+        l = await this.fetch(signal, Math.max(ENROLLMENT_PAGE_SIZE, l?.items.length ?? 0));
+        loaded.set(this.record.id, l);
+      }
+      l.keep = false;
+    } catch (e) {
+      this.manager.noteFailure(this.record.id, e);
+      const message = e instanceof Error ? e.message : String(e);
+      return [new ErrorNode(`${this.id}/error`, message, this, 'Retry, or check the connection in the Environments view.')];
+    }
+    if (l.items.length === 0) {
+      return [
+        new MessageNode(`${this.id}/none`, 'No outstanding enrollments', {
+          parent: this,
+          icon: 'info',
+          description: 'Create one…',
+          command: { title: 'Create Enrollment…', command: 'sessionManager.createEnrollment', arguments: [this] },
+        }),
+      ];
+    }
+    const now = Date.now();
+    const by = enrollmentGroupBy();
+    const out: TreeNode[] = [];
+    if (by === 'none') {
+      const sorted = [...l.items].sort((a, b) => subjectName(a).localeCompare(subjectName(b)) || a.method.localeCompare(b.method));
+      out.push(...sorted.map((e) => new EnrollmentNode(this.record, e, this, now, l.caNames)));
+    } else {
+      const groups = new Map<string, { label: string; items: ZitiEnrollment[] }>();
+      for (const e of l.items) {
+        const g = groupOf(e, by) ?? { key: 'none', label: 'other' };
+        const entry = groups.get(g.key) ?? { label: g.label, items: [] };
+        entry.items.push(e);
+        groups.set(g.key, entry);
+      }
+      for (const [key, g] of [...groups.entries()].sort((a, b) => a[1].label.localeCompare(b[1].label))) {
+        out.push(new EnrollmentGroupNode(this, by, key, g.label, g.items, l.caNames));
+      }
+    }
+    if (l.items.length < l.total) {
+      out.push(new LoadMoreNode(`${this.id}/more`, this, l.items.length, l.total));
+    }
+    return out;
+  }
+
+  async loadMore(): Promise<void> {
+    const l = loaded.get(this.record.id);
+    const next = await this.fetch(undefined, (l?.items.length ?? 0) + ENROLLMENT_PAGE_SIZE, l);
+    loaded.set(this.record.id, { ...next, keep: true });
+    refreshNode(this);
+  }
+
+  async loadAll(): Promise<void> {
+    const l = loaded.get(this.record.id);
+    const next = await this.fetch(undefined, Number.MAX_SAFE_INTEGER, l);
+    loaded.set(this.record.id, { ...next, keep: true });
+    refreshNode(this);
+  }
+}
+
+export class EnrollmentGroupNode implements TreeNode {
+  readonly id: string;
+  constructor(
+    readonly parent: EnrollmentRootNode,
+    private readonly by: EnrollmentGroupBy,
+    key: string,
+    private readonly label: string,
+    private readonly items: ZitiEnrollment[],
+    private readonly caNames: Map<string, string>,
+  ) {
+    this.id = `${parent.id}/by-${by}/${key}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.by === 'method' ? 'symbol-enum' : 'person');
+    item.description = this.items.length === 1 ? '1 enrollment' : `${this.items.length} enrollments`;
+    item.contextValue = buildContextValue('zitiEnrollmentGroup');
+    return item;
+  }
+  getChildren(): TreeNode[] {
+    const now = Date.now();
+    const sorted = [...this.items].sort((a, b) => subjectName(a).localeCompare(subjectName(b)) || a.method.localeCompare(b.method));
+    return sorted.map((e) => new EnrollmentNode(this.parent.record, e, this, now, this.caNames));
+  }
+}
+
+export class EnrollmentNode implements TreeNode, HasDetails {
+  readonly id: string;
+  constructor(
+    readonly record: ConnectionRecord,
+    readonly enrollment: ZitiEnrollment,
+    readonly parent: TreeNode,
+    private readonly now: number,
+    private readonly caNames: Map<string, string>,
+  ) {
+    this.id = enrollmentNodeId(record.id, enrollment.id);
+  }
+
+  get connectionId(): string {
+    return this.record.id;
+  }
+
+  get enrollmentId(): string {
+    return this.enrollment.id;
+  }
+
+  detailsTitle(): string {
+    return `${this.record.label} - enrollment ${subjectName(this.enrollment)} ${this.enrollment.method}`;
+  }
+
+  /** The raw record; DetailsProvider redacts `jwt` and `token` before showing it. */
+  details(): unknown {
+    return this.enrollment;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const e = this.enrollment;
+    const item = new vscode.TreeItem(subjectName(e), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const expired = isExpired(e, this.now);
+    item.iconPath = expired
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon(isRouterEnrollment(e) ? 'server' : 'key');
+    item.description = enrollmentDescription(e, this.now);
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${escapeMd(subjectName(e))}** — ${escapeMd(e.method)} enrollment\n\n`);
+    for (const [k, v] of enrollmentFacts(e, this.now, e.caId ? this.caNames.get(e.caId) : undefined)) {
+      tip.appendMarkdown(`- ${escapeMd(k)}: ${escapeMd(v)}\n`);
+    }
+    tip.appendMarkdown(`\n_The enrollment JWT is a secret: copy, save or show it as a QR code from the context menu._`);
+    item.tooltip = tip;
+    item.contextValue = buildContextValue('zitiEnrollment', [canRefresh(e) && 'canRefresh', 'canDelete', !expired && 'hasJwt', 'hasDetails']);
+    return item;
+  }
+}
+
+/** Drops what was loaded for a connection (after create/refresh/delete the next load starts over). */
+export function forgetLoadedEnrollments(connectionId?: string): void {
+  if (connectionId) {
+    const l = loaded.get(connectionId);
+    if (l) {
+      l.keep = false;
+    }
+  } else {
+    loaded.clear();
+  }
 }

@@ -8,10 +8,11 @@ export type Answer =
   | { input: string } // type this value (validation runs as in the real input box)
   | { back: true } // press the Back button
   | { confirm: string | undefined } // press this modal button (undefined = Cancel)
-  | { typed: string }; // text typed into a type-to-confirm box
+  | { typed: string } // text typed into a type-to-confirm box
+  | { save: string | undefined }; // the path chosen in a save dialog (undefined = Cancel)
 
 export interface Asked {
-  kind: 'pick' | 'input' | 'confirm' | 'typeToConfirm';
+  kind: 'pick' | 'input' | 'confirm' | 'typeToConfirm' | 'saveFile';
   title: string;
   text: string;
   step?: number;
@@ -88,5 +89,12 @@ export class QueuedInput implements UserInput {
 
   async openFile(): Promise<string | undefined> {
     return undefined;
+  }
+
+  async saveFile(title: string, defaultName: string): Promise<string | undefined> {
+    this.asked.push({ kind: 'saveFile', title, text: defaultName });
+    const a = this.next('saveFile', title);
+    assert.ok('save' in a, `expected ${JSON.stringify(a)} but a save dialog asked: ${title} (${defaultName})`);
+    return a.save;
   }
 }

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Shared fixture for the UI layer: one code-server with the extension under development, one Chromium page.
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { CodeServer, openWorkbench, startCodeServer, Workbench } from '../host/codeServer';
@@ -23,6 +24,11 @@ export async function openSession(opts: { colorScheme?: 'light' | 'dark'; settin
       page: workbench.page,
       async close() {
         await workbench.close();
+        // Keep the workbench's logs (the extension's log channel among them) next to the screenshots.
+        const logs = path.join(server.userDataDir, 'logs');
+        if (fs.existsSync(logs)) {
+          fs.cpSync(logs, path.join(outputDir('logs'), opts.label ?? 'ui'), { recursive: true });
+        }
         await server.stop();
       },
     };
@@ -59,13 +65,21 @@ export async function openSessionManager(page: Page): Promise<void> {
   }
   await pane.first().waitFor({ state: 'visible', timeout: 30_000 });
   // A wider sidebar, as people with long environment names keep it, so descriptions are readable in screenshots.
-  const sash = page.locator('.part.sidebar ~ .monaco-sash, .monaco-sash.vertical').first();
-  const box = await sash.boundingBox().catch(() => null);
-  if (box && box.x < 500) {
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(560, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.up();
+  const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+  if (sidebar && sidebar.width < 450) {
+    const edge = sidebar.x + sidebar.width;
+    const sashes = await page.locator('.monaco-sash.vertical').all();
+    for (const sash of sashes) {
+      const box = await sash.boundingBox();
+      if (box && Math.abs(box.x + box.width / 2 - edge) < 6 && box.height > 200) {
+        const y = box.y + box.height / 2;
+        await page.mouse.move(box.x + box.width / 2, y);
+        await page.mouse.down();
+        await page.mouse.move(edge + 220, y, { steps: 8 });
+        await page.mouse.up();
+        break;
+      }
+    }
   }
 }
 

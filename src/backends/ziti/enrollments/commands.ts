@@ -1,0 +1,487 @@
+// The enrollment commands: create (identity search → method → CA or username → expiry; a 409 offers refresh or
+// delete), refresh, delete, and handing out the JWT (copy, save as `<identity>.jwt`, QR code). Every question goes
+// through deps.ui(). The JWT is registered with the logger as a secret and never logged, shown or returned.
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { ExtensionDeps } from '../../../deps';
+import type { ConnectionRecord } from '../../../connections/model';
+import { UserCancelled } from '../../../commands/registerCommand';
+import { ApiError } from '../../../http/errors';
+import { BACK, PickItem, runSteps, StepInfo } from '../../../ui/input';
+import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, GROUP_BY_SETTING, forgetLoadedEnrollments } from '../../../views/enrollments';
+import { ZitiClient } from '../client';
+import {
+  canRefresh,
+  EXPIRY_PRESETS,
+  expiryText,
+  EnrollmentGroupBy,
+  IdentityMethod,
+  jwtFileName,
+  METHOD_LABELS,
+  parseExpiry,
+  subjectKind,
+  subjectName,
+  validateExpiry,
+  ZitiEnrollment,
+} from './model';
+import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, refreshEnrollment, searchIdentities } from './requests';
+import { QrPanels, QrTarget } from './qrPanel';
+
+export interface EnrollmentRef {
+  connectionId: string;
+  enrollmentId: string;
+}
+
+function cancelled(): never {
+  throw new UserCancelled();
+}
+
+function isRecordLike(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+export class EnrollmentCommands {
+  constructor(
+    private readonly deps: ExtensionDeps,
+    private readonly qr: QrPanels,
+  ) {}
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Resolving arguments
+
+  private zitiConnections(): ConnectionRecord[] {
+    return this.deps.manager.store.list().filter((c) => c.backend === 'ziti');
+  }
+
+  /** A connection from a root node, an id, `{connectionId}`, or a picker. */
+  async connectionFrom(arg: unknown, title: string): Promise<ConnectionRecord> {
+    const id =
+      arg instanceof EnrollmentRootNode ? arg.connectionId : typeof arg === 'string' ? arg : isRecordLike(arg) && typeof arg.connectionId === 'string' ? arg.connectionId : undefined;
+    if (id) {
+      const r = this.deps.manager.store.get(id);
+      if (!r || r.backend !== 'ziti') {
+        throw new Error('That OpenZiti connection no longer exists.');
+      }
+      return r;
+    }
+    const list = this.zitiConnections();
+    if (list.length === 0) {
+      throw new Error('There is no OpenZiti connection. Add one with "Session Manager: Add Connection…".');
+    }
+    if (list.length === 1) {
+      return list[0];
+    }
+    const v = await this.deps.ui().pick(
+      { title, step: 1, totalSteps: 1, canGoBack: false },
+      list.map((c) => ({ label: c.label, description: c.endpoints.url, value: c })),
+      { placeholder: 'Pick an OpenZiti controller' },
+    );
+    return typeof v === 'symbol' ? cancelled() : v;
+  }
+
+  async client(record: ConnectionRecord): Promise<ZitiClient> {
+    const c = await this.deps.manager.signedInClient(record.id);
+    if (!(c instanceof ZitiClient)) {
+      throw new Error(`${record.label} is not an OpenZiti connection.`);
+    }
+    return c;
+  }
+
+  /** The enrollment a command is about: a tree node, `{connectionId, enrollmentId}`, or a picker. */
+  private async target(arg: unknown, title: string): Promise<{ record: ConnectionRecord; client: ZitiClient; enrollment: ZitiEnrollment }> {
+    let record: ConnectionRecord;
+    let enrollmentId: string | undefined;
+    if (arg instanceof EnrollmentNode) {
+      record = arg.record;
+      enrollmentId = arg.enrollmentId;
+    } else if (isRecordLike(arg) && typeof arg.connectionId === 'string' && typeof arg.enrollmentId === 'string') {
+      record = await this.connectionFrom(arg.connectionId, title);
+      enrollmentId = arg.enrollmentId;
+    } else {
+      record = await this.connectionFrom(arg, title);
+    }
+    const client = await this.client(record);
+    if (!enrollmentId) {
+      const page = await listEnrollments(client, 0, 500);
+      if (page.items.length === 0) {
+        throw new Error(`${record.label} has no outstanding enrollments.`);
+      }
+      const now = Date.now();
+      const v = await this.deps.ui().pick(
+        { title, step: 1, totalSteps: 1, canGoBack: false },
+        page.items.map((e) => ({ label: subjectName(e), description: `${e.method} · ${expiryText(e.expiresAt, now)}`, detail: e.id, value: e.id })),
+        { placeholder: 'Pick an enrollment' },
+      );
+      enrollmentId = typeof v === 'symbol' ? cancelled() : v;
+    }
+    // Always the current record: after a refresh the JWT in a tree node is stale.
+    const enrollment = await getEnrollment(client, enrollmentId);
+    this.deps.log.addSecret(enrollment.jwt);
+    this.deps.log.addSecret(enrollment.token);
+    return { record, client, enrollment };
+  }
+
+  private refreshView(connectionId: string): void {
+    forgetLoadedEnrollments(connectionId);
+    const p = this.deps.views.providers.enrollments;
+    if (!p.refreshById(enrollmentRootId(connectionId))) {
+      p.refresh();
+    }
+  }
+
+  private qrTarget(record: ConnectionRecord, e: ZitiEnrollment): QrTarget {
+    return { connectionId: record.id, connectionLabel: record.label, enrollmentId: e.id, subject: subjectName(e), method: e.method, expiry: expiryText(e.expiresAt, Date.now()) };
+  }
+
+  private requireJwt(e: ZitiEnrollment): string {
+    if (!e.jwt) {
+      throw new Error(`The controller sent no JWT for the ${e.method} enrollment of ${subjectName(e)}.`);
+    }
+    return e.jwt;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Expiry
+
+  /** Asks for an expiry: 1 h, 24 h, 7 d or a custom date that must lie in the future. Returns an RFC 3339 time. */
+  private async askExpiry(info: StepInfo, customInfo: StepInfo = info): Promise<string | typeof BACK> {
+    const items: PickItem<number | 'custom'>[] = [
+      ...EXPIRY_PRESETS.map((p) => ({ label: p.label, description: new Date(Date.now() + p.ms).toLocaleString(), value: p.ms })),
+      { label: 'Custom date…', description: 'YYYY-MM-DD or YYYY-MM-DD HH:mm (local time)', value: 'custom' as const },
+    ];
+    for (;;) {
+      const choice = await this.deps.ui().pick(info, items, { placeholder: 'When should the enrollment expire?' });
+      if (choice === BACK) {
+        return BACK;
+      }
+      if (choice !== 'custom') {
+        return new Date(Date.now() + choice).toISOString();
+      }
+      const typed = await this.deps.ui().input(customInfo, {
+        prompt: 'Expiry date (must lie in the future)',
+        placeholder: 'YYYY-MM-DD HH:mm',
+        validate: (v) => validateExpiry(v, Date.now()),
+      });
+      if (typed === BACK) {
+        continue;
+      }
+      const t = parseExpiry(typed);
+      if (t === undefined || validateExpiry(typed, Date.now())) {
+        continue;
+      }
+      return new Date(t).toISOString();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Handing out the JWT
+
+  /** After create or refresh: Copy, Save or Show QR Code (or nothing). */
+  private async offerHandout(record: ConnectionRecord, e: ZitiEnrollment, withQr: boolean): Promise<void> {
+    const items: PickItem<'copy' | 'save' | 'qr' | 'done'>[] = [
+      { label: 'Copy JWT', description: 'to the clipboard', value: 'copy' },
+      { label: 'Save JWT…', description: jwtFileName(subjectName(e)), value: 'save' },
+      ...(withQr ? [{ label: 'Show QR Code', description: 'for a mobile tunneler', value: 'qr' as const }] : []),
+      { label: 'Done', description: 'hand it out later from the Enrollments view', value: 'done' },
+    ];
+    const v = await this.deps.ui().pick(
+      { title: `Enrollment for ${subjectName(e)} is ready (${expiryText(e.expiresAt, Date.now())})`, step: 1, totalSteps: 1, canGoBack: false },
+      items,
+      { placeholder: 'The enrollment JWT is a secret: hand it to its owner only' },
+    );
+    if (v === 'copy') {
+      await this.copyJwt(e);
+    } else if (v === 'save') {
+      await this.saveJwt(e);
+    } else if (v === 'qr') {
+      this.qr.show(this.qrTarget(record, e), this.requireJwt(e));
+    }
+  }
+
+  private async copyJwt(e: ZitiEnrollment): Promise<void> {
+    await vscode.env.clipboard.writeText(this.requireJwt(e));
+    void vscode.window.showInformationMessage(`Copied the ${e.method} enrollment JWT for ${subjectName(e)} (${expiryText(e.expiresAt, Date.now())}). It is a secret.`);
+  }
+
+  private async saveJwt(e: ZitiEnrollment): Promise<string | undefined> {
+    const jwt = this.requireJwt(e);
+    const file = await this.deps.ui().saveFile('Save Enrollment JWT', jwtFileName(subjectName(e)), { 'Enrollment JWT': ['jwt'] });
+    if (!file) {
+      return undefined;
+    }
+    await fs.promises.writeFile(file, jwt, { encoding: 'utf8', mode: 0o600 });
+    this.deps.log.info(`Saved the ${e.method} enrollment JWT for ${subjectName(e)} to ${file}`);
+    void vscode.window.showInformationMessage(`Saved the enrollment JWT for ${subjectName(e)} to ${file}. It is a secret.`);
+    return file;
+  }
+
+  async copy(arg: unknown): Promise<boolean> {
+    const { enrollment } = await this.target(arg, 'Copy Enrollment JWT');
+    await this.copyJwt(enrollment);
+    return true;
+  }
+
+  async save(arg: unknown): Promise<string | undefined> {
+    const { enrollment } = await this.target(arg, 'Save Enrollment JWT');
+    return this.saveJwt(enrollment);
+  }
+
+  async showQr(arg: unknown): Promise<EnrollmentRef> {
+    const { record, enrollment } = await this.target(arg, 'Show Enrollment QR Code');
+    this.qr.show(this.qrTarget(record, enrollment), this.requireJwt(enrollment));
+    return { connectionId: record.id, enrollmentId: enrollment.id };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Create
+
+  async create(arg: unknown): Promise<EnrollmentRef | undefined> {
+    const record = await this.connectionFrom(arg, 'Create Enrollment');
+    const client = await this.client(record);
+    const title = `Create Enrollment on ${record.label}`;
+    const ui = this.deps.ui();
+    let search = '';
+    let found: IdentitySummary[] = [];
+    let identity: IdentitySummary | undefined;
+    let method: IdentityMethod = 'ott';
+    let caId: string | undefined;
+    let username: string | undefined;
+    let expiresAt = '';
+    const SEARCH_AGAIN = Symbol('search again');
+    await runSteps(
+      [
+        // 0: search text (server-side filter on the name)
+        async (info) => {
+          const v = await ui.input(info, { prompt: 'Search identities by name (leave empty to list the first 100)', value: search, placeholder: 'part of the identity name' });
+          if (v === BACK) {
+            return BACK;
+          }
+          search = v;
+          found = (await searchIdentities(client, v)).items;
+          return 1;
+        },
+        // 1: pick the identity
+        async (info) => {
+          const items: PickItem<IdentitySummary | typeof SEARCH_AGAIN>[] = found.map((i) => ({
+            label: i.name,
+            description: [i.typeId, ...Object.entries(i.enrollment ?? {}).filter(([, v]) => v).map(([m]) => `${m} outstanding`)].filter(Boolean).join(' · '),
+            detail: i.id,
+            value: i,
+          }));
+          items.push({ label: '$(search) Search again…', description: found.length === 0 ? `no identity name contains "${search}"` : '', value: SEARCH_AGAIN });
+          const v = await ui.pick(info, items, { placeholder: 'Pick the identity to enroll' });
+          if (v === BACK || v === SEARCH_AGAIN) {
+            return v === BACK ? BACK : 0;
+          }
+          identity = v;
+          return 2;
+        },
+        // 2: method
+        async (info) => {
+          const v = await ui.pick(
+            info,
+            (['ott', 'ottca', 'updb'] as const).map((m) => ({ label: m, description: METHOD_LABELS[m], value: m })),
+            { placeholder: 'Enrollment method' },
+          );
+          if (v === BACK) {
+            return BACK;
+          }
+          method = v;
+          caId = undefined;
+          username = undefined;
+          return v === 'ott' ? 4 : 3;
+        },
+        // 3: CA (ottca) or username (updb)
+        async (info) => {
+          if (method === 'ottca') {
+            const cas = (await listCas(client)).filter((c) => c.isOttCaEnrollmentEnabled === true);
+            if (cas.length === 0) {
+              throw new Error(`No CA on ${record.label} allows OTT CA enrollment (isOttCaEnrollmentEnabled). Pick another method.`);
+            }
+            const v = await ui.pick(info, cas.map((c) => ({ label: c.name, description: c.isVerified === false ? 'not verified' : 'verified', detail: c.id, value: c.id })), {
+              placeholder: 'The third-party CA that issued the identity’s certificate',
+            });
+            if (v === BACK) {
+              return BACK;
+            }
+            caId = v;
+            return 4;
+          }
+          const v = await ui.input(info, {
+            prompt: `Username for ${identity?.name ?? 'the identity'}`,
+            value: username ?? identity?.name ?? '',
+            validate: (s) => (s.trim() === '' ? 'Enter a username.' : s.length > 200 ? 'At most 200 characters.' : undefined),
+          });
+          if (v === BACK) {
+            return BACK;
+          }
+          username = v.trim();
+          return 4;
+        },
+        // 4: expiry
+        async (info) => {
+          const v = await this.askExpiry(info);
+          if (v === BACK) {
+            return BACK;
+          }
+          expiresAt = v;
+          return undefined;
+        },
+      ],
+      title,
+      5,
+    );
+    if (!identity) {
+      return cancelled();
+    }
+    let id: string;
+    try {
+      id = await createEnrollment(client, { method, identityId: identity.id, expiresAt, caId, username });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 409)) {
+        throw e;
+      }
+      return this.resolveConflict(record, client, identity, method, expiresAt, { caId, username });
+    }
+    this.refreshView(record.id);
+    const created = await getEnrollment(client, id);
+    this.deps.log.addSecret(created.jwt);
+    this.deps.log.addSecret(created.token);
+    this.deps.log.info(`${record.label}: created a ${method} enrollment ${id} for ${identity.name}`);
+    await this.offerHandout(record, created, true);
+    return { connectionId: record.id, enrollmentId: id };
+  }
+
+  /** 409: an enrollment of this method is outstanding. Offer to refresh it (new expiry, new JWT) or delete and recreate. */
+  private async resolveConflict(
+    record: ConnectionRecord,
+    client: ZitiClient,
+    identity: IdentitySummary,
+    method: IdentityMethod,
+    expiresAt: string,
+    extra: { caId?: string; username?: string },
+  ): Promise<EnrollmentRef | undefined> {
+    const existing = await findOutstanding(client, identity.id, method);
+    if (!existing) {
+      throw new Error(`${record.label} refused the enrollment: ${identity.name} already has an outstanding ${method} enrollment, but it could not be found. Refresh the Enrollments view.`);
+    }
+    const choice = await this.deps.ui().confirm(
+      `${identity.name} already has an outstanding ${method} enrollment on ${record.label}.`,
+      `It ${expiryText(existing.expiresAt, Date.now())}. Refresh it (new expiry, new JWT: the old JWT stops working), or delete it and create a new one.`,
+      ['Refresh It', 'Delete and Recreate'],
+    );
+    if (choice === 'Refresh It') {
+      await refreshEnrollment(client, existing.id, expiresAt);
+    } else if (choice === 'Delete and Recreate') {
+      await deleteEnrollment(client, existing.id);
+      this.qr.close(record.id, existing.id);
+      const id = await createEnrollment(client, { method, identityId: identity.id, expiresAt, ...extra });
+      this.refreshView(record.id);
+      const created = await getEnrollment(client, id);
+      this.deps.log.addSecret(created.jwt);
+      await this.offerHandout(record, created, true);
+      return { connectionId: record.id, enrollmentId: id };
+    } else {
+      return cancelled();
+    }
+    this.refreshView(record.id);
+    const refreshed = await getEnrollment(client, existing.id);
+    this.deps.log.addSecret(refreshed.jwt);
+    this.qr.update(this.qrTarget(record, refreshed), this.requireJwt(refreshed));
+    await this.offerHandout(record, refreshed, true);
+    return { connectionId: record.id, enrollmentId: existing.id };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Refresh and delete
+
+  async refresh(arg: unknown): Promise<EnrollmentRef | undefined> {
+    const { record, client, enrollment } = await this.target(arg, 'Refresh Enrollment');
+    if (!canRefresh(enrollment)) {
+      throw new Error(`The ${enrollment.method} enrollment of ${subjectKind(enrollment)} ${subjectName(enrollment)} cannot be refreshed here: routers re-enroll through their own endpoints. Delete it instead.`);
+    }
+    const title = `Refresh Enrollment of ${subjectName(enrollment)}`;
+    const expiresAt = await this.askExpiry({ title, step: 1, totalSteps: 2, canGoBack: false }, { title, step: 2, totalSteps: 2, canGoBack: true });
+    if (expiresAt === BACK) {
+      return cancelled();
+    }
+    const ok = await this.deps.ui().confirm(
+      `Refresh the ${enrollment.method} enrollment of ${subjectName(enrollment)} on ${record.label}?`,
+      `The controller issues a new JWT that expires ${new Date(expiresAt).toLocaleString()}. The current JWT stops working at once: anyone who has it must get the new one.`,
+      ['Refresh'],
+    );
+    if (ok !== 'Refresh') {
+      return cancelled();
+    }
+    await refreshEnrollment(client, enrollment.id, expiresAt);
+    this.refreshView(record.id);
+    const fresh = await getEnrollment(client, enrollment.id);
+    this.deps.log.addSecret(fresh.jwt);
+    this.deps.log.addSecret(fresh.token);
+    this.deps.log.info(`${record.label}: refreshed the ${enrollment.method} enrollment ${enrollment.id} of ${subjectName(enrollment)}`);
+    if (fresh.jwt) {
+      this.qr.update(this.qrTarget(record, fresh), fresh.jwt);
+    }
+    await this.offerHandout(record, fresh, false);
+    return { connectionId: record.id, enrollmentId: enrollment.id };
+  }
+
+  async delete(arg: unknown): Promise<boolean> {
+    const { record, client, enrollment } = await this.target(arg, 'Delete Enrollment');
+    const name = subjectName(enrollment);
+    const kind = subjectKind(enrollment);
+    if (record.production) {
+      const typed = await this.deps.ui().typeToConfirm(
+        `${record.label} is a production controller. Type ${name} to delete the ${enrollment.method} enrollment of ${kind} ${name}.`,
+        name,
+      );
+      if (!typed) {
+        throw new Error('The name did not match; nothing was deleted.');
+      }
+    } else {
+      const ok = await this.deps.ui().confirm(
+        `Delete the ${enrollment.method} enrollment of ${kind} ${name} on ${record.label}?`,
+        `Its JWT stops working at once; ${name} cannot enroll until a new enrollment is created. Controller: ${record.endpoints.url ?? record.label}.`,
+        ['Delete'],
+      );
+      if (ok !== 'Delete') {
+        return cancelled();
+      }
+    }
+    const outcome = await deleteEnrollment(client, enrollment.id);
+    this.qr.close(record.id, enrollment.id);
+    this.refreshView(record.id);
+    this.deps.log.info(`${record.label}: deleted the ${enrollment.method} enrollment ${enrollment.id} of ${name}${outcome === 'already-gone' ? ' (it was already gone)' : ''}`);
+    void vscode.window.showInformationMessage(
+      outcome === 'already-gone' ? `The enrollment of ${name} was already gone.` : `Deleted the ${enrollment.method} enrollment of ${name}.`,
+    );
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Grouping
+
+  async groupBy(arg: unknown): Promise<EnrollmentGroupBy> {
+    let by: EnrollmentGroupBy;
+    if (arg === 'none' || arg === 'method' || arg === 'identity') {
+      by = arg;
+    } else {
+      const current = enrollmentGroupBy();
+      const v = await this.deps.ui().pick(
+        { title: 'Group Enrollments By', step: 1, totalSteps: 1, canGoBack: false },
+        (
+          [
+            ['none', 'No grouping'],
+            ['method', 'Method (ott, ottca, updb, erott)'],
+            ['identity', 'Identity or router'],
+          ] as const
+        ).map(([value, label]) => ({ label, description: value === current ? 'current' : undefined, value })),
+        { placeholder: 'Group the Enrollments view by' },
+      );
+      by = typeof v === 'symbol' ? cancelled() : v;
+    }
+    await vscode.workspace.getConfiguration().update(GROUP_BY_SETTING, by, vscode.ConfigurationTarget.Global);
+    this.deps.views.providers.enrollments.refresh();
+    return by;
+  }
+}

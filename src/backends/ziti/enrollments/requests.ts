@@ -1,0 +1,115 @@
+// The enrollment calls (api-contracts.md §1.6–1.8) over ZitiClient.api. No `vscode` import. Create and refresh answer
+// only {id,_links}, so the JWT is always read back with GET /enrollments/{id}.
+import type { ZitiEnvelope } from '../models';
+import { isNotFound, type ZitiCaller } from '../routePath/resolve';
+import { parseEnrollment, zqlString, type IdentityMethod, type ZitiEnrollment } from './model';
+
+export const ENROLLMENT_PAGE_SIZE = 500;
+const enc = encodeURIComponent;
+
+export interface EnrollmentPage {
+  items: ZitiEnrollment[];
+  totalCount: number;
+}
+
+export async function listEnrollments(client: ZitiCaller, offset: number, limit: number, signal?: AbortSignal, filter?: string): Promise<EnrollmentPage> {
+  const env = await client.api<ZitiEnvelope<unknown[]>>({
+    method: 'GET',
+    path: '/enrollments',
+    operation: 'list enrollments',
+    params: { limit: Math.max(1, Math.min(ENROLLMENT_PAGE_SIZE, limit)), offset, filter },
+    signal,
+  });
+  const items = (Array.isArray(env?.data) ? env.data : []).map(parseEnrollment).filter((e): e is ZitiEnrollment => Boolean(e));
+  const total = env?.meta?.pagination?.totalCount;
+  return { items, totalCount: typeof total === 'number' && Number.isFinite(total) ? total : offset + items.length };
+}
+
+export async function getEnrollment(client: ZitiCaller, id: string, signal?: AbortSignal): Promise<ZitiEnrollment> {
+  const env = await client.api<ZitiEnvelope<unknown>>({ method: 'GET', path: `/enrollments/${enc(id)}`, operation: 'read the enrollment', signal });
+  const e = parseEnrollment(env?.data);
+  if (!e) {
+    throw new Error(`The controller sent no enrollment ${id}.`);
+  }
+  return e;
+}
+
+export interface CreateEnrollmentBody {
+  method: IdentityMethod;
+  identityId: string;
+  expiresAt: string;
+  caId?: string;
+  username?: string;
+}
+
+/** POST /enrollments → the new id (201 with only {id,_links}). A 409 (one of this method is outstanding) throws. */
+export async function createEnrollment(client: ZitiCaller, body: CreateEnrollmentBody, signal?: AbortSignal): Promise<string> {
+  const env = await client.api<ZitiEnvelope<{ id?: string }>>({ method: 'POST', path: '/enrollments', operation: 'create the enrollment', data: body, signal });
+  const id = env?.data?.id;
+  if (typeof id !== 'string' || !id) {
+    throw new Error('The controller created the enrollment but sent no id.');
+  }
+  return id;
+}
+
+/** POST /enrollments/{id}/refresh: a new expiry and a new JWT (the old one stops working). */
+export async function refreshEnrollment(client: ZitiCaller, id: string, expiresAt: string, signal?: AbortSignal): Promise<void> {
+  await client.api({ method: 'POST', path: `/enrollments/${enc(id)}/refresh`, operation: 'refresh the enrollment', data: { expiresAt }, signal, allowEmpty: true });
+}
+
+/** DELETE /enrollments/{id} (200 with the empty envelope); a 404 means it is already gone. */
+export async function deleteEnrollment(client: ZitiCaller, id: string, signal?: AbortSignal): Promise<'deleted' | 'already-gone'> {
+  try {
+    await client.api({ method: 'DELETE', path: `/enrollments/${enc(id)}`, operation: 'delete the enrollment', signal, allowEmpty: true });
+    return 'deleted';
+  } catch (e) {
+    if (isNotFound(e)) {
+      return 'already-gone';
+    }
+    throw e;
+  }
+}
+
+export interface IdentitySummary {
+  id: string;
+  name: string;
+  typeId?: string;
+  enrollment?: Record<string, { id?: string } | undefined>;
+}
+
+/** Server-side search: `name contains "<text>"` (all identities for an empty text), first 100 by name. */
+export async function searchIdentities(client: ZitiCaller, text: string, signal?: AbortSignal): Promise<{ items: IdentitySummary[]; total: number }> {
+  const t = text.trim();
+  const filter = `${t ? `name contains ${zqlString(t)} ` : ''}sort by name asc limit 100`;
+  const env = await client.api<ZitiEnvelope<IdentitySummary[]>>({ method: 'GET', path: '/identities', operation: 'search identities', params: { filter }, signal });
+  const items = (Array.isArray(env?.data) ? env.data : []).filter((i) => i && typeof i.id === 'string');
+  return { items, total: env?.meta?.pagination?.totalCount ?? items.length };
+}
+
+export interface CaSummary {
+  id: string;
+  name: string;
+  isOttCaEnrollmentEnabled?: boolean;
+  isVerified?: boolean;
+}
+
+/** Every CA (paged), for ottca and for naming CAs in tooltips. */
+export async function listCas(client: ZitiCaller, signal?: AbortSignal): Promise<CaSummary[]> {
+  const out: CaSummary[] = [];
+  for (let offset = 0; offset < 100_000; ) {
+    const env = await client.api<ZitiEnvelope<CaSummary[]>>({ method: 'GET', path: '/cas', operation: 'list CAs', params: { limit: 500, offset }, signal });
+    const items = Array.isArray(env?.data) ? env.data : [];
+    out.push(...items);
+    offset += items.length;
+    if (items.length === 0 || offset >= (env?.meta?.pagination?.totalCount ?? 0)) {
+      break;
+    }
+  }
+  return out;
+}
+
+/** The outstanding enrollment of this method for this identity (after a 409), through a filtered list. */
+export async function findOutstanding(client: ZitiCaller, identityId: string, method: string, signal?: AbortSignal): Promise<ZitiEnrollment | undefined> {
+  const page = await listEnrollments(client, 0, 10, signal, `identityId = ${zqlString(identityId)} and method = ${zqlString(method)}`);
+  return page.items.find((e) => (e.identityId ?? e.identity?.id) === identityId && e.method === method);
+}

@@ -1,0 +1,38 @@
+// The static HTML of the route-path panel. The path itself arrives as a typed message and the webview script builds
+// the drawing and the table with textContent/setAttribute; here every string is escaped. Pure: no `vscode` import.
+import { escapeHtml, renderPage } from '../../../webviews/html';
+
+export interface RoutePathPageOptions {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+  sessionId: string;
+  connectionLabel: string;
+  /** Known when the panel is opened from a tree item; otherwise the script fills it in. */
+  serviceName?: string;
+}
+
+export function routePathTitle(serviceName: string | undefined, sessionId: string): string {
+  return serviceName ? `Route path: ${serviceName}` : `Route path: session ${sessionId}`;
+}
+
+export function renderRoutePathPage(o: RoutePathPageOptions): string {
+  const heading = routePathTitle(o.serviceName, o.sessionId);
+  const body = `    <header class="header">
+      <h1 id="heading">${escapeHtml(heading)}</h1>
+      <p id="meta" class="meta">Session ${escapeHtml(o.sessionId)} on ${escapeHtml(o.connectionLabel)}</p>
+      <div class="toolbar" role="toolbar" aria-label="Route path actions">
+        <button id="refresh" type="button" class="button">Refresh</button>
+        <button id="revoke" type="button" class="button danger" hidden>Revoke Session…</button>
+        <span id="status" class="status" role="status" aria-live="polite">Loading the route path…</span>
+      </div>
+    </header>
+    <main>
+      <section id="notice" class="notice" hidden aria-live="polite"></section>
+      <section id="drawing" class="drawing" aria-label="Route path drawing"></section>
+      <section id="text" class="text-alternative"></section>
+    </main>
+    <noscript><p>Scripts are needed to draw the route path.</p></noscript>`;
+  return renderPage({ cspSource: o.cspSource, nonce: o.nonce, title: heading, styles: [o.styleUri], script: o.scriptUri, body });
+}

@@ -1,0 +1,143 @@
+// The typed messages between the route-path panel and its webview script, and their validators. Pure: no `vscode`
+// and no DOM, so the extension, the webview bundle and the unit tests share it. Anything that fails validation is
+// ignored (and logged by the receiver): a message is data from another process, never trusted as-is.
+
+export const ROUTE_PATH_VIEW_TYPE = 'sessionManager.routePath';
+
+/** One box of the drawing, in path order. */
+export interface RouteHop {
+  role: 'identity' | 'ingress' | 'transit' | 'egress' | 'edge' | 'service';
+  /** What the role is called in the drawing and the table: "ingress edge router", "transit router", … */
+  roleLabel: string;
+  id: string;
+  name: string;
+  /** true/false for routers the controller knows; undefined when it does not say (identity, service, unknown). */
+  online?: boolean;
+  /** false for an id no endpoint knows ("unknown router <id>"). */
+  known: boolean;
+  /** A short extra fact: "edge router", "fabric router", "Dial", … */
+  detail?: string;
+}
+
+export type RoutePathState = 'loading' | 'path' | 'empty' | 'ended' | 'error';
+
+export interface RoutePathView {
+  state: RoutePathState;
+  connectionId: string;
+  connectionLabel: string;
+  sessionId: string;
+  serviceName?: string;
+  sessionType?: string;
+  identityName?: string;
+  hops: RouteHop[];
+  /** For empty, ended and error states: what to tell the person. */
+  message?: string;
+  /** ISO time of this answer. */
+  updatedAt: string;
+  /** Whether the Revoke button is offered (a live session). */
+  canRevoke: boolean;
+  /** 0 = off. */
+  autoRefreshSeconds: number;
+}
+
+/** Extension → webview. */
+export type HostMessage = { type: 'render'; view: RoutePathView } | { type: 'busy'; busy: boolean; label?: string };
+
+/** Webview → extension. */
+export type WebviewMessage = { type: 'ready' } | { type: 'refresh' } | { type: 'revoke' };
+
+/** What the webview keeps with vscode.setState (and the serializer gets back after a reload). */
+export interface RoutePathPanelState {
+  connectionId: string;
+  sessionId: string;
+}
+
+const STATES: readonly RoutePathState[] = ['loading', 'path', 'empty', 'ended', 'error'];
+const ROLES: readonly RouteHop['role'][] = ['identity', 'ingress', 'transit', 'egress', 'edge', 'service'];
+const MAX_TEXT = 2000;
+const MAX_HOPS = 64;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isText(v: unknown, max = MAX_TEXT): v is string {
+  return typeof v === 'string' && v.length <= max;
+}
+
+function optText(v: unknown): boolean {
+  return v === undefined || isText(v);
+}
+
+/** An id as the panel uses it for keys and API paths: non-empty, short, printable. */
+export function isSafeId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 200 && ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+}
+
+export function isRouteHop(v: unknown): v is RouteHop {
+  return (
+    isRecord(v) &&
+    ROLES.includes(v.role as RouteHop['role']) &&
+    isText(v.roleLabel) &&
+    isText(v.id) &&
+    isText(v.name) &&
+    (v.online === undefined || typeof v.online === 'boolean') &&
+    typeof v.known === 'boolean' &&
+    optText(v.detail)
+  );
+}
+
+export function isRoutePathView(v: unknown): v is RoutePathView {
+  return (
+    isRecord(v) &&
+    STATES.includes(v.state as RoutePathState) &&
+    isSafeId(v.connectionId) &&
+    isText(v.connectionLabel) &&
+    isSafeId(v.sessionId) &&
+    optText(v.serviceName) &&
+    optText(v.sessionType) &&
+    optText(v.identityName) &&
+    Array.isArray(v.hops) &&
+    v.hops.length <= MAX_HOPS &&
+    v.hops.every(isRouteHop) &&
+    optText(v.message) &&
+    isText(v.updatedAt, 64) &&
+    typeof v.canRevoke === 'boolean' &&
+    typeof v.autoRefreshSeconds === 'number' &&
+    Number.isFinite(v.autoRefreshSeconds) &&
+    v.autoRefreshSeconds >= 0
+  );
+}
+
+/** Validates a message the webview received. */
+export function isHostMessage(v: unknown): v is HostMessage {
+  if (!isRecord(v)) {
+    return false;
+  }
+  switch (v.type) {
+    case 'render':
+      return Object.keys(v).length === 2 && isRoutePathView(v.view);
+    case 'busy':
+      return typeof v.busy === 'boolean' && optText(v.label);
+    default:
+      return false;
+  }
+}
+
+/** Validates a message the extension received from the webview. Only the three known commands, nothing else. */
+export function isWebviewMessage(v: unknown): v is WebviewMessage {
+  return isRecord(v) && Object.keys(v).length === 1 && (v.type === 'ready' || v.type === 'refresh' || v.type === 'revoke');
+}
+
+/** Validates the saved state the serializer gets back (it was written by the webview, so it is checked too). */
+export function isRoutePathPanelState(v: unknown): v is RoutePathPanelState {
+  return isRecord(v) && isSafeId(v.connectionId) && isSafeId(v.sessionId);
+}
+
+/** A short description of a rejected message for the log (never the whole payload). */
+export function describeRejected(v: unknown): string {
+  if (isRecord(v)) {
+    return `object with type ${JSON.stringify(String(v.type)).slice(0, 40)} and keys [${Object.keys(v).slice(0, 8).join(', ').slice(0, 120)}]`;
+  }
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}

@@ -1,0 +1,343 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/nodes';
+import { testingApi } from './helpers';
+import { Answer, QueuedInput } from './queuedInput';
+import { ZitiFixture, zitiFixture } from './zitiFixture';
+
+type Ref = { connectionId: string; enrollmentId: string };
+type SandboxEnrollment = ReturnType<ZitiFixture['state']>['data']['enrollments'] extends Map<string, infer E> ? E : never;
+
+async function item(node: TreeNode): Promise<vscode.TreeItem> {
+  return node.getTreeItem();
+}
+
+function tooltipText(i: vscode.TreeItem): string {
+  return typeof i.tooltip === 'string' ? i.tooltip : (i.tooltip?.value ?? '');
+}
+
+describe('enrollments (OpenZiti sandbox)', function () {
+  this.timeout(90_000);
+  let api: TestingApi;
+  let fx: ZitiFixture;
+  let tmp: string;
+
+  before(async () => {
+    api = await testingApi();
+    fx = await zitiFixture(api, 'ziti-enrollments', 'Enrollment controller');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-jwt-'));
+  });
+
+  after(async () => {
+    api.setUserInput(undefined);
+    await vscode.workspace.getConfiguration().update('sessionManager.ziti.enrollmentGroupBy', undefined, vscode.ConfigurationTarget.Global);
+    for (const r of api.webviews.list('enrollmentQr')) {
+      r.dispose();
+    }
+    await fx.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function answer(answers: Answer[]): QueuedInput {
+    const q = new QueuedInput(answers, api.BACK);
+    api.setUserInput(q);
+    return q;
+  }
+
+  function enrollments(): SandboxEnrollment[] {
+    return [...fx.state().data.enrollments.values()];
+  }
+
+  /** An identity without an outstanding enrollment of `method`, not used by an earlier test. */
+  const used = new Set<string>();
+  function freeIdentity(method: string): { id: string; name: string } {
+    const st = fx.state();
+    const busy = new Set(enrollments().filter((e) => e.method === method).map((e) => e.identityId));
+    const found = [...st.data.identities.values()].find((i) => !busy.has(i.id) && !used.has(i.id) && !i.isAdmin && /^[a-z0-9-]+$/.test(i.name));
+    assert.ok(found, `a free identity for ${method}`);
+    used.add(found.id);
+    return { id: found.id, name: found.name };
+  }
+
+  async function root(): Promise<TreeNode> {
+    const roots = await api.views.providers.enrollments.getChildren();
+    const r = roots.find((n) => n.id === `ziti/${fx.connectionId}/enrollments`);
+    assert.ok(r, `an Enrollments root for the connection among [${roots.map((n) => n.id).join(', ')}]`);
+    return r;
+  }
+
+  async function leaves(): Promise<TreeNode[]> {
+    const p = api.views.providers.enrollments;
+    const out: TreeNode[] = [];
+    for (const n of await p.getChildren(await root())) {
+      const ctx = String((await item(n)).contextValue);
+      if (ctx.startsWith('zitiEnrollmentGroup')) {
+        out.push(...(await p.getChildren(n)));
+      } else if (ctx.startsWith('zitiEnrollment;')) {
+        out.push(n);
+      }
+    }
+    return out;
+  }
+
+  async function detail(id: string): Promise<{ jwt?: string; token?: string; username?: string; caId?: string; expiresAt?: string } | undefined> {
+    const client = (await api.manager.signedInClient(fx.connectionId)) as unknown as { api<T>(r: unknown): Promise<T> };
+    try {
+      return (await client.api<{ data: { jwt?: string; token?: string; username?: string; caId?: string } }>({ method: 'GET', path: `/enrollments/${id}`, operation: 'test read' })).data;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  function createAnswers(name: string, method: string, extra: Answer[], expiry: Answer[] = [{ pick: '24 hours' }], handout: Answer = { pick: 'Done' }): Answer[] {
+    return [{ input: name }, { pick: name }, { pick: method }, ...extra, ...expiry, handout];
+  }
+
+  async function create(answers: Answer[]): Promise<{ ref: Ref; q: QueuedInput }> {
+    const q = answer(answers);
+    const ref = (await vscode.commands.executeCommand('sessionManager.createEnrollment', fx.connectionId)) as Ref | undefined;
+    assert.ok(ref, `create returned nothing; errors: ${JSON.stringify(api.recentErrors.slice(-2))}; asked ${JSON.stringify(q.asked.map((a) => a.text))}`);
+    assert.strictEqual(q.remaining, 0, 'every queued answer was used');
+    return { ref, q };
+  }
+
+  it('lists identity and router enrollments under the controller, with method and expiry, and never a secret', async () => {
+    const rootItem = await item(await root());
+    assert.strictEqual(rootItem.label, 'Enrollment controller');
+    assert.match(String(rootItem.contextValue), /^zitiEnrollmentRoot;canCreate;canRefresh$/);
+    const nodes = await leaves();
+    const all = enrollments();
+    assert.strictEqual(nodes.length, all.length, 'one item per outstanding enrollment');
+    assert.match(String((await item(await root())).description), new RegExp(`^${all.length} outstanding`));
+    const st = fx.state();
+    const secrets = all.flatMap((e) => [e.token]);
+    let sawRouter = false;
+    let sawExpired = false;
+    for (const n of nodes) {
+      const i = await item(n);
+      const e = all.find((x) => n.id === `ziti/${fx.connectionId}/enrollment/${x.id}`);
+      assert.ok(e, `${n.id} is a sandbox enrollment`);
+      const expected = e.identityId ? st.data.identities.get(e.identityId)?.name : st.data.routers.get(e.edgeRouterId ?? '')?.name;
+      assert.strictEqual(i.label, expected);
+      assert.match(String(i.description), new RegExp(`^${e.method} · (expires in \\d+ (min|h|d)|expired \\d+ (min|h|d) ago)$`));
+      const tip = tooltipText(i);
+      assert.ok(tip.includes(e.id.replace(/-/g, '\\-')), 'the tooltip names the id');
+      for (const s of secrets) {
+        assert.ok(!tip.includes(s) && !String(i.description).includes(s) && !String(i.label).includes(s), 'no token in the item');
+      }
+      assert.ok(!/eyJ/.test(tip), 'no JWT in the tooltip');
+      if (e.method === 'erott') {
+        sawRouter = true;
+        assert.ok(!String(i.contextValue).includes('canRefresh'), 'router enrollments are not refreshed here');
+      } else {
+        assert.match(String(i.contextValue), /^zitiEnrollment;.*canRefresh/);
+      }
+      if (e.method === 'updb') {
+        assert.ok(tip.includes('Username'), 'updb tooltips show the username');
+      }
+      if (e.method === 'ottca') {
+        assert.ok(tip.includes('CA'), 'ottca tooltips show the CA');
+      }
+      if (e.expiresAt < Date.now()) {
+        sawExpired = true;
+        assert.match(String(i.description), /expired .* ago$/);
+      }
+    }
+    assert.ok(sawRouter, 'router enrollments are listed');
+    assert.ok(sawExpired || all.every((e) => e.expiresAt > Date.now()));
+    // Details are redacted.
+    const withJwt = nodes[0] as unknown as { detailsTitle(): string; details(): unknown; id: string };
+    const text = await api.details.provideTextDocumentContent(api.details.uriFor(withJwt));
+    assert.ok(text.includes('«redacted»'), 'jwt and token are redacted in details');
+    assert.ok(!/eyJ/.test(text) && !secrets.some((s) => text.includes(s)), 'no secret in the details');
+  });
+
+  it('groups by method and by identity through the setting and its title action', async () => {
+    const p = api.views.providers.enrollments;
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.groupEnrollmentsBy', 'method'), 'method');
+    const groups = await p.getChildren(await root());
+    const labels = await Promise.all(groups.map(async (g) => String((await item(g)).label)));
+    const methods = [...new Set(enrollments().map((e) => e.method))].sort();
+    assert.deepStrictEqual(labels, methods);
+    for (const g of groups) {
+      const kids = await p.getChildren(g);
+      const m = String((await item(g)).label);
+      assert.strictEqual(kids.length, enrollments().filter((e) => e.method === m).length);
+      assert.match(String((await item(g)).description), /^\d+ enrollments?$/);
+    }
+    answer([{ pick: 'Identity or router' }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.groupEnrollmentsBy'), 'identity');
+    const byIdentity = await p.getChildren(await root());
+    const subjects = new Set(enrollments().map((e) => e.identityId ?? e.edgeRouterId));
+    assert.strictEqual(byIdentity.length, subjects.size);
+    assert.strictEqual((await leaves()).length, enrollments().length);
+    assert.match(String((await item(await root())).description), /by identity/);
+    await vscode.commands.executeCommand('sessionManager.groupEnrollmentsBy', 'none');
+  });
+
+  it('creates an ott enrollment, reads its JWT back and copies it', async () => {
+    const who = freeIdentity('ott');
+    const { ref } = await create(createAnswers(who.name, 'ott', [], [{ pick: '24 hours' }], { pick: 'Copy JWT' }));
+    const e = fx.state().data.enrollments.get(ref.enrollmentId);
+    assert.ok(e && e.method === 'ott' && e.identityId === who.id);
+    const jwt = (await detail(ref.enrollmentId))?.jwt;
+    assert.ok(jwt && jwt.startsWith('eyJ'));
+    assert.strictEqual(await vscode.env.clipboard.readText(), jwt, 'the JWT is on the clipboard');
+    const node = (await leaves()).find((n) => n.id === `ziti/${fx.connectionId}/enrollment/${ref.enrollmentId}`);
+    assert.ok(node, 'the new enrollment is in the tree');
+    assert.match(String((await item(node)).description), /^ott · expires in (23|24) h$/);
+  });
+
+  it('offers only CAs with OTT CA enrollment enabled for ottca', async () => {
+    const who = freeIdentity('ottca');
+    const cas = [...fx.state().data.cas.values()];
+    const enabled = cas.filter((c) => c.isOttCaEnrollmentEnabled).map((c) => c.name);
+    assert.ok(enabled.length > 0 && enabled.length < cas.length, 'the sandbox has CAs of both kinds');
+    const { ref, q } = await create(createAnswers(who.name, 'ottca', [{ pick: enabled[0] }], [{ pick: '7 days' }]));
+    const caPick = q.asked.find((a) => a.kind === 'pick' && a.items?.includes(enabled[0]));
+    assert.ok(caPick);
+    assert.deepStrictEqual([...(caPick.items ?? [])].sort(), [...enabled].sort(), 'only enabled CAs are offered');
+    const d = await detail(ref.enrollmentId);
+    assert.strictEqual(d?.caId, cas.find((c) => c.name === enabled[0])?.id);
+  });
+
+  it('asks for a username for updb', async () => {
+    const who = freeIdentity('updb');
+    const { ref, q } = await create(createAnswers(who.name, 'updb', [{ input: 'carol' }], [{ pick: '1 hour' }]));
+    assert.ok(q.asked.some((a) => a.kind === 'input' && /Username/.test(a.text)));
+    assert.strictEqual((await detail(ref.enrollmentId))?.username, 'carol');
+  });
+
+  it('refuses a custom expiry in the past and accepts one in the future', async () => {
+    const who = freeIdentity('ott');
+    const future = new Date(Date.now() + 3 * 24 * 3600_000);
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    const typed = `${future.getFullYear()}-${pad(future.getMonth() + 1)}-${pad(future.getDate())} 12:00`;
+    const { ref, q } = await create(createAnswers(who.name, 'ott', [], [{ pick: 'Custom date…' }, { input: '2001-01-01 10:00' }, { input: typed }]));
+    const asked = q.asked.find((a) => a.kind === 'input' && /Expiry date/.test(a.text));
+    assert.strictEqual(asked?.validation, 'The expiry must lie in the future.');
+    const e = fx.state().data.enrollments.get(ref.enrollmentId);
+    assert.ok(e);
+    const local = new Date(future.getFullYear(), future.getMonth(), future.getDate(), 12, 0).getTime();
+    assert.strictEqual(e.expiresAt, local, 'the typed local time was sent');
+  });
+
+  it('on 409 offers to refresh or delete the outstanding enrollment, and both work', async () => {
+    const existing = enrollments().find((e) => e.method === 'ott' && e.identityId);
+    assert.ok(existing);
+    const name = fx.state().data.identities.get(existing.identityId ?? '')?.name ?? '';
+    const oldJwt = (await detail(existing.id))?.jwt;
+    // Refresh it.
+    const first = answer([{ input: name }, { pick: name }, { pick: 'ott' }, { pick: '7 days' }, { confirm: 'Refresh It' }, { pick: 'Done' }]);
+    const refreshed = (await vscode.commands.executeCommand('sessionManager.createEnrollment', fx.connectionId)) as Ref | undefined;
+    assert.ok(refreshed, JSON.stringify(api.recentErrors.slice(-2)));
+    assert.strictEqual(first.remaining, 0);
+    const conflict = first.asked.find((a) => a.kind === 'confirm');
+    assert.match(conflict?.text ?? '', /already has an outstanding ott enrollment/);
+    assert.deepStrictEqual(conflict?.items, ['Refresh It', 'Delete and Recreate']);
+    assert.strictEqual(refreshed.enrollmentId, existing.id, 'the same enrollment, refreshed');
+    const newJwt = (await detail(existing.id))?.jwt;
+    assert.ok(newJwt && oldJwt && newJwt !== oldJwt, 'a new JWT');
+    // Delete and recreate it.
+    const second = answer([{ input: name }, { pick: name }, { pick: 'ott' }, { pick: '24 hours' }, { confirm: 'Delete and Recreate' }, { pick: 'Done' }]);
+    const recreated = (await vscode.commands.executeCommand('sessionManager.createEnrollment', fx.connectionId)) as Ref | undefined;
+    assert.ok(recreated);
+    assert.strictEqual(second.remaining, 0);
+    assert.notStrictEqual(recreated.enrollmentId, existing.id);
+    assert.strictEqual(await detail(existing.id), undefined, 'the old enrollment is gone');
+    assert.ok(await detail(recreated.enrollmentId));
+  });
+
+  it('refresh asks for the expiry, warns that the old JWT stops working, and serves a new JWT', async () => {
+    const target = enrollments().find((e) => e.method === 'updb' && e.identityId);
+    assert.ok(target);
+    const ref: Ref = { connectionId: fx.connectionId, enrollmentId: target.id };
+    const oldJwt = (await detail(target.id))?.jwt;
+    const q = answer([{ pick: '7 days' }, { confirm: 'Refresh' }, { pick: 'Copy JWT' }]);
+    const res = (await vscode.commands.executeCommand('sessionManager.refreshEnrollment', ref)) as Ref | undefined;
+    assert.ok(res, JSON.stringify(api.recentErrors.slice(-2)));
+    assert.strictEqual(q.remaining, 0);
+    const warn = q.asked.find((a) => a.kind === 'confirm');
+    assert.match(warn?.detail ?? '', /current JWT stops working/);
+    const copied = await vscode.env.clipboard.readText();
+    assert.ok(copied.startsWith('eyJ') && copied !== oldJwt, 'the copied JWT is new');
+    assert.strictEqual((await detail(target.id))?.jwt, copied, 'the controller serves the new JWT, not the old one');
+    // Cancelling the warning changes nothing.
+    answer([{ pick: '1 hour' }, { confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.refreshEnrollment', ref);
+    assert.strictEqual((await detail(target.id))?.jwt, copied);
+  });
+
+  it('deletes after a confirmation that names the identity, method and controller', async () => {
+    const target = enrollments().find((e) => e.method === 'ottca' && e.identityId);
+    assert.ok(target);
+    const name = fx.state().data.identities.get(target.identityId ?? '')?.name ?? '';
+    const node = (await leaves()).find((n) => n.id.endsWith(`/enrollment/${target.id}`));
+    assert.ok(node);
+    answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.deleteEnrollment', node);
+    assert.ok(await detail(target.id), 'Cancel keeps it');
+    const q = answer([{ confirm: 'Delete' }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.deleteEnrollment', node), true);
+    const asked = q.asked[0];
+    assert.ok(asked.text.includes(name) && asked.text.includes('ottca') && asked.text.includes('Enrollment controller'), asked.text);
+    assert.strictEqual(await detail(target.id), undefined, 'deleted on the controller');
+    assert.ok(!(await leaves()).some((n) => n.id.endsWith(`/enrollment/${target.id}`)), 'gone from the tree');
+  });
+
+  it('copies the JWT to the clipboard and saves it as <identity>.jwt', async () => {
+    const target = enrollments().find((e) => e.method === 'ott' && e.identityId && e.expiresAt > Date.now());
+    assert.ok(target);
+    const name = fx.state().data.identities.get(target.identityId ?? '')?.name ?? '';
+    const ref: Ref = { connectionId: fx.connectionId, enrollmentId: target.id };
+    const jwt = (await detail(target.id))?.jwt;
+    assert.ok(jwt);
+    await vscode.env.clipboard.writeText('something else');
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.copyEnrollmentJwt', ref), true);
+    assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
+    const file = path.join(tmp, `${name}.jwt`);
+    const q = answer([{ save: file }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.saveEnrollmentJwt', ref), file);
+    assert.strictEqual(q.asked[0].text, `${name}.jwt`, 'the dialog proposes <identity>.jwt');
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), jwt);
+    answer([{ save: undefined }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.saveEnrollmentJwt', ref), undefined, 'Cancel writes nothing');
+  });
+
+  it('shows the QR code in a locked-down panel with no JWT text, one panel per enrollment', async () => {
+    const target = enrollments().find((e) => e.method === 'ott' && e.identityId && e.expiresAt > Date.now());
+    assert.ok(target);
+    const ref: Ref = { connectionId: fx.connectionId, enrollmentId: target.id };
+    const jwt = (await detail(target.id))?.jwt ?? '';
+    await vscode.commands.executeCommand('sessionManager.showEnrollmentQr', ref);
+    const rec = api.webviews.get('enrollmentQr', `${fx.connectionId}/${target.id}`);
+    assert.ok(rec, `the QR panel is open; errors: ${JSON.stringify(api.recentErrors.slice(-2))}`);
+    const html = rec.html();
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src [^;]+; script-src 'nonce-([A-Za-z0-9+/=]+)'; img-src [^;]+ data:;/);
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(html)?.[1];
+    assert.ok(nonce && html.includes(`<script nonce="${nonce}"`), 'the script carries the nonce');
+    assert.ok(html.includes('<svg class="qr"'), 'the QR code is drawn');
+    assert.ok(jwt.length > 100 && !html.includes(jwt), 'the JWT is not in the HTML');
+    for (const part of jwt.split('.')) {
+      assert.ok(!html.includes(part.slice(0, 24)), 'no part of the JWT is in the HTML');
+    }
+    assert.ok(!/eyJ/.test(html));
+    assert.match(html, /This QR code is a secret/);
+    await vscode.commands.executeCommand('sessionManager.showEnrollmentQr', ref);
+    assert.strictEqual(api.webviews.get('enrollmentQr', rec.key), rec, 'the same panel');
+    assert.strictEqual(rec.reveals, 1);
+    // The panel's Copy button goes through a validated message.
+    await vscode.env.clipboard.writeText('x');
+    await rec.receive({ type: 'copy', jwt: 'injected' });
+    assert.strictEqual(await vscode.env.clipboard.readText(), 'x', 'a malformed message is ignored');
+    await rec.receive({ type: 'copy' });
+    assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
+  });
+});

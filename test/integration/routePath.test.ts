@@ -1,0 +1,196 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/extension';
+import type { WebviewRecord } from '../../src/webviews/registry';
+import type { RoutePathView } from '../../src/webviews/routePath/protocol';
+import { HOSTILE_SERVICE_NAME } from '../sandbox/ziti/index';
+import { testingApi } from './helpers';
+import { QueuedInput } from './queuedInput';
+import { eventually, ZitiFixture, zitiFixture } from './zitiFixture';
+
+type SandboxSession = ReturnType<ZitiFixture['state']>['data']['sessions'] extends Map<string, infer S> ? S : never;
+
+describe('route path panel (OpenZiti sandbox)', function () {
+  this.timeout(90_000);
+  let api: TestingApi;
+  let fx: ZitiFixture;
+
+  before(async () => {
+    api = await testingApi();
+    fx = await zitiFixture(api, 'ziti-route-path', 'Route controller');
+  });
+
+  after(async () => {
+    api.setUserInput(undefined);
+    for (const r of api.webviews.list('routePath')) {
+      r.dispose();
+    }
+    await fx.stop();
+  });
+
+  function sessions(): SandboxSession[] {
+    return [...fx.state().data.sessions.values()];
+  }
+
+  function serviceName(s: SandboxSession): string {
+    return fx.state().data.services.get(s.serviceId)?.name ?? '';
+  }
+
+  async function open(arg: unknown): Promise<WebviewRecord> {
+    const res = (await vscode.commands.executeCommand('sessionManager.showRoutePath', arg)) as { key: string } | undefined;
+    assert.ok(res, `showRoutePath returned nothing; errors: ${JSON.stringify(api.recentErrors.slice(-2))}`);
+    const rec = api.webviews.get('routePath', res.key);
+    assert.ok(rec, 'the panel is in the registry');
+    return rec;
+  }
+
+  /** The next rendered view after `skip` posted messages. */
+  async function rendered(rec: WebviewRecord, after = 0): Promise<RoutePathView> {
+    return eventually('a rendered view', () => {
+      const m = rec.posted.slice(after).reverse().find((x) => (x as { type: string }).type === 'render') as { view: RoutePathView } | undefined;
+      return m?.view;
+    });
+  }
+
+  async function refreshed(rec: WebviewRecord): Promise<RoutePathView> {
+    rec.posted.length = 0;
+    await rec.receive({ type: 'refresh' });
+    return rendered(rec);
+  }
+
+  it('draws identity → ingress → transit → egress → service, with names and online state resolved', async () => {
+    const st = fx.state();
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length >= 3 && serviceName(x) !== HOSTILE_SERVICE_NAME);
+    assert.ok(s, 'the sandbox has a Dial session with a transit hop');
+    const rec = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    const view = await rendered(rec);
+    assert.strictEqual(view.state, 'path');
+    assert.strictEqual(view.hops.length, s.routePath.length + 2);
+    assert.deepStrictEqual(
+      view.hops.map((h) => h.role),
+      ['identity', 'ingress', ...s.routePath.slice(1, -1).map(() => 'transit'), 'egress', 'service'],
+    );
+    assert.strictEqual(view.hops[0].name, st.data.identities.get(s.identityId)?.name);
+    assert.strictEqual(view.hops[view.hops.length - 1].name, serviceName(s));
+    s.routePath.forEach((rid, i) => {
+      const router = st.data.routers.get(rid);
+      assert.ok(router);
+      const hop = view.hops[i + 1];
+      assert.strictEqual(hop.name, router.name);
+      assert.strictEqual(hop.online, router.isOnline);
+      assert.strictEqual(hop.detail, router.isEdge ? 'edge router' : 'fabric router', 'a fabric-only transit router resolves through /routers');
+    });
+    const html = rec.html();
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src [^;]+; script-src 'nonce-([A-Za-z0-9+/=]+)'; img-src [^;]+ data:;/);
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(html)?.[1];
+    assert.ok(nonce && html.includes(`<script nonce="${nonce}" src="`), 'the script carries the nonce');
+    assert.match(html, /src="[^"]*dist\/webviews\/routePath\.js"/);
+    assert.ok(!/<script(?![^>]*nonce=)/.test(html), 'no script without the nonce');
+    assert.ok(!/\son[a-z]+=/i.test(html), 'no inline event handlers');
+  });
+
+  it('renders a hostile service name as text only: escaped in the HTML, plain text in the message', async () => {
+    let s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0 && serviceName(x) === HOSTILE_SERVICE_NAME);
+    if (!s) {
+      // Seeds vary: give a hostile-named Dial session a circuit of the first Dial session that has one.
+      const hostile = sessions().find((x) => x.type === 'Dial' && serviceName(x) === HOSTILE_SERVICE_NAME);
+      const donor = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0);
+      assert.ok(hostile && donor);
+      hostile.routePath = [...donor.routePath];
+      s = hostile;
+    }
+    const rec = await open({ connectionId: fx.connectionId, session: { id: s.id, type: 'Dial', service: { name: HOSTILE_SERVICE_NAME } } });
+    const view = await rendered(rec);
+    const html = rec.html();
+    assert.ok(!html.includes('<img src=x'), 'no raw <img src=x in the HTML');
+    assert.ok(!html.includes('onerror=alert(1)>'), 'the hostile name is not markup');
+    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'), 'the name is in the page, escaped');
+    assert.strictEqual(view.serviceName, HOSTILE_SERVICE_NAME, 'the message carries the name as plain text');
+    assert.strictEqual(view.hops[view.hops.length - 1].name, HOSTILE_SERVICE_NAME);
+  });
+
+  it('keeps one panel per session: a second call reveals the same panel', async () => {
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0);
+    assert.ok(s);
+    const first = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    const reveals = first.reveals;
+    const second = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    assert.strictEqual(second, first, 'the same panel');
+    assert.strictEqual(first.reveals, reveals + 1, 'revealed again');
+    assert.strictEqual(api.webviews.list('routePath').filter((r) => r.key === first.key).length, 1);
+  });
+
+  it('shows an empty state for a Bind session and for a Dial session without a circuit', async () => {
+    const bind = sessions().find((x) => x.type === 'Bind');
+    assert.ok(bind);
+    const bindView = await rendered(await open({ connectionId: fx.connectionId, sessionId: bind.id }));
+    assert.strictEqual(bindView.state, 'empty');
+    assert.strictEqual(bindView.hops.length, 0);
+    assert.match(bindView.message ?? '', /Bind session/);
+    const idle = sessions().find((x) => x.type === 'Dial' && x.routePath.length === 0);
+    assert.ok(idle, 'the sandbox has a Dial session without a circuit');
+    const idleView = await rendered(await open({ connectionId: fx.connectionId, sessionId: idle.id }));
+    assert.strictEqual(idleView.state, 'empty');
+    assert.match(idleView.message ?? '', /No live circuit/);
+  });
+
+  it('names an unknown router id as such, and shows the ended state once the session is gone', async () => {
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length >= 2);
+    assert.ok(s);
+    const rec = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    await rendered(rec);
+    s.routePath = [s.routePath[0], 'no-such-router', ...s.routePath.slice(1)];
+    const view = await refreshed(rec);
+    const unknown = view.hops.find((h) => h.id === 'no-such-router');
+    assert.ok(unknown, 'the unknown id is still a hop');
+    assert.strictEqual(unknown.name, 'unknown router no-such-router');
+    assert.strictEqual(unknown.known, false);
+    assert.strictEqual(unknown.role, 'transit');
+    fx.state().data.sessions.delete(s.id);
+    const ended = await refreshed(rec);
+    assert.strictEqual(ended.state, 'ended');
+    assert.match(ended.message ?? '', /This session has ended/);
+    assert.strictEqual(ended.canRevoke, false);
+  });
+
+  it('ignores malformed messages from the webview', async () => {
+    const s = sessions().find((x) => x.type === 'Dial');
+    assert.ok(s);
+    const rec = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    await rendered(rec);
+    rec.posted.length = 0;
+    for (const bad of [null, 'refresh', { type: 'refresh', extra: 1 }, { type: 'eval', code: 'alert(1)' }, [{ type: 'revoke' }]]) {
+      await rec.receive(bad);
+    }
+    assert.strictEqual(rec.posted.length, 0, 'nothing was done for a malformed message');
+  });
+
+  it('revokes from the panel after the same confirmation, then shows the ended state', async () => {
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0);
+    assert.ok(s);
+    const rec = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    const before = await rendered(rec);
+    assert.strictEqual(before.canRevoke, true);
+    const q = new QueuedInput([{ confirm: 'Revoke' }], api.BACK);
+    api.setUserInput(q);
+    rec.posted.length = 0;
+    await rec.receive({ type: 'revoke' });
+    const after = await rendered(rec);
+    assert.strictEqual(q.remaining, 0, `the revoke confirmation was asked; errors: ${JSON.stringify(api.recentErrors.slice(-2))}`);
+    assert.match(q.asked[0].text, /Revoke/);
+    assert.strictEqual(after.state, 'ended');
+    assert.ok(!fx.state().data.sessions.has(s.id), 'the session is gone from the controller');
+  });
+
+  it('from the palette: asks for the session id', async () => {
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0);
+    assert.ok(s);
+    const several = api.store.list().filter((c) => c.backend === 'ziti').length > 1;
+    const q = new QueuedInput([...(several ? [{ pick: fx.label }] : []), { input: '' }, { input: s.id }], api.BACK);
+    api.setUserInput(q);
+    const res = (await vscode.commands.executeCommand('sessionManager.showRoutePath')) as { key: string } | undefined;
+    assert.ok(res);
+    assert.strictEqual(res.key, `${fx.connectionId}/${s.id}`);
+    assert.strictEqual(q.asked.find((a) => a.kind === 'input')?.validation, 'Enter a session id.', 'an empty id is refused');
+  });
+});

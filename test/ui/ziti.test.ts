@@ -1,0 +1,174 @@
+/// <reference lib="dom" />
+import * as assert from 'assert';
+import * as fs from 'fs';
+import type { FrameLocator, Page } from 'playwright-core';
+import { start, Sandbox } from '../sandbox/server';
+import { answerModal, answerQuickInput, openSession, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, waitForRowText } from './workbench';
+
+interface SandboxSession {
+  id: string;
+  type: 'Dial' | 'Bind';
+  serviceId: string;
+  identityId: string;
+  routePath: string[];
+}
+interface ZitiData {
+  sessions: Map<string, SandboxSession>;
+  services: Map<string, { name: string }>;
+  identities: Map<string, { name: string }>;
+}
+
+function pane(page: Page, title: string) {
+  return page.locator('.pane').filter({ has: page.locator(`.pane-header[aria-label^="${title}"]`) }).first();
+}
+
+/** The webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
+function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+describe('workbench UI: OpenZiti sessions, route path and enrollments', function () {
+  this.timeout(300_000);
+  let s: UiSession;
+  let sb: Sandbox;
+  const data = (): ZitiData => (sb.state.ziti.state as { data: ZitiData }).data;
+
+  before(async () => {
+    sb = await start({ backends: ['ziti'] });
+    s = await openSession({ label: 'ui-ziti' });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.page.keyboard.press('Escape').catch(() => undefined);
+      await screenshot(s.page, `failed-ziti-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    if (s) {
+      await s.close();
+    }
+    if (sb) {
+      await sb.stop();
+    }
+  });
+
+  it('signs in to a sandbox controller and shows its sessions', async () => {
+    const page = s.page;
+    await openSessionManager(page);
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
+    await answerQuickInput(page, 'Controller URL', sb.urls.ziti);
+    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+    await answerQuickInput(page, 'Username', 'admin');
+    await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
+    await answerQuickInput(page, 'A name for this connection', 'Lab controller');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
+    await answerModal(page, /not trusted/, 'Trust');
+    await waitForRowText(page, 'Lab controller', /signed in as/);
+    await setPaneExpanded(page, 'Environments', false);
+    await setPaneExpanded(page, 'Enrollments', false);
+    await setPaneExpanded(page, 'Sessions', true);
+    const sessions = pane(page, 'Sessions');
+    const conn = sessions.locator('.monaco-list-row[role=treeitem]', { hasText: 'Lab controller' }).first();
+    await conn.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await conn.getAttribute('aria-expanded')) === 'false') {
+      await conn.click();
+    }
+    const group = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^Sessions$/ }) }).first();
+    await group.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await group.getAttribute('aria-expanded')) === 'false') {
+      await group.click();
+    }
+    await sessions.locator('.label-description', { hasText: /(Dial|Bind) · / }).nth(8).waitFor({ state: 'visible', timeout: 30_000 });
+    await sessions.locator('.label-description', { hasText: /[\d,]+ of [\d,]+/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    const descriptions = await sessions.locator('.label-description').allInnerTexts();
+    assert.ok(descriptions.some((d) => /Dial|Bind/.test(d) && /ago/.test(d)), descriptions.join(' | '));
+    assert.ok(descriptions.some((d) => /of [\d,]+/.test(d)), `the group shows a count: ${descriptions.join(' | ')}`);
+    await screenshot(page, 'ziti-sessions');
+  });
+
+  it('revokes a session through the context menu after the modal confirmation', async () => {
+    const page = s.page;
+    const before = data().sessions.size;
+    const row = pane(page, 'Sessions')
+      .locator('.monaco-list-row[role=treeitem]')
+      .filter({ has: page.locator('.label-description', { hasText: /Dial|Bind/ }) })
+      .first();
+    const service = (await row.locator('.label-name').innerText()).trim();
+    await row.click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Revoke Session' }).first();
+    await item.waitFor({ state: 'visible' });
+    await page.waitForTimeout(200);
+    await item.click();
+    const message = await answerModal(page, /Revoke the/, 'Revoke');
+    assert.ok(message.includes(service) && message.includes('Lab controller'), `the modal names the service and controller: ${message}`);
+    const deadline = Date.now() + 15_000;
+    while (data().sessions.size !== before - 1 && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+    }
+    assert.strictEqual(data().sessions.size, before - 1, 'exactly one session ended on the controller');
+  });
+
+  it('opens a route path and draws it in the dark and the light theme', async () => {
+    const page = s.page;
+    const withRoute = [...data().sessions.values()].find((x) => x.type === 'Dial' && x.routePath.length >= 3);
+    assert.ok(withRoute, 'the sandbox has a Dial session with transit routers');
+    await runFromPalette(page, 'Session Manager: Show Route Path');
+    await answerQuickInput(page, 'Session id', withRoute.id);
+    const frame = webviewFrame(page);
+    await frame.locator('svg').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const serviceName = data().services.get(withRoute.serviceId)?.name ?? '';
+    await frame.locator('table').first().waitFor({ state: 'attached' });
+    const tableText = await frame.locator('table').first().innerText();
+    assert.ok(tableText.includes(serviceName), `the table names the service ${serviceName}`);
+    assert.ok(tableText.includes(data().identities.get(withRoute.identityId)?.name ?? '?'), 'the table names the identity');
+    await page.waitForTimeout(500);
+    const dark = await screenshot(page, 'ziti-route-path-dark');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+    // Wait until the workbench really paints light (the sidebar's background), then let the webview follow.
+    await page.waitForFunction(
+      () => {
+        const bg = getComputedStyle(document.querySelector('.part.sidebar') as Element).backgroundColor;
+        const [r, g, b] = (bg.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+        return r + g + b > 600;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForTimeout(1500);
+    const light = await screenshot(page, 'ziti-route-path-light');
+    assert.ok(fs.statSync(dark).size > 20_000 && fs.statSync(light).size > 20_000);
+  });
+
+  it('creates an enrollment and copies its JWT', async () => {
+    const page = s.page;
+    const identity = [...data().identities.values()].map((i) => i.name).find((n) => /laptop|phone|tablet|macbook/.test(n)) ?? [...data().identities.values()][3].name;
+    await runFromPalette(page, 'Session Manager: Create Enrollment…');
+    // One controller: the wizard starts at the identity search.
+    await answerQuickInput(page, 'Search identities by name', identity);
+    await answerQuickInput(page, 'Pick the identity to enroll', identity);
+    await answerQuickInput(page, 'Enrollment method', 'ott');
+    await answerQuickInput(page, 'When should the enrollment expire?', '24 h');
+    const before = new Set([...(sb.state.ziti.state as { data: { enrollments: Map<string, unknown> } }).data.enrollments.keys()]);
+    await answerQuickInput(page, 'The enrollment JWT is a secret', 'Copy JWT');
+    const enrollments = (sb.state.ziti.state as { data: { enrollments: Map<string, { id: string; jwt?: string; token: string }> } }).data.enrollments;
+    const created = [...enrollments.values()].find((e) => !before.has(e.id));
+    assert.ok(created || enrollments.size > 0);
+    let clip = '';
+    const deadline = Date.now() + 15_000;
+    while (!/^eyJ/.test(clip) && Date.now() < deadline) {
+      clip = await page.evaluate(() => navigator.clipboard.readText()).catch(() => '');
+      await page.waitForTimeout(200);
+    }
+    assert.match(clip, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'the clipboard holds the enrollment JWT');
+    const [, payload] = clip.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { em: string; sub: string };
+    assert.strictEqual(claims.em, 'ott');
+    await setPaneExpanded(page, 'Sessions', false);
+    await setPaneExpanded(page, 'Enrollments', true);
+    await treeRow(page, identity).waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'ziti-enrollments');
+  });
+});

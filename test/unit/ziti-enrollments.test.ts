@@ -1,0 +1,131 @@
+import * as assert from 'assert';
+import {
+  canRefresh,
+  enrollmentDescription,
+  enrollmentFacts,
+  expiryText,
+  groupOf,
+  jwtFileName,
+  parseEnrollment,
+  parseExpiry,
+  shortDuration,
+  subjectName,
+  validateExpiry,
+  ZitiEnrollment,
+  zqlString,
+} from '../../src/backends/ziti/enrollments/model';
+import { qrMatrix, qrSvg, renderQrPage } from '../../src/backends/ziti/enrollments/qr';
+import { isQrWebviewMessage } from '../../src/webviews/qr/protocol';
+
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+const H = 3600_000;
+const JWT = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${'eyJlbSI6Im90dCIsImV4cCI6MTc0ODg2NTYwMCwiaXNzIjoiaHR0cHM6Ly9jdHJsOjEyODAiLCJqdGkiOiI5YjEiLCJzdWIiOiJmMDQ3YWM5NiJ9'}.${'A'.repeat(342)}`;
+
+function e(over: Partial<ZitiEnrollment>): ZitiEnrollment {
+  return { id: 'e1', method: 'ott', expiresAt: new Date(NOW + 3 * 24 * H).toISOString(), identityId: 'i1', identity: { id: 'i1', name: 'alice-laptop' }, jwt: JWT, token: 'tok-secret-1', ...over };
+}
+
+describe('enrollments: descriptions and expiry', () => {
+  it('says "expires in 3 d" and "expired 2 h ago"', () => {
+    assert.strictEqual(expiryText(new Date(NOW + 3 * 24 * H).toISOString(), NOW), 'expires in 3 d');
+    assert.strictEqual(expiryText(new Date(NOW - 2 * H).toISOString(), NOW), 'expired 2 h ago');
+    assert.strictEqual(expiryText(new Date(NOW + 45 * 60_000).toISOString(), NOW), 'expires in 45 min');
+    assert.strictEqual(expiryText(new Date(NOW + 10_000).toISOString(), NOW), 'expires in 1 min');
+    assert.strictEqual(expiryText(undefined, NOW), 'no expiry date');
+    assert.strictEqual(expiryText('garbage', NOW), 'no expiry date');
+    assert.strictEqual(shortDuration(47 * H), '47 h');
+    assert.strictEqual(shortDuration(48 * H), '2 d');
+  });
+
+  it('describes with the method first, and names identities and routers', () => {
+    assert.strictEqual(enrollmentDescription(e({}), NOW), 'ott · expires in 3 d');
+    assert.strictEqual(subjectName(e({})), 'alice-laptop');
+    const router = e({ method: 'erott', identityId: undefined, identity: undefined, edgeRouterId: 'r1', edgeRouter: { id: 'r1', name: 'edge-east' } });
+    assert.strictEqual(subjectName(router), 'edge-east');
+    assert.strictEqual(subjectName(e({ identity: undefined })), 'identity i1');
+    assert.strictEqual(canRefresh(router), false);
+    assert.strictEqual(canRefresh(e({ method: 'updb' })), true);
+  });
+
+  it('puts id, expiry, CA and username in the tooltip facts, and never the token or JWT', () => {
+    const facts = enrollmentFacts(e({ method: 'ottca', caId: 'ca1' }), NOW, 'corp-ca');
+    const text = JSON.stringify(facts);
+    assert.ok(text.includes('e1') && text.includes('corp-ca (ca1)') && text.includes('expires in 3 d'));
+    assert.ok(!text.includes('tok-secret-1') && !text.includes('eyJ'));
+    assert.ok(JSON.stringify(enrollmentFacts(e({ method: 'updb', username: 'carol' }), NOW)).includes('carol'));
+  });
+
+  it('groups by method or by identity', () => {
+    assert.deepStrictEqual(groupOf(e({}), 'method'), { key: 'ott', label: 'ott' });
+    assert.deepStrictEqual(groupOf(e({}), 'identity'), { key: 'i1', label: 'alice-laptop' });
+    assert.strictEqual(groupOf(e({}), 'none'), undefined);
+  });
+
+  it('parses tolerantly', () => {
+    assert.strictEqual(parseEnrollment(null), undefined);
+    assert.strictEqual(parseEnrollment({ method: 'ott' }), undefined);
+    assert.strictEqual(parseEnrollment({ id: 'x' })?.method, 'unknown');
+  });
+});
+
+describe('enrollments: custom expiry and file names', () => {
+  it('accepts dates, local times and RFC 3339, and only in the future', () => {
+    assert.strictEqual(parseExpiry('2030-01-02 03:04'), new Date(2030, 0, 2, 3, 4).getTime());
+    assert.strictEqual(parseExpiry('2030-01-02'), new Date(2030, 0, 2, 23, 59).getTime());
+    assert.strictEqual(parseExpiry('2030-01-02T03:04:05Z'), Date.parse('2030-01-02T03:04:05Z'));
+    assert.strictEqual(parseExpiry('2030-02-30'), undefined, 'no rolled-over dates');
+    assert.strictEqual(parseExpiry('tomorrow'), undefined);
+    assert.strictEqual(validateExpiry('2001-01-01', NOW), 'The expiry must lie in the future.');
+    assert.match(validateExpiry('soon', NOW) ?? '', /YYYY-MM-DD/);
+    assert.strictEqual(validateExpiry('2030-01-01', NOW), undefined);
+  });
+
+  it('names the file <identity>.jwt without path characters', () => {
+    assert.strictEqual(jwtFileName('alice-laptop'), 'alice-laptop.jwt');
+    assert.strictEqual(jwtFileName('../../etc/passwd'), 'etc-passwd.jwt');
+    assert.strictEqual(jwtFileName('a:b*c?"d<e>|f\\g'), 'a-b-c-d-e-f-g.jwt');
+    assert.strictEqual(jwtFileName(''), 'enrollment.jwt');
+  });
+
+  it('quotes ZitiQL strings', () => {
+    assert.strictEqual(zqlString('a"b\\c'), '"a\\"b\\\\c"');
+  });
+});
+
+describe('enrollments: QR code', () => {
+  it('draws the JWT with the QR library as an SVG path of dark modules and no text', () => {
+    const m = qrMatrix(JWT);
+    assert.ok(m.length >= 21 && (m.length - 17) % 4 === 0, 'a valid QR size');
+    assert.ok(m.every((row) => row.length === m.length));
+    // The finder pattern's corner modules are dark.
+    assert.ok(m[0][0] && m[0][m.length - 1] && m[m.length - 1][0]);
+    const svg = qrSvg(m, 'QR <label>');
+    assert.ok(svg.startsWith('<svg class="qr"'));
+    assert.ok(!svg.includes('eyJ') && !svg.includes('<label>'));
+  });
+
+  it('renders a page with the secret warning and no JWT text', () => {
+    const html = renderQrPage({
+      cspSource: 'vscode-resource:',
+      nonce: 'n0nce==',
+      scriptUri: 'vscode-resource:/dist/webviews/qr.js',
+      styleUri: 'vscode-resource:/media/qr.css',
+      jwt: JWT,
+      subject: '<img src=x onerror=alert(1)>',
+      method: 'ott',
+      connectionLabel: 'Lab',
+      expiry: 'expires in 3 d',
+    });
+    assert.ok(!html.includes(JWT) && !html.includes('eyJ') && !html.includes('A'.repeat(40)));
+    assert.ok(!html.includes('<img'));
+    assert.ok(html.includes("default-src 'none'") && html.includes('<script nonce="n0nce=="'));
+    assert.ok(html.includes('This QR code is a secret'));
+  });
+
+  it('accepts only copy and save from the QR webview', () => {
+    assert.ok(isQrWebviewMessage({ type: 'copy' }) && isQrWebviewMessage({ type: 'save' }));
+    for (const bad of [null, { type: 'copy', jwt: 'x' }, { type: 'delete' }, 'copy']) {
+      assert.ok(!isQrWebviewMessage(bad));
+    }
+  });
+});

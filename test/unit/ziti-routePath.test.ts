@@ -1,0 +1,188 @@
+import * as assert from 'assert';
+import { ApiError } from '../../src/http/errors';
+import { resolveRoutePath, routerRole, ZitiCaller } from '../../src/backends/ziti/routePath/resolve';
+import { renderRoutePathPage } from '../../src/backends/ziti/routePath/page';
+import { routePathTargetFrom } from '../../src/backends/ziti/routePath/target';
+import { contentSecurityPolicy, escapeAttr, escapeHtml, makeNonce, renderPage } from '../../src/webviews/html';
+import { isHostMessage, isRoutePathPanelState, isRoutePathView, isWebviewMessage, RoutePathView } from '../../src/webviews/routePath/protocol';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+function notFound(path: string): ApiError {
+  return new ApiError({ kind: 'http', status: 404, connectionLabel: 'c', operation: `GET ${path}`, summary: 'not found' });
+}
+
+/** A fake management API: path → data (a 404 for anything else), recording the paths asked. */
+function fakeApi(routes: Record<string, unknown>): ZitiCaller & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async api<T>(req: { path: string }): Promise<T> {
+      asked.push(req.path);
+      if (!(req.path in routes)) {
+        throw notFound(req.path);
+      }
+      return { data: routes[req.path] } as T;
+    },
+  };
+}
+
+const opts = { connectionId: 'c1', connectionLabel: 'Lab', sessionId: 's1', autoRefreshSeconds: 60, now: () => Date.parse('2025-06-01T10:00:00Z') };
+
+function sampleView(): RoutePathView {
+  return {
+    state: 'path',
+    connectionId: 'c1',
+    connectionLabel: 'Lab',
+    sessionId: 's1',
+    serviceName: HOSTILE,
+    sessionType: 'Dial',
+    identityName: 'alice',
+    hops: [{ role: 'identity', roleLabel: 'client identity', id: 'i1', name: 'alice', known: true }],
+    updatedAt: '2025-06-01T10:00:00.000Z',
+    canRevoke: true,
+    autoRefreshSeconds: 60,
+  };
+}
+
+describe('route path: resolving router ids', () => {
+  it('resolves edge routers, a fabric-only transit router and an unknown id, in order', async () => {
+    const api = fakeApi({
+      '/sessions/s1': { id: 's1', type: 'Dial', identityId: 'i1', serviceId: 'svc', service: { id: 'svc', name: HOSTILE } },
+      '/sessions/s1/route-path': { routePath: ['er1', 'fab', 'gone', 'er2'] },
+      '/identities/i1': { id: 'i1', name: 'alice-laptop' },
+      '/edge-routers/er1': { id: 'er1', name: 'edge-east', isOnline: true },
+      '/edge-routers/er2': { id: 'er2', name: 'edge-west', isOnline: false },
+      '/routers/fab': { id: 'fab', name: 'transit-1', isOnline: true },
+    });
+    const view = await resolveRoutePath(api, opts);
+    assert.strictEqual(view.state, 'path');
+    assert.deepStrictEqual(
+      view.hops.map((h) => [h.role, h.name, h.online, h.known]),
+      [
+        ['identity', 'alice-laptop', undefined, true],
+        ['ingress', 'edge-east', true, true],
+        ['transit', 'transit-1', true, true],
+        ['transit', 'unknown router gone', undefined, false],
+        ['egress', 'edge-west', false, true],
+        ['service', HOSTILE, undefined, true],
+      ],
+    );
+    assert.strictEqual(view.hops[2].detail, 'fabric router');
+    assert.ok(api.asked.includes('/routers/gone'), 'an id unknown as an edge router is looked up as a fabric router');
+    assert.ok(isRoutePathView(view), 'the resolved view passes the message validator');
+  });
+
+  it('gives the empty state for Bind sessions without asking for a route', async () => {
+    const api = fakeApi({ '/sessions/s1': { id: 's1', type: 'Bind', identityId: 'i1', service: { name: 'web' } }, '/identities/i1': { name: 'host' } });
+    const view = await resolveRoutePath(api, opts);
+    assert.strictEqual(view.state, 'empty');
+    assert.match(view.message ?? '', /Bind session/);
+    assert.ok(!api.asked.some((p) => p.endsWith('/route-path')));
+  });
+
+  it('gives the empty state for a Dial session without a circuit', async () => {
+    const api = fakeApi({ '/sessions/s1': { id: 's1', type: 'Dial', identityId: 'i1', service: { name: 'web' } }, '/sessions/s1/route-path': { routePath: [] }, '/identities/i1': { name: 'alice' } });
+    const view = await resolveRoutePath(api, opts);
+    assert.strictEqual(view.state, 'empty');
+    assert.match(view.message ?? '', /No live circuit/);
+  });
+
+  it('gives the ended state when the session is 404', async () => {
+    const view = await resolveRoutePath(fakeApi({}), opts);
+    assert.strictEqual(view.state, 'ended');
+    assert.strictEqual(view.canRevoke, false);
+  });
+
+  it('lets other failures through', async () => {
+    const api: ZitiCaller = {
+      api: () => Promise.reject(new ApiError({ kind: 'http', status: 503, connectionLabel: 'c', operation: 'x', summary: 'unavailable' })),
+    };
+    await assert.rejects(resolveRoutePath(api, opts), /unavailable/);
+  });
+
+  it('names roles by position', () => {
+    assert.strictEqual(routerRole(0, 1).roleLabel, 'ingress and egress router');
+    assert.deepStrictEqual([0, 1, 2].map((i) => routerRole(i, 3).role), ['ingress', 'transit', 'egress']);
+  });
+});
+
+describe('route path: message validation', () => {
+  it('accepts exactly the three webview commands', () => {
+    for (const t of ['ready', 'refresh', 'revoke']) {
+      assert.ok(isWebviewMessage({ type: t }));
+    }
+    for (const bad of [undefined, null, 'refresh', [], {}, { type: 'eval' }, { type: 'refresh', extra: true }, { type: 'revoke', sessionId: 'other' }, { type: 1 }]) {
+      assert.ok(!isWebviewMessage(bad), JSON.stringify(bad));
+    }
+  });
+
+  it('validates render and busy messages to the webview', () => {
+    assert.ok(isHostMessage({ type: 'render', view: sampleView() }));
+    assert.ok(isHostMessage({ type: 'busy', busy: true, label: 'Loading' }));
+    assert.ok(!isHostMessage({ type: 'busy', busy: 'yes' }));
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), state: 'weird' } }));
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), hops: [{ role: 'router', name: 'x' }] } }));
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), serviceName: 42 } }));
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), autoRefreshSeconds: -1 } }));
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), serviceName: 'x'.repeat(5000) } }));
+    assert.ok(!isHostMessage({ type: 'render', view: sampleView(), html: '<b>' }));
+    assert.ok(!isHostMessage({ type: 'script', code: 'x' }));
+  });
+
+  it('validates the saved panel state', () => {
+    assert.ok(isRoutePathPanelState({ connectionId: 'c', sessionId: 's' }));
+    assert.ok(!isRoutePathPanelState({ connectionId: 'c' }));
+    assert.ok(!isRoutePathPanelState({ connectionId: '', sessionId: 's' }));
+    assert.ok(!isRoutePathPanelState({ connectionId: 'c', sessionId: 'a\nb' }));
+    assert.ok(!isRoutePathPanelState('c/s'));
+  });
+
+  it('reads a session node, {connectionId, sessionId}, and nothing else', () => {
+    assert.deepStrictEqual(routePathTargetFrom({ connectionId: 'c', session: { id: 's', service: { name: 'web' } } }), { connectionId: 'c', sessionId: 's', serviceName: 'web' });
+    assert.deepStrictEqual(routePathTargetFrom({ connectionId: 'c', sessionId: 's' }), { connectionId: 'c', sessionId: 's', serviceName: undefined });
+    assert.strictEqual(routePathTargetFrom({ sessionId: 's' }), undefined);
+    assert.strictEqual(routePathTargetFrom('s'), undefined);
+    assert.strictEqual(routePathTargetFrom(undefined), undefined);
+  });
+});
+
+describe('webview HTML', () => {
+  it('escapes text and attributes', () => {
+    assert.strictEqual(escapeHtml(HOSTILE), '&#60;img src=x onerror=alert(1)&#62;');
+    assert.strictEqual(escapeHtml(`"'&\``), '&#34;&#39;&#38;&#96;');
+    assert.strictEqual(escapeAttr(`a"b'<`), `a&#34;b'&#60;`);
+  });
+
+  it('builds a strict CSP with a fresh nonce', () => {
+    const a = makeNonce();
+    assert.match(a, /^[A-Za-z0-9+/]{22}==$/);
+    assert.notStrictEqual(a, makeNonce());
+    const csp = contentSecurityPolicy('https://x.vscode-cdn.net', a);
+    assert.ok(csp.startsWith(`default-src 'none'; style-src https://x.vscode-cdn.net; script-src 'nonce-${a}'; img-src https://x.vscode-cdn.net data:;`));
+    assert.ok(!csp.includes('unsafe'));
+    assert.ok(contentSecurityPolicy('s', undefined).includes("script-src 'none'"));
+  });
+
+  it('renders the route-path page with every API string escaped', () => {
+    const html = renderRoutePathPage({
+      cspSource: 'vscode-resource:',
+      nonce: 'abc123==',
+      scriptUri: 'vscode-resource:/dist/webviews/routePath.js',
+      styleUri: 'vscode-resource:/media/routePath.css',
+      sessionId: 's"1',
+      connectionLabel: '<b>lab</b>',
+      serviceName: HOSTILE,
+    });
+    assert.ok(!html.includes('<img') && !html.includes('<b>lab'));
+    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
+    assert.ok(html.includes('<script nonce="abc123==" src="vscode-resource:/dist/webviews/routePath.js"></script>'));
+    assert.strictEqual((html.match(/<script/g) ?? []).length, 1, 'one script, the nonce\'d one');
+    assert.ok(html.includes('<table') === false, 'the table is built by the script from the message');
+  });
+
+  it('leaves out the script tag without a nonce', () => {
+    const html = renderPage({ cspSource: 's', title: 't', styles: [], script: 'x.js', body: '' });
+    assert.ok(!html.includes('<script'));
+  });
+});

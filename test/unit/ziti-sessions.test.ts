@@ -1,0 +1,227 @@
+import * as assert from 'assert';
+import { IdentityCache, mapBounded, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
+import {
+  AutoRefreshSchedule,
+  clampPageSize,
+  countText,
+  filterToZitiQl,
+  groupSessions,
+  isRawZitiQl,
+  parseGroupBy,
+  relativeAge,
+  summarizeRevokes,
+  type Timer,
+} from '../../src/backends/ziti/sessions/pure';
+import type { ZitiSession } from '../../src/backends/ziti/api';
+import { compileQuery, parseZitiQl } from '../sandbox/ziti/zitiql';
+
+function session(id: string, service: string, identityId: string, type: 'Dial' | 'Bind' = 'Dial'): ZitiSession {
+  return { id, type, apiSessionId: 'a1', identityId, serviceId: `svc-${service}`, service: { id: `svc-${service}`, name: service } };
+}
+
+describe('ziti sessions: filter translation', () => {
+  it('turns free text into a contains on service and identity names', () => {
+    assert.strictEqual(filterToZitiQl('web'), 'service.name contains "web" or identity.name contains "web"');
+  });
+
+  it('escapes quotes and backslashes in free text, so it cannot break out of the string', () => {
+    const q = filterToZitiQl('a"b\\c');
+    assert.strictEqual(q, 'service.name contains "a\\"b\\\\c" or identity.name contains "a\\"b\\\\c"');
+    // The sandbox's ZitiQL parser (held to the vendor grammar) reads it back as the same literal.
+    const ast = parseZitiQl(q as string);
+    const compiled = compileQuery(ast, { 'service.name': { type: 'string', get: (x: { s: string }) => x.s }, 'identity.name': { type: 'string', get: () => '' } });
+    assert.ok(compiled.predicate({ s: 'xa"b\\cx' }));
+    assert.ok(!compiled.predicate({ s: 'ab' }));
+  });
+
+  it('passes raw ZitiQL through unchanged', () => {
+    for (const raw of ['type = "Dial"', 'service.name contains "web" and type = "Bind"', '(type = "Dial")', 'identity.name icontains "AL"', 'createdAt > datetime(2025-01-01T00:00:00Z)', 'id in ["a","b"]', 'true sort by createdAt desc', 'not type = "Bind"']) {
+      assert.ok(isRawZitiQl(raw), raw);
+      assert.strictEqual(filterToZitiQl(raw), raw);
+    }
+  });
+
+  it('treats plain words (even "and"/"or") as free text, and blank as no filter', () => {
+    for (const text of ['web', 'alice laptop', 'sales and ops', 'in', 'contains']) {
+      assert.ok(!isRawZitiQl(text), text);
+    }
+    assert.strictEqual(filterToZitiQl('   '), undefined);
+  });
+
+  it('quotes ZitiQL strings', () => {
+    assert.strictEqual(zitiString('x'), '"x"');
+    assert.strictEqual(zitiString('"'), '"\\""');
+  });
+});
+
+describe('ziti sessions: grouping, ages, counts', () => {
+  const names = new Map([['i1', 'alice'], ['i2', 'bob']]);
+  const list = [session('s1', 'web', 'i2'), session('s2', 'db', 'i1', 'Bind'), session('s3', 'web', 'i1'), session('s4', 'api', 'i9')];
+
+  it('groups by service, sorted by label, keeping order inside a group', () => {
+    const g = groupSessions(list, 'service', (id) => names.get(id));
+    assert.deepStrictEqual(g.map((x) => [x.label, x.sessions.map((s) => s.id)]), [['api', ['s4']], ['db', ['s2']], ['web', ['s1', 's3']]]);
+  });
+
+  it('groups by identity name, falling back to the id', () => {
+    const g = groupSessions(list, 'identity', (id) => names.get(id));
+    assert.deepStrictEqual(g.map((x) => x.label), ['alice', 'bob', 'i9']);
+    assert.deepStrictEqual(g[0].sessions.map((s) => s.id), ['s2', 's3']);
+  });
+
+  it('groups by type', () => {
+    assert.deepStrictEqual(groupSessions(list, 'type', () => undefined).map((x) => `${x.label}:${x.sessions.length}`), ['Bind:1', 'Dial:3']);
+  });
+
+  it('parses the group-by setting defensively', () => {
+    assert.strictEqual(parseGroupBy('service'), 'service');
+    assert.strictEqual(parseGroupBy('bogus'), 'none');
+    assert.strictEqual(parseGroupBy(undefined), 'none');
+  });
+
+  it('writes relative ages', () => {
+    const now = Date.parse('2025-06-01T12:00:00Z');
+    assert.strictEqual(relativeAge('2025-06-01T11:59:55Z', now), 'just now');
+    assert.strictEqual(relativeAge('2025-06-01T11:59:15Z', now), '45 s ago');
+    assert.strictEqual(relativeAge('2025-06-01T11:57:00Z', now), '3 min ago');
+    assert.strictEqual(relativeAge('2025-06-01T09:00:00Z', now), '3 h ago');
+    assert.strictEqual(relativeAge('2025-05-30T12:00:00Z', now), '2 d ago');
+    assert.strictEqual(relativeAge('2025-06-01T12:05:00Z', now), 'in 5 min');
+    assert.strictEqual(relativeAge('not a date', now), '');
+    assert.strictEqual(relativeAge(undefined, now), '');
+  });
+
+  it('writes counts as "50 of 12,408"', () => {
+    assert.strictEqual(countText(50, 12408), '50 of 12,408');
+    assert.strictEqual(countText(7, 7), '7');
+  });
+
+  it('clamps the page size to 1..500', () => {
+    assert.strictEqual(clampPageSize(1000), 500);
+    assert.strictEqual(clampPageSize(0), 1);
+    assert.strictEqual(clampPageSize('x'), 100);
+    assert.strictEqual(clampPageSize(25), 25);
+  });
+
+  it('summarises a bulk revoke, counting already-ended sessions as revoked', () => {
+    assert.strictEqual(
+      summarizeRevokes([
+        { label: 'a', outcome: 'revoked' },
+        { label: 'b', outcome: 'already-ended' },
+        { label: 'c', outcome: 'failed', error: 'x' },
+      ]),
+      'Revoked 2 sessions (1 already ended); 1 failed.',
+    );
+    assert.strictEqual(summarizeRevokes([{ label: 'a', outcome: 'revoked' }]), 'Revoked 1 session.');
+  });
+});
+
+describe('ziti sessions: auto-refresh schedule', () => {
+  class FakeTimer implements Timer {
+    next = 1;
+    readonly live = new Map<number, { fn: () => void; ms: number }>();
+    setInterval(fn: () => void, ms: number): unknown {
+      const h = this.next++;
+      this.live.set(h, { fn, ms });
+      return h;
+    }
+    clearInterval(handle: unknown): void {
+      this.live.delete(handle as number);
+    }
+    tick(): void {
+      for (const t of [...this.live.values()]) {
+        t.fn();
+      }
+    }
+  }
+
+  it('runs only while the view is visible and the interval is positive', () => {
+    const timer = new FakeTimer();
+    let refreshes = 0;
+    const s = new AutoRefreshSchedule(() => refreshes++, timer);
+    s.setSeconds(60);
+    assert.strictEqual(timer.live.size, 0, 'hidden: no timer');
+    s.setVisible(true);
+    assert.strictEqual(timer.live.size, 1);
+    assert.strictEqual([...timer.live.values()][0].ms, 60_000);
+    timer.tick();
+    timer.tick();
+    assert.strictEqual(refreshes, 2);
+    s.setVisible(false);
+    assert.strictEqual(timer.live.size, 0, 'hidden again: stopped');
+    timer.tick();
+    assert.strictEqual(refreshes, 2);
+  });
+
+  it('0 seconds turns it off; a new interval replaces the timer; repeated visibility does not stack timers', () => {
+    const timer = new FakeTimer();
+    const s = new AutoRefreshSchedule(() => undefined, timer);
+    s.setVisible(true);
+    s.setSeconds(0);
+    assert.strictEqual(timer.live.size, 0);
+    s.setSeconds(5);
+    s.setVisible(true);
+    s.setVisible(true);
+    assert.strictEqual(timer.live.size, 1);
+    s.setSeconds(10);
+    assert.strictEqual(timer.live.size, 1);
+    assert.strictEqual([...timer.live.values()][0].ms, 10_000);
+    s.dispose();
+    assert.strictEqual(timer.live.size, 0);
+    assert.strictEqual(s.active, false);
+  });
+});
+
+describe('ziti sessions: identity cache and bounded concurrency', () => {
+  function fakeClient(): { client: ZitiApi; filters: string[] } {
+    const filters: string[] = [];
+    const client: ZitiApi = {
+      api: async <T>(req: { params?: Record<string, unknown> }): Promise<T> => {
+        const filter = String(req.params?.filter ?? '');
+        filters.push(filter);
+        const ids = [...filter.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((id) => id !== 'missing');
+        return { data: ids.map((id) => ({ id, name: `name-${id}` })), meta: { pagination: { limit: 500, offset: 0, totalCount: ids.length } } } as T;
+      },
+    };
+    return { client, filters };
+  }
+
+  it('resolves names in batches with one "id in [...]" filter each, and caches them', async () => {
+    const { client, filters } = fakeClient();
+    const cache = new IdentityCache(2);
+    const names = await cache.resolve(client, ['a', 'b', 'c', 'a', 'missing']);
+    assert.strictEqual(names.get('a'), 'name-a');
+    assert.strictEqual(names.get('c'), 'name-c');
+    assert.ok(!names.has('missing'));
+    assert.strictEqual(filters.length, 2, 'two batches for four distinct ids');
+    assert.strictEqual(filters[0], 'id in ["a", "b"]');
+    await cache.resolve(client, ['a', 'b', 'c']);
+    assert.strictEqual(filters.length, 2, 'cached: no new request');
+  });
+
+  it('shares an in-flight lookup between concurrent callers', async () => {
+    const { client, filters } = fakeClient();
+    const cache = new IdentityCache();
+    const [x, y] = await Promise.all([cache.resolve(client, ['a', 'b']), cache.resolve(client, ['b', 'a'])]);
+    assert.strictEqual(filters.length, 1);
+    assert.strictEqual(x.get('b'), 'name-b');
+    assert.strictEqual(y.get('a'), 'name-a');
+  });
+
+  it('mapBounded keeps at most N tasks in flight and captures failures in order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapBounded([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      if (n === 4) {
+        throw new Error('four');
+      }
+      return n * 10;
+    });
+    assert.strictEqual(peak, 3);
+    assert.deepStrictEqual(out.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [10, 20, 30, 'four', 50, 60, 70]);
+  });
+});
