@@ -37,7 +37,14 @@ export class ZitiClient implements BackendClient {
     if (!record.endpoints.url) {
       throw new Error(`${record.label}: the controller URL is missing`);
     }
-    this.controller = record.endpoints.url.replace(/\/+$/, '');
+    // As the vendor's rest_util does: a URL with its own path names the management API; otherwise the path is
+    // found from /version.
+    const entered = new URL(record.endpoints.url);
+    this.controller = entered.origin;
+    const ownPath = entered.pathname.replace(/\/+$/, '');
+    if (ownPath) {
+      this.mgmtPath = ownPath;
+    }
     this.token = secrets.token;
     this.expiresAt = secrets.tokenExpiresAt;
     const auth: AuthHandler = {
@@ -85,9 +92,19 @@ export class ZitiClient implements BackendClient {
   /** The controller's /version (no auth), cached; gives the management path. */
   async controllerVersion(signal?: AbortSignal): Promise<ZitiVersion> {
     if (!this.version) {
-      const res = await this.http.get<ZitiEnvelope<ZitiVersion>>('/version', 'read the controller version', { signal, authenticate: false });
+      const known = this.mgmtPath;
+      let res: { data: ZitiEnvelope<ZitiVersion> };
+      try {
+        // Controllers answer /version at the root; the management API's own copy is the fallback.
+        res = await this.http.get<ZitiEnvelope<ZitiVersion>>(known ? `${known}/version` : '/version', 'read the controller version', { signal, authenticate: false });
+      } catch (e) {
+        if (known || !(e instanceof ApiError && (e.status === 404 || e.kind === 'invalid-response'))) {
+          throw e;
+        }
+        res = await this.http.get<ZitiEnvelope<ZitiVersion>>(`${DEFAULT_MANAGEMENT_PATH}/version`, 'read the controller version', { signal, authenticate: false });
+      }
       this.version = res.data?.data ?? {};
-      this.mgmtPath = managementPathFrom(this.version);
+      this.mgmtPath = known ?? managementPathFrom(this.version);
     }
     return this.version;
   }

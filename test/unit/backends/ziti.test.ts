@@ -147,6 +147,35 @@ describe('OpenZiti client against the sandbox', function () {
     await assert.rejects(again.signIn(), (e: unknown) => e instanceof ApiError && e.kind === 'auth');
   });
 
+  it('uses the management path in a URL that has one, as the vendor CLI does', async () => {
+    const client = new ZitiClient(record(sb, { endpoints: { url: `${sb.urls.ziti}/edge/management/v1/` } }), { password: 'ziti-sandbox-admin' }, deps());
+    await client.signIn();
+    const envs = await client.listEnvironments();
+    assert.strictEqual(envs[0].details['management API'], '/edge/management/v1');
+  });
+
+  it('falls back to the /version of the management API when the root does not answer it', async () => {
+    const http = await import('http');
+    const server = http.createServer((req, res) => {
+      if (req.url === '/edge/management/v1/version') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { version: 'v9.9.9', apiVersions: { 'edge-management': { v1: { path: '/edge/management/v1' } } } }, meta: {} }));
+      } else {
+        res.statusCode = 404;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'not found', requestId: 'r1' }, meta: {} }));
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const client = new ZitiClient(record(sb, { endpoints: { url: `http://127.0.0.1:${port}` }, tls: undefined }), { password: 'x' }, deps());
+      assert.strictEqual((await client.controllerVersion()).version, 'v9.9.9');
+    } finally {
+      server.close();
+    }
+  });
+
   it('an unreachable controller is a network error naming the address', async () => {
     const client = new ZitiClient(record(sb, { endpoints: { url: 'https://127.0.0.1:1' } }), { password: 'x' }, deps());
     await assert.rejects(client.signIn(), (e: unknown) => e instanceof ApiError && e.kind === 'network' && /127\.0\.0\.1:1/.test(e.message));
