@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../http/errors';
+import { raceSignal } from '../http/client';
 import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backends/types';
 import { Logger } from '../util/log';
 import { BackendKind, ConnectionRecord } from './model';
@@ -16,23 +17,11 @@ export type ConnectionState =
 
 /** Waits for `p`, or rejects as cancelled as soon as `signal` aborts (leaving `p` to run on for others). */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal, label: string): Promise<T> {
-  const cancelled = (): ApiError => new ApiError({ kind: 'cancelled', connectionLabel: label, operation: 'sign in', summary: 'cancelled' });
-  if (signal.aborted) {
-    return Promise.reject(cancelled());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
+  return raceSignal(p, signal).catch((e: unknown) => {
+    if (signal.aborted) {
+      throw new ApiError({ kind: 'cancelled', connectionLabel: label, operation: 'sign in', summary: 'cancelled' });
+    }
+    throw e;
   });
 }
 

@@ -655,7 +655,8 @@ function axiosProxy(proxyUrl: string): AxiosProxyConfig {
   };
 }
 
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/** Waits for `promise`, or rejects with an AbortError as soon as `signal` aborts (the promise itself runs on). */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) {
     return promise;
   }
