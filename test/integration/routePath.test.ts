@@ -182,6 +182,19 @@ describe('route path panel (OpenZiti sandbox)', function () {
     assert.ok(!fx.state().data.sessions.has(s.id), 'the session is gone from the controller');
   });
 
+  it('a session revoked from the tree shows as ended in its open panel at once', async () => {
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0);
+    assert.ok(s);
+    const rec = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    assert.strictEqual((await rendered(rec)).state, 'path');
+    rec.posted.length = 0;
+    api.setUserInput(new QueuedInput([{ confirm: 'Revoke' }], api.BACK));
+    await vscode.commands.executeCommand('sessionManager.revokeSession', { connectionId: fx.connectionId, sessionId: s.id });
+    // No refresh message from the panel: the revoke itself reloads it.
+    const after = await rendered(rec);
+    assert.strictEqual(after.state, 'ended');
+  });
+
   it('from the palette: asks for the session id', async () => {
     const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0);
     assert.ok(s);

@@ -1,5 +1,6 @@
 // OpenZiti session commands: filter, grouping, revoke (single, bulk, from the route-path panel), end API sessions,
 // copy, find. Every question goes through deps.ui() so the integration tests can answer it.
+import { fireSessionsEnded } from '../events';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
 import type { ConnectionRecord } from '../../../connections/model';
@@ -298,6 +299,16 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
       setBusy(t, false);
     }
   });
+  // Tell open route-path panels (and anything else showing these sessions) which ones ended.
+  const endedBy = new Map<string, string[]>();
+  settled.forEach((r, i) => {
+    if (r.status === 'fulfilled') {
+      endedBy.set(targets[i].record.id, [...(endedBy.get(targets[i].record.id) ?? []), targets[i].session.id]);
+    }
+  });
+  for (const [connectionId, sessionIds] of endedBy) {
+    fireSessionsEnded({ connectionId, sessionIds });
+  }
   const results: RevokeResult[] = settled.map((r, i) => {
     const label = targetLabel(targets[i]);
     if (r.status === 'fulfilled') {
