@@ -94,11 +94,19 @@ function pageOf<T>(env: ZitiEnvelope<T[]> | undefined, offset: number): ListPage
   return { items, totalCount: typeof total === 'number' && Number.isFinite(total) ? total : offset + items.length };
 }
 
+/** `limit` and `offset` as the spec's integers (1..500 and >= 0), whatever the caller computed. */
+export function pageParams(offset: number, limit: number): { offset: number; limit: number } {
+  return {
+    offset: Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0,
+    limit: Number.isFinite(limit) ? Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(limit))) : MAX_PAGE_SIZE,
+  };
+}
+
 async function list<T>(client: ZitiApi, path: string, operation: string, o: ListOptions): Promise<ListPage<T>> {
-  const limit = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(o.limit)));
+  const { offset, limit } = pageParams(o.offset, o.limit);
   const filter = o.filter && o.filter.trim() !== '' ? o.filter : undefined;
-  const env = await client.api<ZitiEnvelope<T[]>>({ method: 'GET', path, operation, params: { limit, offset: o.offset, filter }, signal: o.signal });
-  return pageOf(env, o.offset);
+  const env = await client.api<ZitiEnvelope<T[]>>({ method: 'GET', path, operation, params: { limit, offset, filter }, signal: o.signal });
+  return pageOf(env, offset);
 }
 
 export function listSessions(client: ZitiApi, o: ListOptions): Promise<ListPage<ZitiSession>> {

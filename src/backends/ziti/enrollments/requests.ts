@@ -12,12 +12,15 @@ export interface EnrollmentPage {
   totalCount: number;
 }
 
-export async function listEnrollments(client: ZitiCaller, offset: number, limit: number, signal?: AbortSignal, filter?: string): Promise<EnrollmentPage> {
+export async function listEnrollments(client: ZitiCaller, offsetIn: number, limitIn: number, signal?: AbortSignal, filter?: string): Promise<EnrollmentPage> {
+  // The spec's limit/offset are integers: never send "2.5" or "NaN".
+  const offset = Number.isFinite(offsetIn) ? Math.max(0, Math.floor(offsetIn)) : 0;
+  const limit = Number.isFinite(limitIn) ? Math.max(1, Math.min(ENROLLMENT_PAGE_SIZE, Math.floor(limitIn))) : ENROLLMENT_PAGE_SIZE;
   const env = await client.api<ZitiEnvelope<unknown[]>>({
     method: 'GET',
     path: '/enrollments',
     operation: 'list enrollments',
-    params: { limit: Math.max(1, Math.min(ENROLLMENT_PAGE_SIZE, limit)), offset, filter },
+    params: { limit, offset, filter: filter && filter.trim() !== '' ? filter : undefined },
     signal,
   });
   const items = (Array.isArray(env?.data) ? env.data : []).map(parseEnrollment).filter((e): e is ZitiEnrollment => Boolean(e));
@@ -42,9 +45,38 @@ export interface CreateEnrollmentBody {
   username?: string;
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** `expiresAt` as the spec's `date-time` (RFC 3339): kept when it already is one, else re-written in UTC. */
+export function rfc3339(expiresAt: string): string {
+  if (RFC3339.test(expiresAt)) {
+    return expiresAt;
+  }
+  const t = Date.parse(expiresAt);
+  if (!Number.isFinite(t)) {
+    throw new Error(`"${expiresAt}" is not a date and time.`);
+  }
+  return new Date(t).toISOString();
+}
+
+/**
+ * The `enrollmentCreate` body: only the fields the spec defines, `caId` only for ottca and `username` only for updb,
+ * `expiresAt` in RFC 3339.
+ */
+export function enrollmentCreateBody(body: CreateEnrollmentBody): CreateEnrollmentBody {
+  const out: CreateEnrollmentBody = { method: body.method, identityId: body.identityId, expiresAt: rfc3339(body.expiresAt) };
+  if (body.method === 'ottca' && body.caId) {
+    out.caId = body.caId;
+  }
+  if (body.method === 'updb' && body.username) {
+    out.username = body.username;
+  }
+  return out;
+}
+
 /** POST /enrollments → the new id (201 with only {id,_links}). A 409 (one of this method is outstanding) throws. */
 export async function createEnrollment(client: ZitiCaller, body: CreateEnrollmentBody, signal?: AbortSignal): Promise<string> {
-  const env = await client.api<ZitiEnvelope<{ id?: string }>>({ method: 'POST', path: '/enrollments', operation: 'create the enrollment', data: body, signal });
+  const env = await client.api<ZitiEnvelope<{ id?: string }>>({ method: 'POST', path: '/enrollments', operation: 'create the enrollment', data: enrollmentCreateBody(body), signal });
   const id = env?.data?.id;
   if (typeof id !== 'string' || !id) {
     throw new Error('The controller created the enrollment but sent no id.');
@@ -54,7 +86,7 @@ export async function createEnrollment(client: ZitiCaller, body: CreateEnrollmen
 
 /** POST /enrollments/{id}/refresh: a new expiry and a new JWT (the old one stops working). */
 export async function refreshEnrollment(client: ZitiCaller, id: string, expiresAt: string, signal?: AbortSignal): Promise<void> {
-  await client.api({ method: 'POST', path: `/enrollments/${enc(id)}/refresh`, operation: 'refresh the enrollment', data: { expiresAt }, signal, allowEmpty: true });
+  await client.api({ method: 'POST', path: `/enrollments/${enc(id)}/refresh`, operation: 'refresh the enrollment', data: { expiresAt: rfc3339(expiresAt) }, signal, allowEmpty: true });
 }
 
 /** DELETE /enrollments/{id} (200 with the empty envelope); a 404 means it is already gone. */
