@@ -69,6 +69,10 @@ function webviewEntries() {
 }
 
 async function main() {
+  if (production) {
+    // A release build starts clean: no source maps or stale bundles from development builds end up in the .vsix.
+    fs.rmSync('dist', { recursive: true, force: true });
+  }
   const common = {
     bundle: true,
     minify: production,
