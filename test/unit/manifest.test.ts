@@ -57,3 +57,21 @@ describe('package.json manifest', () => {
     }
   });
 });
+
+describe('the .vsix contents', function () {
+  this.timeout(60_000);
+  it('holds only dist/, media/, package.json, README.md, CHANGELOG.md and LICENSE (no src, test, maps or node_modules)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('child_process') as typeof import('child_process');
+    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.ok(files.includes('package.json') && files.includes('README.md') && files.includes('CHANGELOG.md') && files.includes('LICENSE'));
+    assert.ok(files.includes('media/icon.png'));
+    for (const f of files) {
+      assert.ok(/^(dist\/|media\/)/.test(f) || ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f), `unexpected file in the .vsix: ${f}`);
+      assert.ok(!f.endsWith('.map'), `source map in the .vsix: ${f}`);
+    }
+  });
+});
