@@ -25,6 +25,14 @@ import { HasDetails } from './details';
 import { escapeMd } from './environments';
 
 export const GROUP_BY_SETTING = 'sessionManager.ziti.enrollmentGroupBy';
+export const PAGE_SIZE_SETTING = 'sessionManager.pageSize';
+
+/** `sessionManager.pageSize` (default 100), within the controller's limit of 500 per page. */
+export function enrollmentPageSize(): number {
+  const v = vscode.workspace.getConfiguration('sessionManager').get<number>('pageSize', 100);
+  const n = typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : 100;
+  return Math.max(1, Math.min(ENROLLMENT_PAGE_SIZE, n));
+}
 
 export function enrollmentGroupBy(): EnrollmentGroupBy {
   const v = vscode.workspace.getConfiguration('sessionManager.ziti').get<string>('enrollmentGroupBy', 'none');
@@ -123,7 +131,8 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     const items: ZitiEnrollment[] = previous ? [...previous.items] : [];
     let total = previous?.total ?? Number.POSITIVE_INFINITY;
     while (items.length < want && items.length < total) {
-      const page = await listEnrollments(client, items.length, Math.min(ENROLLMENT_PAGE_SIZE, want - items.length), signal);
+      // Pages of the configured size; a deeper load (a refresh after Load more, Load all) asks up to 500 at a time.
+      const page = await listEnrollments(client, items.length, Math.min(ENROLLMENT_PAGE_SIZE, Math.max(enrollmentPageSize(), want - items.length)), signal);
       total = page.totalCount;
       if (page.items.length === 0) {
         break;
@@ -157,7 +166,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     let l = loaded.get(this.record.id);
     try {
       if (!l || !l.keep) {
-        l = await this.fetch(signal, Math.max(ENROLLMENT_PAGE_SIZE, l?.items.length ?? 0));
+        l = await this.fetch(signal, Math.max(enrollmentPageSize(), l?.items.length ?? 0));
         loaded.set(this.record.id, l);
       }
       l.keep = false;
@@ -202,7 +211,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
 
   async loadMore(): Promise<void> {
     const l = loaded.get(this.record.id);
-    const next = await this.fetch(undefined, (l?.items.length ?? 0) + ENROLLMENT_PAGE_SIZE, l);
+    const next = await this.fetch(undefined, (l?.items.length ?? 0) + enrollmentPageSize(), l);
     loaded.set(this.record.id, { ...next, keep: true });
     refreshNode(this);
   }

@@ -1,10 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
+import type { SandboxRequest } from '../sandbox/types';
 import { testingApi } from './helpers';
 import { Answer, QueuedInput } from './queuedInput';
 import { ZitiFixture, zitiFixture } from './zitiFixture';
@@ -339,5 +341,203 @@ describe('enrollments (OpenZiti sandbox)', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'x', 'a malformed message is ignored');
     await rec.receive({ type: 'copy' });
     assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
+  });
+});
+
+describe('enrollments paging and faults (OpenZiti sandbox)', function () {
+  this.timeout(90_000);
+  let api: TestingApi;
+  /** The controller that pages and gets the faults. */
+  let fx: ZitiFixture;
+  /** Another controller (its own sandbox): never faulted, must stay intact. */
+  let other: ZitiFixture;
+  const requests: { method: string; path: string }[] = [];
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
+  const kids = (n?: TreeNode): Promise<TreeNode[]> => api.views.providers.enrollments.getChildren(n);
+
+  before(async () => {
+    api = await testingApi();
+    fx = await zitiFixture(api, 'ziti-enroll-faults', 'Faulty enrollment controller');
+    other = await zitiFixture(api, 'ziti-enroll-other', 'Other enrollment controller');
+    const backend = fx.sb.state.ziti;
+    const original = backend.handle.bind(backend);
+    backend.handle = (req: SandboxRequest) => {
+      requests.push({ method: req.method, path: req.path });
+      return original(req);
+    };
+  });
+
+  after(async () => {
+    api.setUserInput(undefined);
+    await config().update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    await fx.stop();
+    await other.stop();
+  });
+
+  function countRequests(re: RegExp, method = 'GET'): number {
+    return requests.filter((r) => r.method === method && re.test(r.path)).length;
+  }
+
+  /** How many faulty answers the sandbox has left to give (its admin endpoint; a faulted request never reaches the backend). */
+  function faultsRemaining(): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      const d = fx.sb.details.ziti;
+      https
+        .get(`${d.origin}/__sandbox/faults`, { ca: d.trustPem ?? fx.sb.ca.pem }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve((JSON.parse(body) as { remaining: number | null }).remaining));
+        })
+        .on('error', reject);
+    });
+  }
+
+  async function rootOf(f: ZitiFixture): Promise<TreeNode> {
+    const roots = await kids();
+    const r = roots.find((n) => n.id === `ziti/${f.connectionId}/enrollments`);
+    assert.ok(r, `an Enrollments root for ${f.connectionId} among [${roots.map((n) => n.id).join(', ')}]`);
+    return r;
+  }
+
+  function isLeaf(n: TreeNode): boolean {
+    return n.id.includes('/enrollment/');
+  }
+
+  function sandboxIds(f: ZitiFixture): string[] {
+    return [...f.state().data.enrollments.keys()].map((id) => `ziti/${f.connectionId}/enrollment/${id}`).sort();
+  }
+
+  /** The other controller's Enrollments and both controllers' Environments nodes are as they were. */
+  async function restIntact(): Promise<void> {
+    const otherLeaves = (await kids(await rootOf(other))).filter(isLeaf);
+    assert.deepStrictEqual(otherLeaves.map((n) => n.id).sort(), sandboxIds(other), "the other controller's enrollments are intact");
+    const env = api.views.providers.environments;
+    const zitiGroup = (await env.getChildren()).find((n) => n.id === 'backend/ziti');
+    assert.ok(zitiGroup, 'the OpenZiti group is in the Environments view');
+    const envRoots = await env.getChildren(zitiGroup);
+    for (const f of [fx, other]) {
+      assert.ok(envRoots.some((n) => n.id === `conn/${f.connectionId}`), `${f.label} is still in the Environments view`);
+    }
+    const otherConn = envRoots.find((n) => n.id === `conn/${other.connectionId}`);
+    assert.ok(otherConn);
+    assert.strictEqual(api.manager.state(other.connectionId).kind, 'signedIn');
+    const envs = await env.getChildren(otherConn);
+    assert.ok(envs.length > 0 && envs.every((n) => !String(n.id).endsWith('/error')), 'the other controller still lists its environments');
+  }
+
+  it('pages by sessionManager.pageSize with Load more… (N of M shown) and Load all', async () => {
+    const total = fx.state().data.enrollments.size;
+    assert.ok(total > 10, `the sandbox has more than two pages of 5 (${total})`);
+    await config().update('pageSize', 5, vscode.ConfigurationTarget.Global);
+    try {
+      const root = await rootOf(fx);
+      let children = await kids(root);
+      assert.strictEqual(children.filter(isLeaf).length, 5, 'one page of 5');
+      let more = children[children.length - 1];
+      let mi = await item(more);
+      assert.strictEqual(mi.label, 'Load more…');
+      assert.strictEqual(mi.description, `5 of ${total} shown`);
+      assert.match(String(mi.contextValue), /^loadMore;canLoadAll/);
+      assert.strictEqual((mi.command?.arguments?.[0] as TreeNode | undefined)?.id, root.id, 'Load more… acts on the controller');
+      assert.match(String((await item(root)).description), new RegExp(`^${total} outstanding`));
+
+      assert.strictEqual(await vscode.commands.executeCommand('sessionManager.loadMore', root), true);
+      children = await kids(root);
+      assert.strictEqual(children.filter(isLeaf).length, 10, 'the next page was added');
+      assert.strictEqual(new Set(children.map((c) => c.id)).size, children.length, 'unique ids');
+      more = children[children.length - 1];
+      mi = await item(more);
+      assert.strictEqual(mi.description, `10 of ${total} shown`);
+      // A refresh keeps the depth.
+      children = await kids(await rootOf(fx));
+      assert.strictEqual(children.filter(isLeaf).length, 10);
+
+      assert.strictEqual(await vscode.commands.executeCommand('sessionManager.loadAll', children[children.length - 1]), true);
+      children = await kids(await rootOf(fx));
+      assert.deepStrictEqual(children.filter(isLeaf).map((n) => n.id).sort(), sandboxIds(fx), 'every enrollment is shown');
+      assert.ok(!children.some((n) => n.id.endsWith('/more')), 'no Load more… once all are shown');
+    } finally {
+      await config().update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // A new page size starts over from the first page (default 100: everything here).
+    assert.strictEqual((await kids(await rootOf(fx))).filter(isLeaf).length, total);
+  });
+
+  it('retries a 429 with Retry-After once and shows the enrollments', async () => {
+    const before = countRequests(/\/enrollments$/);
+    const logged: string[] = [];
+    const info = api.log.info;
+    api.log.info = (m: string): void => {
+      logged.push(m);
+      info.call(api.log, m);
+    };
+    fx.sb.faults.set('ziti', { mode: 'rate-limit', count: 1, retryAfterSeconds: 1, pathRegex: '/enrollments$' });
+    try {
+      const children = await kids(await rootOf(fx));
+      assert.deepStrictEqual(children.filter(isLeaf).map((n) => n.id).sort(), sandboxIds(fx), `children: ${children.map((n) => n.id).join(', ')}`);
+      assert.strictEqual(await faultsRemaining(), 0, 'the list was answered 429 once');
+      assert.ok(
+        logged.some((m) => /\/enrollments\?\S* → 429; retry 1\/\d+ in 1000 ms \(Retry-After\)/.test(m)),
+        `the client waited as told and retried: ${logged.filter((m) => m.includes('429')).join(' | ')}`,
+      );
+      assert.ok(countRequests(/\/enrollments$/) > before, 'the retry reached the controller');
+    } finally {
+      api.log.info = info;
+      fx.sb.faults.clear('ziti');
+    }
+  });
+
+  const faults: { mode: 'server-error' | 'unavailable' | 'reset' | 'malformed-json' | 'html-502'; message: RegExp }[] = [
+    { mode: 'server-error', message: /failed: 500 UNHANDLED/ },
+    { mode: 'unavailable', message: /failed: 503 SERVICE_UNAVAILABLE/ },
+    { mode: 'reset', message: /failed: cannot reach /i },
+    { mode: 'malformed-json', message: /malformed JSON/ },
+    { mode: 'html-502', message: /HTML page \(status 502\)/ },
+  ];
+  for (const { mode, message } of faults) {
+    it(`shows a persistent ${mode} fault as an error node under that controller only, and recovers on refresh`, async () => {
+      fx.sb.faults.set('ziti', { mode, pathRegex: '/enrollments$', retryAfterSeconds: 0 });
+      try {
+        const children = await kids(await rootOf(fx));
+        assert.strictEqual(children.length, 1, `one error node, not [${children.map((n) => n.id).join(', ')}]`);
+        const i = await item(children[0]);
+        assert.strictEqual(children[0].id, `ziti/${fx.connectionId}/enrollments/error`);
+        assert.match(String(i.contextValue), /^error;canRetry/);
+        assert.match(String(i.label), /Faulty enrollment controller: list enrollments failed: /);
+        assert.match(String(i.label), message);
+        await restIntact();
+      } finally {
+        fx.sb.faults.clear('ziti');
+      }
+      const again = await kids(await rootOf(fx));
+      assert.deepStrictEqual(again.filter(isLeaf).map((n) => n.id).sort(), sandboxIds(fx), 'the enrollments are back after the fault');
+    });
+  }
+
+  it('re-authenticates once, silently, when the API session expires mid-browse', async () => {
+    await vscode.commands.executeCommand('sessionManager.groupEnrollmentsBy', 'method');
+    try {
+      const q = new QueuedInput([], api.BACK);
+      api.setUserInput(q);
+      fx.sb.faults.set('ziti', { expireTokens: true });
+      fx.sb.faults.clear('ziti');
+      const before = countRequests(/\/authenticate$/, 'POST');
+      // Several loads at once (the view and a refresh racing), then the groups under the root.
+      const [a, b] = await Promise.all([kids(await rootOf(fx)), kids(await rootOf(fx))]);
+      const leaves: TreeNode[] = [];
+      for (const g of b) {
+        leaves.push(...(await kids(g)));
+      }
+      assert.ok(a.length > 1 && a.every((n) => n.id.includes('/by-method/')), `groups: ${a.map((n) => n.id).join(', ')}`);
+      assert.deepStrictEqual(leaves.map((n) => n.id).sort(), sandboxIds(fx));
+      const signIns = countRequests(/\/authenticate$/, 'POST') - before;
+      assert.ok(signIns >= 1 && signIns <= 2, `${signIns} sign-ins`);
+      assert.strictEqual(q.asked.length, 0, 'no prompt');
+      assert.strictEqual(api.manager.state(fx.connectionId).kind, 'signedIn');
+    } finally {
+      await vscode.commands.executeCommand('sessionManager.groupEnrollmentsBy', 'none');
+      await vscode.workspace.getConfiguration().update('sessionManager.ziti.enrollmentGroupBy', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { WebviewRecord } from '../../src/webviews/registry';
 import type { RoutePathView } from '../../src/webviews/routePath/protocol';
+import type { SandboxRequest } from '../sandbox/types';
 import { HOSTILE_SERVICE_NAME } from '../sandbox/ziti/index';
 import { testingApi } from './helpers';
 import { QueuedInput } from './queuedInput';
@@ -205,5 +206,79 @@ describe('route path panel (OpenZiti sandbox)', function () {
     assert.ok(res);
     assert.strictEqual(res.key, `${fx.connectionId}/${s.id}`);
     assert.strictEqual(q.asked.find((a) => a.kind === 'input')?.validation, 'Enter a session id.', 'an empty id is refused');
+  });
+  /** A Dial session with a circuit whose panel draws its path now. */
+  async function drawnPanel(): Promise<{ s: SandboxSession; rec: WebviewRecord }> {
+    const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0 && serviceName(x) !== HOSTILE_SERVICE_NAME && x.routePath.every((r) => fx.state().data.routers.has(r)));
+    assert.ok(s, 'a Dial session with a circuit');
+    const rec = await open({ connectionId: fx.connectionId, sessionId: s.id });
+    const view = await refreshed(rec);
+    assert.strictEqual(view.state, 'path', view.message);
+    return { s, rec };
+  }
+
+  const faults: { mode: 'server-error' | 'html-502' | 'malformed-json'; message: RegExp }[] = [
+    { mode: 'server-error', message: /read the route path failed: 500 UNHANDLED/ },
+    { mode: 'html-502', message: /read the route path failed: .*HTML page \(status 502\)/ },
+    { mode: 'malformed-json', message: /read the route path failed: .*malformed JSON/ },
+  ];
+  for (const { mode, message } of faults) {
+    it(`shows its error state with a clear message when the route-path request fails (${mode}), and Refresh draws the path again`, async () => {
+      const { s, rec } = await drawnPanel();
+      fx.sb.faults.set('ziti', { mode, pathRegex: '/route-path$' });
+      try {
+        const view = await refreshed(rec);
+        assert.strictEqual(view.state, 'error');
+        assert.match(view.message ?? '', message);
+        assert.match(view.message ?? '', /^Route controller: /, 'the message names the controller');
+        assert.strictEqual(view.hops.length, 0);
+        assert.strictEqual(view.canRevoke, false);
+        assert.strictEqual(view.serviceName, serviceName(s), 'the panel still says which session it is');
+        assert.strictEqual(view.sessionId, s.id);
+      } finally {
+        fx.sb.faults.clear('ziti');
+      }
+      const again = await refreshed(rec);
+      assert.strictEqual(again.state, 'path', again.message);
+      assert.strictEqual(again.hops.length, s.routePath.length + 2);
+      assert.deepStrictEqual(
+        again.hops.slice(1, -1).map((h) => h.id),
+        s.routePath,
+      );
+    });
+  }
+
+  it('re-authenticates silently, once, when the API session expired, and draws the paths', async () => {
+    const first = await drawnPanel();
+    const second = sessions().find((x) => x.type === 'Dial' && x.routePath.length > 0 && x.id !== first.s.id && x.routePath.every((r) => fx.state().data.routers.has(r)));
+    assert.ok(second, 'a second Dial session with a circuit');
+    const rec2 = await open({ connectionId: fx.connectionId, sessionId: second.id });
+    assert.strictEqual((await refreshed(rec2)).state, 'path');
+    const backend = fx.sb.state.ziti;
+    const original = backend.handle;
+    let signIns = 0;
+    backend.handle = (req: SandboxRequest) => {
+      if (req.method === 'POST' && /\/authenticate$/.test(req.path)) {
+        signIns++;
+      }
+      return original.call(backend, req);
+    };
+    const q = new QueuedInput([], api.BACK);
+    api.setUserInput(q);
+    try {
+      fx.sb.faults.set('ziti', { expireTokens: true });
+      fx.sb.faults.clear('ziti');
+      const [a, b] = await Promise.all([refreshed(first.rec), refreshed(rec2)]);
+      assert.strictEqual(a.state, 'path', a.message);
+      assert.strictEqual(b.state, 'path', b.message);
+      assert.strictEqual(a.hops.length, first.s.routePath.length + 2);
+      assert.strictEqual(b.hops.length, second.routePath.length + 2);
+      assert.ok(signIns >= 1 && signIns <= 2, `${signIns} sign-ins for two panels`);
+      assert.strictEqual(q.asked.length, 0, 'no prompt');
+      assert.strictEqual(api.manager.state(fx.connectionId).kind, 'signedIn');
+    } finally {
+      backend.handle = original;
+      api.setUserInput(undefined);
+    }
   });
 });

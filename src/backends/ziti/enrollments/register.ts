@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
 import { registerCommand } from '../../../commands/registerCommand';
-import { enrollmentRootId, forgetLoadedEnrollments, GROUP_BY_SETTING, setEnrollmentViewRefresher } from '../../../views/enrollments';
+import { enrollmentRootId, forgetLoadedEnrollments, GROUP_BY_SETTING, PAGE_SIZE_SETTING, setEnrollmentViewRefresher } from '../../../views/enrollments';
 import { registerRoutePath } from '../routePath/register';
 import { EnrollmentCommands } from './commands';
 import { QrPanels } from './qrPanel';
@@ -29,7 +29,11 @@ export function registerZitiEnrollments(deps: ExtensionDeps): void {
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(GROUP_BY_SETTING)) {
+      if (e.affectsConfiguration(PAGE_SIZE_SETTING)) {
+        // A new page size starts every controller's list over from its first page.
+        forgetLoadedEnrollments();
+        provider.refresh();
+      } else if (e.affectsConfiguration(GROUP_BY_SETTING)) {
         provider.refresh();
       }
     }),

@@ -604,7 +604,9 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
   const tree = deps.views.treeViews.sessions;
   const provider = deps.views.providers.sessions;
   let note = 'not among the loaded sessions';
-  try {
+  // The view may be refreshing while we look (auto-refresh, another command): then the nodes we hold are stale
+  // and reveal() cannot resolve them. Try again on the fresh ones, a few times, before falling back to details.
+  const tryReveal = async (): Promise<boolean> => {
     // Make sure the controller and its Sessions group are expanded and loaded.
     let known = provider.findById(sessionsGroupId(record.id));
     if (!(known instanceof SessionsGroupNode)) {
@@ -634,13 +636,22 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
         const node = shown && provider.findById(shown.parent?.id ?? '') ? shown : group.nodeFor(session.id);
         if (node) {
           await revealSettled(tree, node, { select: true, focus: true, expand: false });
-          return { connectionId: record.id, sessionId: session.id, shown: 'revealed' };
+          return true;
         }
       }
     }
-  } catch (e) {
-    note = `reveal failed: ${e instanceof Error ? e.message : String(e)}`;
-    deps.log.debug(`findSession: ${note}`);
+    return false;
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if (await tryReveal()) {
+        return { connectionId: record.id, sessionId: session.id, shown: 'revealed' };
+      }
+    } catch (e) {
+      note = `reveal failed: ${e instanceof Error ? e.message : String(e)}`;
+      deps.log.debug(`findSession: ${note}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
   }
   // Not among the loaded pages (or filtered out): show its details instead.
   const detached = new ZitiSessionNode(ctx, record, session, deps.controllers.get(record.id) as TreeNode, `${nodeId}/found`);
