@@ -2,8 +2,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { start, Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, expandRow, openSession, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, waitForRowText } from './workbench';
+import type { Sandbox } from '../sandbox/server';
+import { answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 /** Every file under a folder that contains `needle` (as UTF-8 or UTF-16LE text). */
 function filesContaining(root: string, needle: string): string[] {
@@ -35,25 +35,11 @@ describe('workbench UI: connections', function () {
   this.timeout(300_000);
   let s: UiSession;
   let sb: Sandbox;
+  const ui = useUiSession('ui-connections');
 
-  before(async () => {
-    sb = await start();
-    s = await openSession({ label: 'ui-connections' });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await screenshot(s.page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
-
-  after(async () => {
-    if (s) {
-      await s.close();
-    }
-    if (sb) {
-      await sb.stop();
-    }
+  before(() => {
+    s = ui.session();
+    sb = ui.sandbox();
   });
 
   it('adds a sandbox OpenZiti controller through the palette wizard, trusts its CA and signs in', async () => {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { CodeServer, openWorkbench, startCodeServer, Workbench } from '../host/codeServer';
 import { outputDir, REPO_ROOT } from '../host/util';
+import { type Sandbox, start, type StartOptions } from '../sandbox/server';
 
 export interface UiSession {
   server: CodeServer;
@@ -36,6 +37,57 @@ export async function openSession(opts: { colorScheme?: 'light' | 'dark'; settin
     await server.stop();
     throw e;
   }
+}
+
+/**
+ * Call inside a `describe`: before its tests, starts a sandbox (`sandboxOptions`) and opens a UI session (`label`);
+ * after each failed test, takes a screenshot named `<failurePrefix><test title>` (calling `beforeFailureShot`
+ * first, e.g. to dismiss a menu); after all, closes the session and stops the sandbox. The getters return what was
+ * started (from the suite's own `before` hooks on).
+ */
+export function useUiSession(
+  label: string,
+  sandboxOptions?: StartOptions,
+  failure: { prefix?: string; beforeShot?: (page: Page) => Promise<void> } = {},
+): { session: () => UiSession; sandbox: () => Sandbox } {
+  let s: UiSession | undefined;
+  let sb: Sandbox | undefined;
+
+  before(async () => {
+    sb = await start(sandboxOptions);
+    s = await openSession({ label });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await failure.beforeShot?.(s.page);
+      await screenshot(s.page, `${failure.prefix ?? 'failed-'}${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    if (s) {
+      await s.close();
+    }
+    if (sb) {
+      await sb.stop();
+    }
+  });
+
+  return {
+    session: () => {
+      if (!s) {
+        throw new Error('the UI session has not been opened');
+      }
+      return s;
+    },
+    sandbox: () => {
+      if (!sb) {
+        throw new Error('the sandbox has not started');
+      }
+      return sb;
+    },
+  };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -2,8 +2,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import type { FrameLocator, Page } from 'playwright-core';
-import { start, Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, openSession, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, waitForRowText } from './workbench';
+import type { Sandbox } from '../sandbox/server';
+import { answerModal, answerQuickInput, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface SandboxSession {
   id: string;
@@ -33,25 +33,20 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
   let sb: Sandbox;
   const data = (): ZitiData => (sb.state.ziti.state as { data: ZitiData }).data;
 
-  before(async () => {
-    sb = await start({ backends: ['ziti'] });
-    s = await openSession({ label: 'ui-ziti' });
-  });
+  const ui = useUiSession(
+    'ui-ziti',
+    { backends: ['ziti'] },
+    {
+      prefix: 'failed-ziti-',
+      beforeShot: async (page) => {
+        await page.keyboard.press('Escape').catch(() => undefined);
+      },
+    },
+  );
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.page.keyboard.press('Escape').catch(() => undefined);
-      await screenshot(s.page, `failed-ziti-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-  });
-
-  after(async () => {
-    if (s) {
-      await s.close();
-    }
-    if (sb) {
-      await sb.stop();
-    }
+  before(() => {
+    s = ui.session();
+    sb = ui.sandbox();
   });
 
   it('signs in to a sandbox controller and shows its sessions', async () => {

@@ -11,6 +11,7 @@ import { SingleFlight } from '../../util/singleFlight';
 import { ApiError, type AuthHandler, collect, HttpClient, type HttpClientOptions, linkPages, PagingLoopError } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
+import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
 import { type AptibleAccount, type AptibleAccountList, type AptibleTokenResponse, stripSensitive } from './models';
 
 export const APTIBLE_DEFAULT_AUTH_URL = 'https://auth.aptible.com';
@@ -54,14 +55,7 @@ export class AptibleClient implements BackendClient {
     if (secrets.token) {
       this.token = { value: secrets.token, expiresAt: secrets.tokenExpiresAt ?? jwtExpiry(secrets.token) };
     }
-    const common = {
-      connectionId: record.id,
-      connectionLabel: record.label,
-      ca: record.tls?.trustedCertificates,
-      log: deps.log,
-      proxy: deps.proxy,
-      ...options.http,
-    };
+    const common = httpOptionsFor(record, deps, options.http);
     const secretsFn = (): string[] => this.liveSecrets();
     this.authServer = new HttpClient({ ...common, baseURL: this.authUrl, auth: { apply: async () => undefined, secrets: secretsFn } });
     const handler: AuthHandler = {
@@ -197,14 +191,15 @@ export class AptibleClient implements BackendClient {
     if (!email) {
       throw this.error(operation, 'auth', 'the connection has no email address; edit the connection');
     }
-    let password = this.secrets.password || this.askedPassword;
-    if (!password) {
-      password = await this.deps.prompter.askPassword({ title: 'Aptible password', prompt: `Password for ${email} at ${this.authUrl}` });
-      if (password === undefined) {
-        throw this.error(operation, 'cancelled', 'no password was entered');
-      }
-      this.askedPassword = password;
-    }
+    const password = await knownOrAskedPassword(
+      this.secrets.password || this.askedPassword,
+      this.deps.prompter,
+      { title: 'Aptible password', prompt: `Password for ${email} at ${this.authUrl}` },
+      (asked) => {
+        this.askedPassword = asked;
+      },
+      () => this.error(operation, 'cancelled', 'no password was entered'),
+    );
     const form = new URLSearchParams({ grant_type: 'password', username: email, password, scope: 'manage' });
     let body: AptibleTokenResponse;
     try {
@@ -281,16 +276,7 @@ export class AptibleClient implements BackendClient {
   }
 
   private error(operation: string, kind: ApiError['kind'], summary: string, from?: ApiError): ApiError {
-    return new ApiError({
-      kind,
-      connectionLabel: this.record.label,
-      operation,
-      summary,
-      status: from?.status,
-      vendorCode: from?.vendorCode,
-      requestId: from?.requestId,
-      secrets: this.liveSecrets(),
-    });
+    return clientError(this.record, operation, kind, summary, this.liveSecrets(), from);
   }
 }
 

@@ -13,6 +13,7 @@ import { isIP } from 'net';
 import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type HttpClientOptions, type PeerCertificate } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
 import type { BackendClient, CertificateInfo, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
+import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
 import type { CohesityCluster, CohesitySessionRequest, CohesityUserSession } from './models';
 
 export interface CohesityClientOptions {
@@ -68,16 +69,7 @@ export class CohesityClient implements BackendClient {
         await this.createSession();
       };
     }
-    this.http = new HttpClient({
-      connectionId: record.id,
-      connectionLabel: record.label,
-      baseURL: this.baseURL,
-      ca: record.tls?.trustedCertificates,
-      log: deps.log,
-      proxy: deps.proxy,
-      auth: handler,
-      ...options.http,
-    });
+    this.http = new HttpClient({ ...httpOptionsFor(record, deps), baseURL: this.baseURL, auth: handler, ...options.http });
   }
 
   private get usesPassword(): boolean {
@@ -166,14 +158,15 @@ export class CohesityClient implements BackendClient {
     if (!username) {
       throw this.error(operation, 'auth', 'the connection has no username; edit the connection');
     }
-    let password = this.secrets.password || this.askedPassword;
-    if (!password) {
-      password = await this.deps.prompter.askPassword({ title: 'Cohesity password', prompt: `Password for ${this.principal} on ${this.record.endpoints.url}` });
-      if (password === undefined) {
-        throw this.error(operation, 'cancelled', 'no password was entered');
-      }
-      this.askedPassword = password;
-    }
+    const password = await knownOrAskedPassword(
+      this.secrets.password || this.askedPassword,
+      this.deps.prompter,
+      { title: 'Cohesity password', prompt: `Password for ${this.principal} on ${this.record.endpoints.url}` },
+      (asked) => {
+        this.askedPassword = asked;
+      },
+      () => this.error(operation, 'cancelled', 'no password was entered'),
+    );
     const body: CohesitySessionRequest = { username, password, domain: this.record.auth.domain || 'LOCAL' };
     let answer: CohesityUserSession;
     try {
@@ -219,16 +212,7 @@ export class CohesityClient implements BackendClient {
   }
 
   private error(operation: string, kind: ApiError['kind'], summary: string, from?: ApiError): ApiError {
-    return new ApiError({
-      kind,
-      connectionLabel: this.record.label,
-      operation,
-      summary,
-      status: from?.status,
-      vendorCode: from?.vendorCode,
-      requestId: from?.requestId,
-      secrets: this.liveSecrets(),
-    });
+    return clientError(this.record, operation, kind, summary, this.liveSecrets(), from);
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, pingOneHosts } from '../../connections/model';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
+import { clientError, httpOptionsFor } from '../common';
 import type { PingOneEnvironment, PingOneEnvironmentList, PingOneTokenResponse } from './models';
 
 /** Options for tests and tuning; the extension uses the defaults. */
@@ -57,14 +58,7 @@ export class PingOneClient implements BackendClient {
     this.apiUrl = hosts.apiUrl;
     this.authUrl = hosts.authUrl;
     this.now = deps.now ?? Date.now;
-    const common = {
-      connectionId: record.id,
-      connectionLabel: record.label,
-      ca: record.tls?.trustedCertificates,
-      log: deps.log,
-      proxy: deps.proxy,
-      ...options.http,
-    };
+    const common = httpOptionsFor(record, deps, options.http);
     const secretsFn = (): string[] => this.liveSecrets();
     this.auth = new HttpClient({ ...common, baseURL: this.authUrl, auth: { apply: async () => undefined, secrets: secretsFn } });
     const handler: AuthHandler = {
@@ -260,16 +254,7 @@ export class PingOneClient implements BackendClient {
   }
 
   private error(operation: string, kind: ApiError['kind'], summary: string, from?: ApiError): ApiError {
-    return new ApiError({
-      kind,
-      connectionLabel: this.record.label,
-      operation,
-      summary,
-      status: from?.status,
-      vendorCode: from?.vendorCode,
-      requestId: from?.requestId,
-      secrets: this.liveSecrets(),
-    });
+    return clientError(this.record, operation, kind, summary, this.liveSecrets(), from);
   }
 }
 

@@ -8,6 +8,7 @@ import { ApiError } from '../../http/errors';
 import { describeCertificate, fetchPeerCertificateChain } from '../../http/tls';
 import type { ConnectionRecord, ConnectionSecrets } from '../../connections/model';
 import type { BackendClient, BackendModule, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
+import { httpOptionsFor } from '../common';
 import type { ZitiCurrentApiSession, ZitiEnvelope, ZitiVersion } from './models';
 import { certificatesFromPkcs7 } from './pkcs7';
 
@@ -58,14 +59,10 @@ export class ZitiClient implements BackendClient {
       secrets: () => [this.token, this.secrets.password].filter((s): s is string => Boolean(s)),
     };
     this.http = new HttpClient({
-      connectionId: record.id,
-      connectionLabel: record.label,
+      ...httpOptionsFor(record, deps),
       baseURL: this.controller,
-      ca: record.tls?.trustedCertificates,
       clientCertificate: record.auth.method === 'certificate' ? this.readClientCertificate() : undefined,
-      proxy: deps.proxy,
       auth,
-      log: deps.log,
     });
   }
 

@@ -1,77 +1,22 @@
 // The Aptible client against the real sandbox over HTTP: password and OTP sign-in, stored-token reuse, pasted and
 // CLI tokens, expiry and re-authentication, accounts as environments (sensitive fields stripped), sign out.
 import * as assert from 'assert';
-import { ApiError } from '../../../src/http';
 import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
-import type { ClientDeps, Prompter } from '../../../src/backends/types';
 import { AptibleClient, aptibleEnvironmentInfo, aptibleModule, APTIBLE_DEFAULT_API_URL, APTIBLE_DEFAULT_AUTH_URL, stripSensitive } from '../../../src/backends/aptible';
-import { type Sandbox, start } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';
-
-interface Doubles {
-  deps: ClientDeps;
-  lines: string[];
-  saved: Partial<ConnectionSecrets>[];
-  codeRequests: { title: string; prompt: string }[];
-  passwordRequests: { title: string; prompt: string }[];
-}
-
-function doubles(answers: { code?: string; password?: string } = {}): Doubles {
-  const lines: string[] = [];
-  const saved: Partial<ConnectionSecrets>[] = [];
-  const codeRequests: Doubles['codeRequests'] = [];
-  const passwordRequests: Doubles['passwordRequests'] = [];
-  const prompter: Prompter = {
-    askCode: async (r) => {
-      codeRequests.push(r);
-      return answers.code;
-    },
-    askPassword: async (r) => {
-      passwordRequests.push(r);
-      return answers.password;
-    },
-  };
-  return {
-    lines,
-    saved,
-    codeRequests,
-    passwordRequests,
-    deps: {
-      log: (level, message) => lines.push(`${level} ${message}`),
-      prompter,
-      saveSecrets: async (patch) => {
-        saved.push(patch);
-      },
-    },
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
+import { type Doubles, doubles, rejection, useSandbox } from './doubles';
 
 describe('backends/aptible', () => {
   let sb: Sandbox;
   let creds: Record<string, string>;
   let state: () => AptibleState;
-  const clients: AptibleClient[] = [];
+  const { sandbox, clients } = useSandbox<AptibleClient>({ backends: ['aptible'], sizes: { aptibleAccounts: 5 } });
 
-  before(async () => {
-    sb = await start({ backends: ['aptible'], sizes: { aptibleAccounts: 5 } });
+  before(() => {
+    sb = sandbox();
     creds = sb.details.aptible.credentials;
     state = () => sb.state.aptible.state as AptibleState;
-  });
-  after(async () => {
-    for (const c of clients) {
-      c.dispose();
-    }
-    await sb.stop();
   });
   afterEach(() => sb.faults.clear());
 

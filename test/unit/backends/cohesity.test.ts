@@ -1,71 +1,22 @@
 // The Cohesity client against the real sandbox cluster over HTTPS (self-signed): sessions (LOCAL, OTP, AD domain),
 // API keys, session reuse, silent re-authentication after a system-wide delete, sign out, and certificate trust.
 import * as assert from 'assert';
-import { ApiError } from '../../../src/http';
 import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
-import type { ClientDeps, Prompter } from '../../../src/backends/types';
 import { chainIsComplete, COHESITY_SIGN_OUT_MESSAGE, CohesityClient, cohesityModule } from '../../../src/backends/cohesity';
-import { type Sandbox, start } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import type { CohesityState } from '../../sandbox/cohesity';
-
-interface Doubles {
-  deps: ClientDeps;
-  lines: string[];
-  saved: Partial<ConnectionSecrets>[];
-  codeRequests: { title: string; prompt: string }[];
-}
-
-function doubles(answers: { code?: string; password?: string } = {}): Doubles {
-  const lines: string[] = [];
-  const saved: Partial<ConnectionSecrets>[] = [];
-  const codeRequests: Doubles['codeRequests'] = [];
-  const prompter: Prompter = {
-    askCode: async (r) => {
-      codeRequests.push(r);
-      return answers.code;
-    },
-    askPassword: async () => answers.password,
-  };
-  return {
-    lines,
-    saved,
-    codeRequests,
-    deps: {
-      log: (level, message) => lines.push(`${level} ${message}`),
-      prompter,
-      saveSecrets: async (patch) => {
-        saved.push(patch);
-      },
-    },
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
+import { type Doubles, doubles, rejection, useSandbox } from './doubles';
 
 describe('backends/cohesity', () => {
   let sb: Sandbox;
   let creds: Record<string, string>;
   let state: () => CohesityState;
-  const clients: CohesityClient[] = [];
+  const { sandbox, clients } = useSandbox<CohesityClient>({ backends: ['cohesity'] });
 
-  before(async () => {
-    sb = await start({ backends: ['cohesity'] });
+  before(() => {
+    sb = sandbox();
     creds = sb.details.cohesity.credentials;
     state = () => sb.state.cohesity.state as CohesityState;
-  });
-  after(async () => {
-    for (const c of clients) {
-      c.dispose();
-    }
-    await sb.stop();
   });
   afterEach(() => {
     sb.faults.clear();

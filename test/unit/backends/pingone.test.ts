@@ -1,61 +1,11 @@
 // The PingOne client against the real sandbox over HTTP: both client-auth styles, wrong secrets, hosts, paging,
 // token renewal (before expiry, after a server-side expiry, after the expire-tokens fault), retries and bad answers.
 import * as assert from 'assert';
-import { ApiError } from '../../../src/http';
-import type { ConnectionRecord, ConnectionSecrets, Endpoints } from '../../../src/connections/model';
-import type { ClientDeps, Prompter } from '../../../src/backends/types';
+import type { ConnectionRecord, Endpoints } from '../../../src/connections/model';
 import { PingOneClient, type PingOneClientOptions, pingoneModule } from '../../../src/backends/pingone';
-import { type Sandbox, start } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import type { PingOneState } from '../../sandbox/pingone';
-
-interface Doubles {
-  deps: ClientDeps;
-  lines: string[];
-  saved: Partial<ConnectionSecrets>[];
-  prompts: string[];
-  clock: { offsetMs: number };
-}
-
-function doubles(): Doubles {
-  const lines: string[] = [];
-  const saved: Partial<ConnectionSecrets>[] = [];
-  const prompts: string[] = [];
-  const clock = { offsetMs: 0 };
-  const prompter: Prompter = {
-    askCode: async (r) => {
-      prompts.push(r.title);
-      return undefined;
-    },
-    askPassword: async (r) => {
-      prompts.push(r.title);
-      return undefined;
-    },
-  };
-  return {
-    lines,
-    saved,
-    prompts,
-    clock,
-    deps: {
-      log: (level, message) => lines.push(`${level} ${message}`),
-      prompter,
-      saveSecrets: async (patch) => {
-        saved.push(patch);
-      },
-      now: () => Date.now() + clock.offsetMs,
-    },
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
+import { type Doubles, doubles, rejection, useSandbox } from './doubles';
 
 describe('backends/pingone', () => {
   let sb: Sandbox;
@@ -65,18 +15,12 @@ describe('backends/pingone', () => {
   const instantSleep = async (ms: number): Promise<void> => {
     delays.push(ms);
   };
-  const clients: PingOneClient[] = [];
+  const { sandbox, clients } = useSandbox<PingOneClient>({ backends: ['pingone'], sizes: { pingoneEnvironments: 7 } });
 
-  before(async () => {
-    sb = await start({ backends: ['pingone'], sizes: { pingoneEnvironments: 7 } });
+  before(() => {
+    sb = sandbox();
     creds = sb.details.pingone.credentials;
     state = () => sb.state.pingone.state as PingOneState;
-  });
-  after(async () => {
-    for (const c of clients) {
-      c.dispose();
-    }
-    await sb.stop();
   });
   afterEach(() => {
     sb.faults.clear();

@@ -1,10 +1,11 @@
 import * as assert from 'assert';
-import { start, Sandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import { zitiModule, ZitiClient, managementPathFrom } from '../../../src/backends/ziti/client';
 import { certificatesFromPkcs7 } from '../../../src/backends/ziti/pkcs7';
 import type { ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
 import type { ClientDeps } from '../../../src/backends/types';
 import { ApiError } from '../../../src/http/errors';
+import { doubles, useSandbox } from './doubles';
 
 function record(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRecord {
   return {
@@ -20,38 +21,16 @@ function record(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRe
 }
 
 function deps(answers: { code?: string; password?: string } = {}): ClientDeps & { logs: string[]; saved: Partial<ConnectionSecrets>[]; asked: string[] } {
-  const logs: string[] = [];
-  const saved: Partial<ConnectionSecrets>[] = [];
-  const asked: string[] = [];
-  return {
-    logs,
-    saved,
-    asked,
-    log: (level, m) => logs.push(`${level} ${m}`),
-    prompter: {
-      askCode: async (r) => {
-        asked.push(`code: ${r.prompt}`);
-        return answers.code;
-      },
-      askPassword: async (r) => {
-        asked.push(`password: ${r.prompt}`);
-        return answers.password;
-      },
-    },
-    saveSecrets: async (p) => {
-      saved.push(p);
-    },
-  };
+  const d = doubles(answers);
+  return { ...d.deps, logs: d.lines, saved: d.saved, asked: d.asked };
 }
 
 describe('OpenZiti client against the sandbox', function () {
   this.timeout(30_000);
   let sb: Sandbox;
-  before(async () => {
-    sb = await start({ backends: ['ziti'] });
-  });
-  after(async () => {
-    await sb.stop();
+  const { sandbox } = useSandbox({ backends: ['ziti'] });
+  before(() => {
+    sb = sandbox();
   });
 
   it('finds the management path from /version, as the vendor CLI does', () => {
