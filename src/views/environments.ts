@@ -130,7 +130,8 @@ export class ConnectionNode implements TreeNode, HasDetails {
     const item = new vscode.TreeItem(this.record.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = stateIcon(state);
-    item.description = stateDescription(state) + (this.record.production ? ' · production' : '');
+    // The production mark first, so a long state text cannot truncate it away.
+    item.description = (this.record.production ? 'production · ' : '') + stateDescription(state);
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${escapeMd(this.record.label)}** — ${BACKEND_LABELS[this.record.backend]}\n\n`);
     tip.appendMarkdown(`${escapeMd(endpointOf(this.record))}\n\n`);
