@@ -113,7 +113,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       ...(opts.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
       workspace,
     ],
-    { env, stdio: ['ignore', out, out], detached: false },
+    // Its own process group, so stop() ends the extension host and the other helpers code-server starts too.
+    { env, stdio: ['ignore', out, out], detached: true },
   );
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/healthz`, 60_000, proc);
@@ -139,17 +140,31 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       return `${origin}/?${params.toString()}`;
     },
     async stop() {
+      const signalGroup = (sig: NodeJS.Signals): void => {
+        try {
+          process.kill(-(proc.pid as number), sig);
+        } catch {
+          // the group is gone already
+        }
+      };
       if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
+        signalGroup('SIGTERM');
         for (let i = 0; i < 40 && proc.exitCode === null; i++) {
           await sleep(100);
         }
-        if (proc.exitCode === null) {
-          proc.kill('SIGKILL');
+      }
+      // Children (extension host, file watchers) may outlive the server by a moment: end them all.
+      signalGroup('SIGKILL');
+      fs.closeSync(out);
+      // Best effort: a late write by a dying child must not fail a test run.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          fs.rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+          break;
+        } catch {
+          await sleep(300);
         }
       }
-      fs.closeSync(out);
-      fs.rmSync(base, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
@@ -193,7 +208,11 @@ export async function openWorkbench(server: CodeServer, url: string, opts: { col
     page,
     async close() {
       await context.close();
-      fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
+      try {
+        fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 5 });
+      } catch {
+        // Best effort: Chromium may still be flushing its profile.
+      }
     },
   };
 }

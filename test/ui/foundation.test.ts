@@ -28,7 +28,15 @@ describe('workbench UI: foundation', function () {
       }
     }
     const welcome = page.locator('.welcome-view-content');
-    await page.waitForFunction(() => document.querySelectorAll('.welcome-view-content').length >= 3, undefined, { timeout: 30_000 });
+    // The welcome content renders (and re-renders after a layout change) a moment after the panes: wait for its text.
+    await page.waitForFunction(
+      () => {
+        const text = Array.from(document.querySelectorAll('.welcome-view-content')).map((e) => (e as HTMLElement).innerText).join('\n');
+        return text.includes('No connections yet') && text.includes('Sessions from every signed-in connection') && text.includes('Outstanding OpenZiti enrollments');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     const texts = await welcome.allInnerTexts();
     assert.ok(texts.some((t) => t.includes('No connections yet') && t.includes('environments')), texts.join('\n---\n'));
     assert.ok(texts.some((t) => t.includes('Sessions from every signed-in connection')), texts.join('\n---\n'));
