@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 /** Every file under a folder that contains `needle` (as UTF-8 or UTF-16LE text). */
 function filesContaining(root: string, needle: string): string[] {
@@ -45,16 +45,7 @@ describe('workbench UI: connections', function () {
   it('adds a sandbox OpenZiti controller through the palette wizard, trusts its CA and signs in', async () => {
     const page = s.page;
     await openSessionManager(page);
-    await runFromPalette(page, 'Session Manager: Add Connection…');
-    await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
-    await answerQuickInput(page, 'Controller URL', sb.urls.ziti);
-    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
-    await answerQuickInput(page, 'Username', 'admin');
-    await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
-    await answerQuickInput(page, 'A name for this connection', 'Sandbox controller');
-    await answerQuickInput(page, 'Is this a production system?', 'Not production');
-    await screenshot(page, 'connections-trust-prompt').catch(() => undefined);
-    const prompt = await answerModal(page, /not trusted/, 'Trust');
+    const prompt = await addZitiControllerViaPalette(page, sb.urls.ziti, 'Sandbox controller', () => screenshot(page, 'connections-trust-prompt').catch(() => undefined));
     assert.ok(prompt.replace(/:/g, '').toLowerCase().includes(sb.ca.sha256Fingerprint.replace(/:/g, '').toLowerCase()), `the modal shows the CA fingerprint:\n${prompt}`);
     await waitForRowText(page, 'Sandbox controller', /signed in as/);
   });

@@ -146,9 +146,13 @@ export async function answerQuickInput(page: Page, expect: string | RegExp, answ
   const widget = page.locator(QUICK_INPUT);
   await widget.waitFor({ state: 'visible', timeout: 30_000 });
   const matches = async (): Promise<boolean> => {
+    // Only the step's own words (title, prompt, placeholder): list items of a previous step must not match,
+    // e.g. "Username and password" while waiting for the "Username" prompt.
     const text = await widget.evaluate((el) => {
       const input = el.querySelector('input.input') as HTMLInputElement | null;
-      return `${el.textContent ?? ''}\n${input?.placeholder ?? ''}\n${input?.getAttribute('aria-label') ?? ''}`;
+      const title = el.querySelector('.quick-input-title')?.textContent ?? '';
+      const message = el.querySelector('.quick-input-message')?.textContent ?? '';
+      return `${title}\n${message}\n${input?.placeholder ?? ''}\n${input?.getAttribute('aria-label') ?? ''}`;
     });
     return typeof expect === 'string' ? text.includes(expect) : expect.test(text);
   };
@@ -216,4 +220,21 @@ export async function setPaneExpanded(page: Page, title: string, expanded: boole
   if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) {
     await header.click();
   }
+}
+
+/**
+ * Adds a sandbox OpenZiti controller the way a person does: Command Palette, the Add Connection wizard, then the
+ * trust prompt for the sandbox CA. Returns the text of that prompt.
+ */
+export async function addZitiControllerViaPalette(page: Page, url: string, label: string, beforeTrust?: () => Promise<unknown>): Promise<string> {
+  await runFromPalette(page, 'Session Manager: Add Connection…');
+  await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
+  await answerQuickInput(page, 'Controller URL', url);
+  await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+  await answerQuickInput(page, 'Username', 'admin');
+  await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
+  await answerQuickInput(page, 'A name for this connection', label);
+  await answerQuickInput(page, 'Is this a production system?', 'Not production');
+  await beforeTrust?.();
+  return answerModal(page, /not trusted/, 'Trust');
 }

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface SandboxSession {
   id: string;
@@ -52,15 +52,7 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
   it('signs in to a sandbox controller and shows its sessions', async () => {
     const page = s.page;
     await openSessionManager(page);
-    await runFromPalette(page, 'Session Manager: Add Connection…');
-    await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
-    await answerQuickInput(page, 'Controller URL', sb.urls.ziti);
-    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
-    await answerQuickInput(page, 'Username', 'admin');
-    await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
-    await answerQuickInput(page, 'A name for this connection', 'Lab controller');
-    await answerQuickInput(page, 'Is this a production system?', 'Not production');
-    await answerModal(page, /not trusted/, 'Trust');
+    await addZitiControllerViaPalette(page, sb.urls.ziti, 'Lab controller');
     await waitForRowText(page, 'Lab controller', /signed in as/);
     await setPaneExpanded(page, 'Environments', false);
     await setPaneExpanded(page, 'Enrollments', false);

@@ -1,7 +1,6 @@
 // Test doubles shared by the backend client tests: ClientDeps that record what the client logs, asks and saves,
 // a helper for expected ApiError rejections, and the sandbox a suite runs against.
 import * as assert from 'assert';
-import { ApiError } from '../../../src/http';
 import type { ConnectionSecrets } from '../../../src/connections/model';
 import type { ClientDeps, Prompter } from '../../../src/backends/types';
 import { type Sandbox, start, type StartOptions } from '../../sandbox/server';
@@ -64,15 +63,7 @@ export function doubles(answers: { code?: string; password?: string } = {}): Dou
 }
 
 /** The ApiError `p` rejects with (fails the test when it resolves or rejects with anything else). */
-export async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejection } from '../http/helpers';
 
 /**
  * Call inside a `describe`: starts a sandbox before the suite's tests; after them, disposes the clients pushed to

@@ -1,8 +1,8 @@
 // HttpClient over real local HTTP: retries, Retry-After, 401 re-authentication, cancellation, timeouts, network
 // failures, same-origin links and redaction.
 import * as assert from 'assert';
-import { ApiError, type AuthHandler, HttpClient, type HttpClientOptions, toAbortSignal } from '../../../src/http';
-import { collectLog, freePort, type Handler, json, recordingSleep, startHttp, type TestServer } from './helpers';
+import { type AuthHandler, HttpClient, type HttpClientOptions, toAbortSignal } from '../../../src/http';
+import { collectLog, freePort, type Handler, json, recordingSleep, rejection, startHttp, type TestServer } from './helpers';
 
 describe('http/client', () => {
   let server: TestServer;
@@ -15,16 +15,6 @@ describe('http/client', () => {
 
   function make(extra: Partial<HttpClientOptions> = {}): HttpClient {
     return new HttpClient({ connectionId: 'c1', connectionLabel: 'Lab', baseURL: `${server.url}/api/v1`, ...extra });
-  }
-
-  async function rejection(p: Promise<unknown>): Promise<ApiError> {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
-      return e;
-    }
-    throw new Error('expected a rejection');
   }
 
   describe('requests', () => {

@@ -1,4 +1,6 @@
 // Test helpers for the HTTP core: local http/https servers on 127.0.0.1 and a throwaway PKI made at test time.
+import * as assert from 'assert';
+import { ApiError } from '../../../src/http/errors';
 import * as crypto from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
@@ -220,4 +222,15 @@ export async function startConnectProxy(): Promise<{ url: string; tunnels: strin
         server.close(() => done());
       }),
   };
+}
+
+/** Awaits a promise that must reject with an ApiError, and returns that error. */
+export async function rejection(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
+    return e;
+  }
+  throw new Error('expected a rejection');
 }

@@ -4,22 +4,12 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as https from 'https';
 import type { TLSSocket } from 'tls';
-import { ApiError, HttpClient } from '../../../src/http';
+import { HttpClient } from '../../../src/http';
 import { fetchPeerCertificateChain } from '../../../src/http/tls';
-import { json, pki, startConnectProxy, startHttps, type TestServer } from './helpers';
+import { json, pki, rejection, startConnectProxy, startHttps, type TestServer } from './helpers';
 
 function fingerprint(pem: string): string {
   return new crypto.X509Certificate(pem).fingerprint256;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
-    return e;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('http/tls', function () {
