@@ -52,7 +52,11 @@ export type HttpMethod = 'GET' | 'HEAD' | 'OPTIONS' | 'POST' | 'PUT' | 'PATCH' |
 export interface AuthHandler {
   /** Adds the credentials (e.g. `zt-session`, `Authorization`, `session-id`, `apiKey`) to the request headers. */
   apply(headers: Record<string, string>, signal?: AbortSignal): Promise<void>;
-  /** Gets fresh credentials after a 401. Called at most once per request, shared by concurrent requests. */
+  /**
+   * Gets fresh credentials after a 401. Called at most once per request, shared by concurrent requests; other
+   * authenticated requests wait for it. Any authenticated request it sends itself (e.g. answering an MFA challenge
+   * with the partially authenticated token) must set `signInStep: true`, or it would wait for this very call.
+   */
   reauthenticate?(signal?: AbortSignal): Promise<void>;
   /** The live secret values (tokens, passwords, keys) to scrub from logs and error messages. */
   secrets?(): string[];
@@ -121,6 +125,12 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Apply the AuthHandler (default true). */
   authenticate?: boolean;
+  /**
+   * This request is a step of signing in (e.g. `POST /authenticate/mfa` with the partially authenticated token):
+   * the AuthHandler's current credentials are applied, but it never waits for a re-authentication in flight (it may
+   * be a part of it, and would wait for itself) and a 401 is an 'auth' error at once instead of a new sign-in.
+   */
+  signInStep?: boolean;
   /** 'json' (default) parses the body; 'text' returns it as a string. */
   responseType?: 'json' | 'text';
   /**
@@ -256,6 +266,7 @@ export class HttpClient {
     const idempotent = req.idempotent ?? IDEMPOTENT_METHODS.has(method);
     const authenticate = req.authenticate ?? true;
     const auth = authenticate ? this.options.auth : undefined;
+    const signInStep = req.signInStep === true;
     const url = this.resolveUrl(req.url, req.params, req.operation);
     const shownUrl = redactUrl(url);
     const signal = req.signal;
@@ -271,7 +282,7 @@ export class HttpClient {
         'user-agent': this.options.userAgent ?? 'session-manager',
         ...lowerCaseKeys(req.headers ?? {}),
       };
-      if (auth && this.reauthInFlight) {
+      if (auth && this.reauthInFlight && !signInStep) {
         // Another request is already signing in again: wait for it rather than spend a request on a stale token.
         try {
           await raceSignal(this.reauthInFlight, signal);
@@ -331,7 +342,7 @@ export class HttpClient {
       const elapsed = this.now() - started;
       this.log('debug', `${method} ${shownUrl} → ${res.status} (${elapsed} ms)${attempt > 0 ? ` [retry ${attempt}]` : ''}`, secrets);
 
-      if (res.status === 401 && auth?.reauthenticate && !reauthDone) {
+      if (res.status === 401 && auth?.reauthenticate && !reauthDone && !signInStep) {
         reauthDone = true;
         if (this.authEpoch === epochAtApply) {
           this.log('info', `${method} ${shownUrl} → 401; signing in again`, secrets);

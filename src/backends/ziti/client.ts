@@ -156,9 +156,10 @@ export class ZitiClient implements BackendClient {
         this.token = undefined;
         throw new ApiError({ kind: 'cancelled', connectionLabel: this.record.label, operation: 'sign in', summary: 'cancelled' });
       }
-      // The partially authenticated token answers the MFA query.
-      await this.http.post(`${base}/authenticate/mfa`, { code }, 'answer the MFA challenge', { signal, allowEmpty: true });
-      const current = await this.http.get<ZitiEnvelope<ZitiCurrentApiSession>>(`${base}/current-api-session`, 'read the API session', { signal });
+      // The partially authenticated token answers the MFA query. Both calls are steps of this sign-in, which may be
+      // the HTTP core's re-authentication after a 401: they must not wait for it (they are part of it).
+      await this.http.post(`${base}/authenticate/mfa`, { code }, 'answer the MFA challenge', { signal, allowEmpty: true, signInStep: true });
+      const current = await this.http.get<ZitiEnvelope<ZitiCurrentApiSession>>(`${base}/current-api-session`, 'read the API session', { signal, signInStep: true });
       session = { ...current.data.data, token: this.token };
       this.setExpiry(session);
     }

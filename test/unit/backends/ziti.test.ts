@@ -5,7 +5,7 @@ import { certificatesFromPkcs7 } from '../../../src/backends/ziti/pkcs7';
 import type { ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
 import type { ClientDeps } from '../../../src/backends/types';
 import { ApiError } from '../../../src/http/errors';
-import { doubles, useSandbox } from './doubles';
+import { doubles, rejection, useSandbox } from './doubles';
 
 function record(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRecord {
   return {
@@ -20,9 +20,15 @@ function record(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRe
   };
 }
 
-function deps(answers: { code?: string; password?: string } = {}): ClientDeps & { logs: string[]; saved: Partial<ConnectionSecrets>[]; asked: string[] } {
+function deps(answers: { code?: string; password?: string } = {}): ClientDeps & {
+  logs: string[];
+  saved: Partial<ConnectionSecrets>[];
+  asked: string[];
+  codeRequests: unknown[];
+  passwordRequests: unknown[];
+} {
   const d = doubles(answers);
-  return { ...d.deps, logs: d.lines, saved: d.saved, asked: d.asked };
+  return { ...d.deps, logs: d.lines, saved: d.saved, asked: d.asked, codeRequests: d.codeRequests, passwordRequests: d.passwordRequests };
 }
 
 describe('OpenZiti client against the sandbox', function () {
@@ -87,6 +93,39 @@ describe('OpenZiti client against the sandbox', function () {
     await sb.faults.clear('ziti');
     assert.match(await client.test(), /^OK/);
     assert.strictEqual(d.saved.filter((s) => s.token).length, before + 1, 'exactly one new sign-in');
+  });
+
+  it('an MFA connection whose API session expired signs in again and asks the code once, without deadlocking', async () => {
+    const d = deps({ code: '123456' });
+    const client = new ZitiClient(record(sb, { auth: { method: 'password', username: 'mfa-admin' } }), { password: 'ziti-sandbox-mfa' }, d);
+    await client.signIn();
+    assert.strictEqual(d.codeRequests.length, 1);
+    await sb.faults.set('ziti', { expireTokens: true });
+    await sb.faults.clear('ziti');
+    // Before the fix the re-login's own MFA calls waited for the re-login itself: this call never returned.
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_r, reject) => {
+      timer = setTimeout(() => reject(new Error('the call after the expiry hung (re-login deadlock)')), 5_000);
+    });
+    try {
+      assert.match(await Promise.race([client.test(), hung]), /^OK/);
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.strictEqual(d.codeRequests.length, 2, 'the code is asked exactly once for the new sign-in');
+    assert.strictEqual(d.passwordRequests.length, 0, 'the stored password is used');
+    // Later calls use the new, fully authenticated session.
+    assert.match(await client.test(), /^OK/);
+    assert.strictEqual(d.codeRequests.length, 2);
+  });
+
+  it('a wrong MFA code during sign-in is an auth error, not another sign-in', async () => {
+    const d = deps({ code: '000000' });
+    const client = new ZitiClient(record(sb, { auth: { method: 'password', username: 'mfa-admin' } }), { password: 'ziti-sandbox-mfa' }, d);
+    const e = await rejection(client.signIn());
+    assert.strictEqual(e.kind, 'auth');
+    assert.match(e.operation, /MFA/);
+    assert.strictEqual(d.codeRequests.length, 1, 'asked once; the rejected code does not start the sign-in over');
   });
 
   it('a pasted token that expired asks for a new one', async () => {

@@ -220,6 +220,55 @@ describe('http/client', () => {
       );
     });
 
+    it("requests that are steps of the re-authentication (signInStep) do not wait for it, and carry the new token", async () => {
+      // As an OpenZiti MFA sign-in: a new partial token, then POST /authenticate/mfa and GET /current-api-session
+      // with it. Without signInStep they would wait for the re-authentication they belong to: a deadlock.
+      handler = (req, res) => (req.headers['zt-session'] === 'token-v2-abcdef' ? json(res, 200, { url: req.url }) : json(res, 401, {}));
+      const state = { token: 'token-v1-abcdef', reauths: 0 };
+      const c: HttpClient = make({
+        auth: {
+          apply: async (h) => void (h['zt-session'] = state.token),
+          reauthenticate: async () => {
+            state.reauths++;
+            state.token = 'token-v2-abcdef';
+            await c.post('/authenticate/mfa', { code: '123456' }, 'answer the MFA challenge', { signInStep: true });
+            await c.get('/current-api-session', 'read the API session', { signInStep: true });
+          },
+        },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_r, reject) => {
+        timer = setTimeout(() => reject(new Error('deadlock: the sign-in waited for itself')), 3_000);
+      });
+      try {
+        const r = await Promise.race([c.get<{ url: string }>('/sessions', 'list sessions'), hung]);
+        assert.strictEqual(r.data.url, '/api/v1/sessions');
+      } finally {
+        clearTimeout(timer);
+      }
+      assert.strictEqual(state.reauths, 1);
+      assert.deepStrictEqual(
+        server.requests.map((q) => `${q.method} ${q.url} ${String(q.headers['zt-session'])}`),
+        [
+          'GET /api/v1/sessions token-v1-abcdef',
+          'POST /api/v1/authenticate/mfa token-v2-abcdef',
+          'GET /api/v1/current-api-session token-v2-abcdef',
+          'GET /api/v1/sessions token-v2-abcdef',
+        ],
+      );
+    });
+
+    it('a 401 on a signInStep request is an auth error at once (no new sign-in)', async () => {
+      handler = (_req, res) => json(res, 401, { data: {}, meta: {} });
+      const state = { token: 'token-v1-abcdef', reauths: 0 };
+      const e = await rejection(make({ auth: tokenAuth(state) }).post('/authenticate/mfa', { code: '000000' }, 'answer the MFA challenge', { signInStep: true }));
+      assert.strictEqual(e.kind, 'auth');
+      assert.strictEqual(e.status, 401);
+      assert.strictEqual(state.reauths, 0);
+      assert.strictEqual(server.requests.length, 1);
+      assert.strictEqual(server.requests[0].headers['zt-session'], 'token-v1-abcdef', 'the current credentials are applied');
+    });
+
     it('a 401 after re-authentication is an auth error', async () => {
       handler = (_req, res) => json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'The request could not be completed. The session is not authorized or the credentials are invalid', requestId: 'q1' } });
       const state = { token: 'token-v1-abcdef', reauths: 0 };
