@@ -14,7 +14,9 @@
 //   (seconds or HTTP-date, capped at maxDelayMs) or exponential backoff with full jitter. A non-idempotent request
 //   (POST) is retried only on 429 *with* Retry-After: the server says it rejected the request unprocessed and when to
 //   come back. A POST is never retried after a dropped connection, a 5xx or a timeout. Timeouts are not retried
-//   (each attempt already waited the full timeout), nor is anything after cancellation.
+//   (each attempt already waited the full timeout), nor is anything after cancellation. After a retried 502, 504 or
+//   dropped connection the first attempt may have been carried out: the response (or ApiError) then says
+//   `earlierAttemptMayHaveSucceeded` (a DELETE answering 404 on its retry may have deleted the item itself).
 // - 401: when the AuthHandler can `reauthenticate`, it is called once (shared by concurrent requests: single flight)
 //   and the request is repeated once, whatever its method (the server rejected the first attempt). A second 401 is an
 //   ApiError of kind 'auth'.
@@ -145,11 +147,18 @@ export interface HttpResponse<T> {
   data: T;
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /**
+   * An earlier attempt (retried after a 502, a 504 or a dropped connection) may have reached the server and done the
+   * work already; also set on the ApiError of a failed request.
+   */
+  earlierAttemptMayHaveSucceeded: boolean;
 }
 
 export type RequestInit = Omit<HttpRequest, 'method' | 'url' | 'operation' | 'data'>;
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Retried statuses after which the first attempt may still have been carried out (a gateway lost the answer). */
+const MAY_HAVE_REACHED_STATUS = new Set([502, 504]);
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export class HttpClient {
@@ -262,6 +271,16 @@ export class HttpClient {
   }
 
   async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const progress: AttemptProgress = { earlierAttemptMayHaveSucceeded: false };
+    try {
+      return await this.attempts<T>(req, progress);
+    } catch (e) {
+      throw progress.earlierAttemptMayHaveSucceeded && e instanceof ApiError ? e.with({ earlierAttemptMayHaveSucceeded: true }) : e;
+    }
+  }
+
+  /** The request with its retries and its one re-authentication; notes in `progress` what earlier attempts may have done. */
+  private async attempts<T>(req: HttpRequest, progress: AttemptProgress): Promise<HttpResponse<T>> {
     const method = req.method.toUpperCase() as HttpMethod;
     const idempotent = req.idempotent ?? IDEMPOTENT_METHODS.has(method);
     const authenticate = req.authenticate ?? true;
@@ -325,6 +344,8 @@ export class HttpClient {
         }
         const cause = outcome.error;
         if (isDroppedConnection(cause) && idempotent && attempt < this.retries) {
+          // The request may have been processed before the connection dropped.
+          progress.earlierAttemptMayHaveSucceeded = true;
           const delay = backoffDelay(attempt, { baseDelayMs: this.baseDelayMs, maxDelayMs: this.maxDelayMs }, this.random);
           attempt++;
           this.log('info', `${method} ${shownUrl} connection dropped; retry ${attempt}/${this.retries} in ${delay} ms`, secrets);
@@ -355,6 +376,10 @@ export class HttpClient {
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], { now: this.now, maxMs: this.maxDelayMs });
         const mayRetry = idempotent || (res.status === 429 && retryAfterMs !== undefined);
         if (mayRetry) {
+          if (MAY_HAVE_REACHED_STATUS.has(res.status)) {
+            // A gateway's 502/504: the server behind it may have done the work before the answer was lost.
+            progress.earlierAttemptMayHaveSucceeded = true;
+          }
           const delay = retryAfterMs ?? backoffDelay(attempt, { baseDelayMs: this.baseDelayMs, maxDelayMs: this.maxDelayMs }, this.random);
           attempt++;
           this.log('info', `${method} ${shownUrl} → ${res.status}; retry ${attempt}/${this.retries} in ${delay} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''}`, secrets);
@@ -388,7 +413,12 @@ export class HttpClient {
         throw errorFromResponse({ ...ctx, kind: res.status === 401 ? 'auth' : 'http', retryAfterMs });
       }
 
-      return { status: res.status, headers: res.headers, data: this.parseBody<T>(method, req, ctx) };
+      return {
+        status: res.status,
+        headers: res.headers,
+        data: this.parseBody<T>(method, req, ctx),
+        earlierAttemptMayHaveSucceeded: progress.earlierAttemptMayHaveSucceeded,
+      };
     }
   }
 
@@ -628,6 +658,10 @@ export class HttpClient {
       log(level, `[${this.connectionLabel}] ${redactText(message, secrets)}`);
     }
   }
+}
+
+interface AttemptProgress {
+  earlierAttemptMayHaveSucceeded: boolean;
 }
 
 interface SendFailure {

@@ -19,6 +19,11 @@ export interface ApiErrorInit {
   peerCertificate?: PeerCertificate & { chain?: PeerCertificate[] };
   /** The transport error code (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, …). */
   code?: string;
+  /**
+   * An earlier attempt of this request (retried after a 502, a 504 or a dropped connection) may have reached the
+   * server and done its work: e.g. a DELETE whose retry answers 404 may have ended the item itself.
+   */
+  earlierAttemptMayHaveSucceeded?: boolean;
   /** Live secret values to scrub from the message and details. */
   secrets?: readonly string[];
   /** Never an axios error (its config holds the request headers). */
@@ -38,6 +43,8 @@ export class ApiError extends Error {
   readonly details?: string[];
   readonly peerCertificate?: PeerCertificate & { chain?: PeerCertificate[] };
   readonly code?: string;
+  /** See ApiErrorInit.earlierAttemptMayHaveSucceeded. */
+  readonly earlierAttemptMayHaveSucceeded: boolean;
   /** The message without the connection/operation prefix (for tree nodes that already show the connection). */
   readonly summary: string;
 
@@ -56,6 +63,7 @@ export class ApiError extends Error {
     this.details = init.details?.map((d) => redactText(d, secrets));
     this.peerCertificate = init.peerCertificate;
     this.code = init.code;
+    this.earlierAttemptMayHaveSucceeded = init.earlierAttemptMayHaveSucceeded === true;
   }
 
   static is(value: unknown): value is ApiError {
@@ -63,7 +71,7 @@ export class ApiError extends Error {
   }
 
   /** A copy with more fields set (e.g. the peer certificate found after the fact). */
-  with(patch: Partial<Pick<ApiErrorInit, 'peerCertificate' | 'retryAfterMs' | 'kind'>>): ApiError {
+  with(patch: Partial<Pick<ApiErrorInit, 'peerCertificate' | 'retryAfterMs' | 'kind' | 'earlierAttemptMayHaveSucceeded'>>): ApiError {
     const copy = new ApiError({
       kind: patch.kind ?? this.kind,
       connectionLabel: this.connectionLabel,
@@ -76,6 +84,7 @@ export class ApiError extends Error {
       details: this.details,
       peerCertificate: patch.peerCertificate ?? this.peerCertificate,
       code: this.code,
+      earlierAttemptMayHaveSucceeded: patch.earlierAttemptMayHaveSucceeded ?? this.earlierAttemptMayHaveSucceeded,
       cause: this.cause,
     });
     return copy;

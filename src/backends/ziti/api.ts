@@ -172,15 +172,24 @@ async function deleteEntity(client: ZitiApi, path: string, operation: string, si
     await client.api({ method: 'DELETE', path, operation, signal, allowEmpty: true });
     return 'deleted';
   } catch (e) {
-    if (isNotFound(e)) {
-      return 'already-gone';
-    }
-    throw e;
+    return deleteNotFoundOutcome(e);
   }
 }
 
 export function isNotFound(e: unknown): boolean {
   return e instanceof ApiError && e.status === 404;
+}
+
+/**
+ * What a failed DELETE means: a 404 is "already gone", unless an earlier attempt of the same DELETE (retried after a
+ * 502, 504 or dropped connection) may have reached the server, in which case it was probably this request that
+ * deleted it: "deleted". Anything else is rethrown.
+ */
+export function deleteNotFoundOutcome(e: unknown): DeleteOutcome {
+  if (isNotFound(e)) {
+    return (e as ApiError).earlierAttemptMayHaveSucceeded ? 'deleted' : 'already-gone';
+  }
+  throw e;
 }
 
 /** Identities by id: `GET /identities?filter=id in ["a","b"]`, in batches. */

@@ -150,6 +150,45 @@ describe('http/client', () => {
       assert.strictEqual(server.requests.length, 2);
     });
 
+    it('a DELETE retried after a dropped connection says an earlier attempt may have succeeded (404 on the retry)', async () => {
+      // The server performs the first DELETE, then the connection drops before the answer: the retry finds nothing.
+      const gone = new Set<string>();
+      handler = (req, res) => {
+        if (gone.has(req.url ?? '')) {
+          json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
+          return;
+        }
+        gone.add(req.url ?? '');
+        req.socket.destroy();
+      };
+      const s = recordingSleep();
+      const e = await rejection(make({ sleep: s.sleep }).delete('/sessions/s1', 'revoke the session'));
+      assert.strictEqual(e.status, 404);
+      assert.strictEqual(e.earlierAttemptMayHaveSucceeded, true);
+      assert.strictEqual(server.requests.length, 2);
+    });
+
+    it('a 502 or 504 before the answer also marks the result; 429, 503 and first attempts do not', async () => {
+      const s = recordingSleep();
+      const c = make({ sleep: s.sleep });
+      for (const [first, expected] of [[502, true], [504, true], [429, false], [503, false]] as const) {
+        handler = (_req, res, _b, i) => (i % 2 === 0 ? json(res, first, {}) : json(res, 404, { error: { code: 'NOT_FOUND' } }));
+        server.requests.length = 0;
+        const e = await rejection(c.delete('/sessions/s1', 'revoke the session'));
+        assert.strictEqual(e.status, 404);
+        assert.strictEqual(e.earlierAttemptMayHaveSucceeded, expected, `after ${first}`);
+      }
+      handler = (_req, res) => json(res, 404, { error: { code: 'NOT_FOUND' } });
+      server.requests.length = 0;
+      assert.strictEqual((await rejection(c.delete('/sessions/s1', 'revoke the session'))).earlierAttemptMayHaveSucceeded, false);
+      handler = (_req, res, _b, i) => (i % 2 === 0 ? json(res, 504, {}) : json(res, 200, {}));
+      server.requests.length = 0;
+      const ok = await c.delete('/sessions/s2', 'revoke the session');
+      assert.strictEqual(ok.earlierAttemptMayHaveSucceeded, true, 'a success after a 504 says so too');
+      handler = (_req, res) => json(res, 200, {});
+      assert.strictEqual((await c.delete('/sessions/s3', 'revoke the session')).earlierAttemptMayHaveSucceeded, false);
+    });
+
     it('gives up after the configured retries with an error carrying the status and Retry-After', async () => {
       handler = (_req, res) => json(res, 503, { error: { code: 'UNAVAILABLE', message: 'try later', requestId: 'r9' } }, { 'retry-after': '1' });
       const s = recordingSleep();

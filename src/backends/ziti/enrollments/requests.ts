@@ -1,7 +1,8 @@
 // The enrollment calls (api-contracts.md §1.6–1.8) over ZitiClient.api. No `vscode` import. Create and refresh answer
 // only {id,_links}, so the JWT is always read back with GET /enrollments/{id}.
 import type { ZitiEnvelope } from '../models';
-import { isNotFound, type ZitiCaller } from '../routePath/resolve';
+import { deleteNotFoundOutcome, type DeleteOutcome } from '../api';
+import type { ZitiCaller } from '../routePath/resolve';
 import { parseEnrollment, zqlString, type IdentityMethod, type ZitiEnrollment } from './model';
 
 export const ENROLLMENT_PAGE_SIZE = 500;
@@ -89,16 +90,16 @@ export async function refreshEnrollment(client: ZitiCaller, id: string, expiresA
   await client.api({ method: 'POST', path: `/enrollments/${enc(id)}/refresh`, operation: 'refresh the enrollment', data: { expiresAt: rfc3339(expiresAt) }, signal, allowEmpty: true });
 }
 
-/** DELETE /enrollments/{id} (200 with the empty envelope); a 404 means it is already gone. */
-export async function deleteEnrollment(client: ZitiCaller, id: string, signal?: AbortSignal): Promise<'deleted' | 'already-gone'> {
+/**
+ * DELETE /enrollments/{id} (200 with the empty envelope); a 404 means it is already gone, unless an earlier attempt of
+ * this DELETE may have deleted it (see deleteNotFoundOutcome).
+ */
+export async function deleteEnrollment(client: ZitiCaller, id: string, signal?: AbortSignal): Promise<DeleteOutcome> {
   try {
     await client.api({ method: 'DELETE', path: `/enrollments/${enc(id)}`, operation: 'delete the enrollment', signal, allowEmpty: true });
     return 'deleted';
   } catch (e) {
-    if (isNotFound(e)) {
-      return 'already-gone';
-    }
-    throw e;
+    return deleteNotFoundOutcome(e);
   }
 }
 
