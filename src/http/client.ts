@@ -29,7 +29,7 @@ import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
 import * as http from 'http';
 import * as https from 'https';
 import * as tls from 'tls';
-import { isSecretKey, redactText, redactUrl } from '../util/redact';
+import { isSecretKey, isSecretRequestKey, redactText, redactUrl } from '../util/redact';
 import { abortableSleep } from './cancel';
 import {
   ApiError,
@@ -627,13 +627,13 @@ export class HttpClient {
     }
     if (data instanceof URLSearchParams) {
       for (const [k, v] of data) {
-        if (isSecretKey(k) && v) {
+        if (isSecretRequestKey(k) && v) {
           out.add(v);
         }
       }
     } else if (data && typeof data === 'object' && !Array.isArray(data)) {
       for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-        if (isSecretKey(k) && typeof v === 'string' && v) {
+        if (isSecretRequestKey(k) && typeof v === 'string' && v) {
           out.add(v);
         }
       }

@@ -1,52 +1,88 @@
 // Redaction of secrets before anything is logged, copied or shown. Pure: no `vscode` import.
+//
+// A key is compared in a normal form: lower case, without `-`, `_`, `.` and spaces, so that `client_secret`,
+// `client-secret` and `clientSecret` are one key. It is secret when its normal form is one of SECRET_KEY_NAMES or
+// ends with one of SECRET_KEY_SUFFIXES (`sessionToken`, `x-auth-token`, `newPassword`, `x-api-key`, …), unless it is
+// one of the paging cursors in NOT_SECRET_KEY_NAMES. `code` is a one-time code (the OpenZiti MFA body `{code}`) when
+// its value is 4–10 digits, otherwise a vendor error code, which stays readable; in a request body it is always
+// secret (see isSecretRequestKey).
 
-/** Header and JSON key names whose values are always secret (compared case-insensitively). */
-const SECRET_KEYS = new Set(
-  [
-    'authorization',
-    'proxy-authorization',
-    'zt-session',
-    'session-id',
-    'sessionid',
-    'apikey',
-    'api-key',
-    'x-api-key',
-    'password',
-    'passwd',
-    'secret',
-    'client_secret',
-    'clientsecret',
-    'token',
-    'access_token',
-    'accesstoken',
-    'refresh_token',
-    'refreshtoken',
-    'id_token',
-    'jwt',
-    'otpcode',
-    'otp_token',
-    'privatekey',
-    'private_key',
-    'ca_private_key',
-    'cookie',
-    'set-cookie',
-  ].map((k) => k.toLowerCase()),
-);
+/** Keys (normal form) whose values are secret, beyond those the suffixes cover. Each entry is needed: see the tests. */
+export const SECRET_KEY_NAMES: readonly string[] = [
+  'authorization', // Authorization: Bearer/Basic/Token … (PingOne, Aptible)
+  'proxyauthorization',
+  'ztsession', // OpenZiti API session header
+  'sessionid', // Cohesity session-id header and the sessionId it issues (not apiSessionId: an id)
+  'cookie',
+  'setcookie',
+  'otp', // one-time codes (Cohesity otpCode, Aptible otp_token are covered by the suffixes)
+  'otpcode',
+  'totp',
+  'mfacode',
+  'recoverycode',
+  'credential',
+  'credentials',
+  'passphrase',
+];
+
+/** Suffixes (normal form) of secret keys: `token`, `access_token`, `sessionToken`, `client_secret`, `apiKey`, … */
+export const SECRET_KEY_SUFFIXES: readonly string[] = ['token', 'secret', 'password', 'passwd', 'apikey', 'privatekey', 'jwt'];
+
+/** Keys that end like a secret but are paging cursors, shown as they are. */
+const NOT_SECRET_KEY_NAMES: ReadonlySet<string> = new Set(['nexttoken', 'pagetoken', 'nextpagetoken', 'continuationtoken', 'paginationtoken', 'synctoken']);
+
+/** Keys whose value is secret when it looks like a one-time code (4–10 digits). */
+const ONE_TIME_CODE_KEYS: ReadonlySet<string> = new Set(['code']);
+const ONE_TIME_CODE_RE = /^\d{4,10}$/;
+
+const NAMES = new Set(SECRET_KEY_NAMES);
 
 export const REDACTED = '«redacted»';
 
+function normalKey(key: string): string {
+  return key.toLowerCase().replace(/[-_.\s]/g, '');
+}
+
+/** Whether the value of header or JSON/form key `key` is always secret. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key.toLowerCase());
+  const n = normalKey(key);
+  if (NAMES.has(n)) {
+    return true;
+  }
+  if (NOT_SECRET_KEY_NAMES.has(n)) {
+    return false;
+  }
+  return SECRET_KEY_SUFFIXES.some((s) => n.endsWith(s));
+}
+
+/** Whether a field the extension itself sends is secret: every secret key, and `code` (an MFA/OTP answer). */
+export function isSecretRequestKey(key: string): boolean {
+  return isSecretKey(key) || ONE_TIME_CODE_KEYS.has(normalKey(key));
+}
+
+/** Whether `value` under `key` is secret (a secret key, or a one-time code under `code`). */
+function isSecretPair(key: string, value: string): boolean {
+  return isSecretKey(key) || (ONE_TIME_CODE_KEYS.has(normalKey(key)) && ONE_TIME_CODE_RE.test(value.trim()));
 }
 
 // A JWT: three base64url parts, the first starting with `eyJ` (`{"`).
 const JWT_RE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-// `Bearer xyz`, `Basic xyz` as they appear in free text.
-const AUTH_SCHEME_RE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
-// key=value or "key": "value" pairs in free text (query strings, form bodies, JSON fragments).
-const PAIR_RE = /(["']?)([A-Za-z_][A-Za-z0-9_-]*)\1(\s*[:=]\s*)(["']?)([^"'&\s,;}]+)\4/g;
+// Credentials after an auth scheme as they appear in free text (`Token`, `Digest`, … only in header form, below:
+// "Token expired" is a message, not a credential).
+const AUTH_SCHEME_RE = /\b(Bearer|Basic|Negotiate|NTLM|DPoP)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
+// Header lines whose value holds spaces: `Authorization: Token abc`, `Cookie: a=1; b=2` (to the line end).
+const HEADER_LINE_RE = /\b(proxy-authorization|authorization|set-cookie|cookie)(\s*:[ \t]*)(?!\\?["'])([^\r\n]+)/gi;
+const HEADER_LINE_KEYS: ReadonlySet<string> = new Set(['proxyauthorization', 'authorization', 'setcookie', 'cookie']);
+// key=value or "key": "value" pairs in free text (query strings, form bodies, JSON — also JSON escaped inside a JSON
+// string). A quoted value runs to its closing quote (escapes honoured, spaces included); an unterminated one to the
+// line end; an unquoted one to the next delimiter. A URL's scheme (`https://`) is not a key.
+const PAIR_RE =
+  /(\\?["']|)([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=](?!\/\/)\s*)(?:(\\?["'])((?:\\.|(?!\4)[^\\\r\n])*)\4|(\\?["'])([^\r\n]*)|([^"'&\s,;}\]]+))/g;
 
-/** Redacts secret-looking material in free text: JWTs, auth schemes, and `secretKey=value` pairs. */
+/**
+ * Redacts secret-looking material in free text: the `extraSecrets` values wherever they appear, JWTs, credentials
+ * after an auth scheme, secret header lines, and the values of secret keys in `key=value` and JSON pairs.
+ */
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {
   let out = text;
   for (const s of extraSecrets) {
@@ -56,10 +92,38 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
   }
   out = out.replace(JWT_RE, REDACTED);
   out = out.replace(AUTH_SCHEME_RE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-  out = out.replace(PAIR_RE, (m, q1: string, key: string, sep: string, q2: string) =>
-    isSecretKey(key) ? `${q1}${key}${q1}${sep}${q2}${REDACTED}${q2}` : m,
+  out = out.replace(HEADER_LINE_RE, (_m, name: string, sep: string, value: string) => {
+    const scheme = /^([A-Za-z][A-Za-z0-9-]*)\s+\S/.exec(value);
+    const keepScheme = scheme && /^(authorization|proxy-authorization)$/i.test(name);
+    return `${name}${sep}${keepScheme ? `${scheme[1]} ` : ''}${REDACTED}`;
+  });
+  return redactPairs(out, 0);
+}
+
+/** The PAIR_RE step: secret values replaced; the quoted values of other keys searched in turn (`"message":"… password=x"`). */
+function redactPairs(text: string, depth: number): string {
+  return text.replace(
+    PAIR_RE,
+    (m, q1: string, key: string, sep: string, q: string | undefined, quoted: string | undefined, openQ: string | undefined, rest: string | undefined, bare: string | undefined) => {
+      const head = `${q1}${key}${q1}${sep}`;
+      if (q !== undefined) {
+        const value = quoted ?? '';
+        if (value === REDACTED) {
+          return m;
+        }
+        return isSecretPair(key, value) ? `${head}${q}${REDACTED}${q}` : depth < 4 ? `${head}${q}${redactPairs(value, depth + 1)}${q}` : m;
+      }
+      if (openQ !== undefined) {
+        return isSecretKey(key) ? `${head}${openQ}${REDACTED}` : depth < 4 ? `${head}${openQ}${redactPairs(rest ?? '', depth + 1)}` : m;
+      }
+      const value = bare ?? '';
+      if (value === REDACTED || (HEADER_LINE_KEYS.has(normalKey(key)) && sep.includes(':'))) {
+        // Already redacted, or a header line HEADER_LINE_RE has done (keeping its scheme).
+        return m;
+      }
+      return isSecretPair(key, value) ? `${head}${REDACTED}` : m;
+    },
   );
-  return out;
 }
 
 /** Deep copy of a JSON-like value with the values of secret keys replaced and JWTs in strings redacted. */
@@ -83,12 +147,13 @@ function redactInner(value: unknown, extra: readonly string[], seen: WeakSet<obj
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactInner(v, extra, seen);
+    const secret = v !== null && v !== undefined && v !== '' && (isSecretKey(k) || ((typeof v === 'string' || typeof v === 'number') && isSecretPair(k, String(v))));
+    out[k] = secret ? REDACTED : redactInner(v, extra, seen);
   }
   return out;
 }
 
-/** A URL with secret query parameters (and user info) redacted. */
+/** A URL with user info and the secret parameters of its query and its fragment (`#access_token=…`) redacted. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -96,11 +161,24 @@ export function redactUrl(url: string): string {
       u.password = 'redacted';
     }
     for (const key of [...u.searchParams.keys()]) {
-      if (isSecretKey(key)) {
+      if (isSecretPair(key, u.searchParams.get(key) ?? '')) {
         u.searchParams.set(key, 'redacted');
       }
     }
-    return u.toString();
+    if (u.hash.includes('=')) {
+      const fragment = new URLSearchParams(u.hash.slice(1));
+      let changed = false;
+      for (const key of [...fragment.keys()]) {
+        if (isSecretPair(key, fragment.get(key) ?? '')) {
+          fragment.set(key, 'redacted');
+          changed = true;
+        }
+      }
+      if (changed) {
+        u.hash = fragment.toString();
+      }
+    }
+    return redactText(u.toString());
   } catch {
     return redactText(url);
   }

@@ -464,7 +464,7 @@ describe('http/client', () => {
       assert.ok(!everything.includes(token), everything);
       assert.ok(!everything.includes(jwt), everything);
       assert.ok(e.message.includes('INVALID_DATA'));
-      assert.ok(log.lines.some((l) => /GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sessions\?access_token=redacted → 400/.test(l)), log.lines.join('\n'));
+      assert.ok(log.lines.some((l) => /GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sessions\?access_token=(redacted|«redacted») → 400/.test(l)), log.lines.join('\n'));
       assert.strictEqual(server.requests[0].headers['zt-session'], token, 'the token was really sent');
     });
 
@@ -475,6 +475,17 @@ describe('http/client', () => {
       assert.ok(!e.message.includes('hunter2-pass'), e.message);
       assert.ok(!e.message.includes('api-key-777888'), e.message);
       assert.ok(e.message.includes('alice'));
+    });
+
+    it('the MFA answer {code} the extension sends (also a recovery code) is scrubbed when the server echoes it', async () => {
+      handler = (_req, res, body) => res.writeHead(401, { 'content-type': 'text/plain' }).end(`rejected ${body} for session`);
+      const log = collectLog();
+      const c = make({ log: log.log });
+      for (const code of ['123456', 'rc7-Hq2x-9ZkP']) {
+        const e = await rejection(c.post('/authenticate/mfa', { code }, 'answer the MFA challenge', { authenticate: false }));
+        assert.ok(!e.message.includes(code), e.message);
+      }
+      assert.ok(!log.lines.join('\n').includes('rc7-Hq2x-9ZkP'));
     });
 
     it('logs method, URL, status and duration, never header values or bodies', async () => {
