@@ -21,15 +21,20 @@
 //   and the request is repeated once, whatever its method (the server rejected the first attempt). A second 401 is an
 //   ApiError of kind 'auth'.
 // - The timeout (timeoutMs) applies per attempt, from sending the request to receiving the whole body.
+// - Every response body (errors included) is capped on the wire and after decompression (maxResponseBytes; default
+//   32 MiB for GET, 1 MiB otherwise, see body.ts): a larger answer is an 'invalid-response' saying the server sent too
+//   much, and is not read further. The core decodes gzip/deflate/br itself to count the decoded bytes.
 // - Proxy: `proxy.url` (VS Code's http.proxy) is used for every target not matched by `proxy.noProxy`; https targets
 //   go through a CONNECT tunnel with the connection's own TLS trust. `strictSSL: false` is NOT honoured: TLS
 //   verification is never switched off (trust a TLS-inspecting proxy's CA per connection instead).
 //   `httpsAgentFactory` lets the caller supply its own agent (e.g. for PAC or Kerberos proxies).
 import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
+import type { Readable } from 'stream';
 import * as http from 'http';
 import * as https from 'https';
 import * as tls from 'tls';
 import { isSecretKey, isSecretRequestKey, redactText, redactUrl } from '../util/redact';
+import { ACCEPT_ENCODING, BodyTooLargeError, formatBytes, readBodyCapped, RESPONSE_LIMITS, UnsupportedEncodingError } from './body';
 import { abortableSleep } from './cancel';
 import {
   ApiError,
@@ -88,6 +93,11 @@ export interface HttpClientOptions {
   baseURL: string;
   /** Per attempt (default 30 000 ms). */
   timeoutMs?: number;
+  /**
+   * Cap of every response body, on the wire and after decompression, unless the request sets its own. Default:
+   * RESPONSE_LIMITS.list (32 MiB) for GET, RESPONSE_LIMITS.small (1 MiB) for every other method.
+   */
+  maxResponseBytes?: number;
   /** PEM CA certificates trusted for this connection only, in addition to Node's default roots. */
   ca?: readonly string[];
   clientCertificate?: { certPem: string; keyPem: string };
@@ -133,6 +143,12 @@ export interface HttpRequest {
    * be a part of it, and would wait for itself) and a 401 is an 'auth' error at once instead of a new sign-in.
    */
   signInStep?: boolean;
+  /**
+   * Cap of the response body in bytes, on the wire and after decompression (see HttpClientOptions.maxResponseBytes).
+   * A larger answer fails with an ApiError ('invalid-response', code RESPONSE_TOO_LARGE) saying the server sent too
+   * much; nothing more is read.
+   */
+  maxResponseBytes?: number;
   /** 'json' (default) parses the body; 'text' returns it as a string. */
   responseType?: 'json' | 'text';
   /**
@@ -199,11 +215,12 @@ export class HttpClient {
     this.axios = axios.create({
       // Everything is handled here: status codes, parsing, redirects, proxies.
       validateStatus: () => true,
-      responseType: 'text',
+      // The raw body is read by readBodyCapped (size caps before and after decompression, which it does itself).
+      responseType: 'stream',
       transformResponse: [(d: unknown) => d],
       maxRedirects: 0,
       proxy: false,
-      decompress: true,
+      decompress: false,
     });
   }
 
@@ -323,9 +340,10 @@ export class HttpClient {
       const secrets = this.secretsFor(headers, req.data);
 
       const started = this.now();
+      const maxResponseBytes = req.maxResponseBytes ?? this.options.maxResponseBytes ?? (method === 'GET' ? RESPONSE_LIMITS.list : RESPONSE_LIMITS.small);
       let res: { status: number; statusText: string; headers: Record<string, string>; body: string };
       try {
-        res = await this.send(method, url, headers, req.data, signal);
+        res = await this.send(method, url, headers, req.data, signal, maxResponseBytes);
       } catch (err) {
         const outcome = err as SendFailure;
         if (outcome.cancelled) {
@@ -343,6 +361,20 @@ export class HttpClient {
           });
         }
         const cause = outcome.error;
+        if (cause instanceof BodyTooLargeError || cause instanceof UnsupportedEncodingError) {
+          const tooLarge = cause instanceof BodyTooLargeError;
+          this.log('warn', `${method} ${shownUrl} failed: ${cause.message}`, secrets);
+          throw new ApiError({
+            kind: 'invalid-response',
+            connectionLabel: this.connectionLabel,
+            operation: req.operation,
+            summary: tooLarge
+              ? `the server sent too much: the answer is larger than ${formatBytes(cause.limit)}${cause.stage === 'decoded' ? ' once decompressed' : ''}, the limit for this call; it was not read further`
+              : cause.message,
+            code: tooLarge ? 'RESPONSE_TOO_LARGE' : 'UNSUPPORTED_ENCODING',
+            secrets,
+          });
+        }
         if (isDroppedConnection(cause) && idempotent && attempt < this.retries) {
           // The request may have been processed before the connection dropped.
           progress.earlierAttemptMayHaveSucceeded = true;
@@ -456,6 +488,7 @@ export class HttpClient {
     headers: Record<string, string>,
     data: unknown,
     signal: AbortSignal | undefined,
+    maxResponseBytes: number,
   ): Promise<{ status: number; statusText: string; headers: Record<string, string>; body: string }> {
     const controller = new AbortController();
     let timedOut = false;
@@ -472,22 +505,25 @@ export class HttpClient {
     try {
       const target = new URL(url);
       const { httpsAgent, httpAgent, proxy } = this.agentsFor(target);
-      const res = await this.axios.request<string>({
+      const res = await this.axios.request<Readable>({
         method,
         url,
-        headers,
+        headers: { 'accept-encoding': ACCEPT_ENCODING, ...headers },
         data,
         signal: controller.signal,
         httpsAgent,
         httpAgent,
         proxy: proxy ?? false,
       });
-      return {
-        status: res.status,
-        statusText: res.statusText ?? '',
-        headers: flattenHeaders(res.headers as Record<string, unknown>),
-        body: typeof res.data === 'string' ? res.data : res.data === undefined || res.data === null ? '' : String(res.data),
-      };
+      const resHeaders = flattenHeaders(res.headers as Record<string, unknown>);
+      // The body is read here, within this attempt's timeout, counting the bytes before and after decompression.
+      const body = await readBodyCapped(res.data, {
+        contentEncoding: resHeaders['content-encoding'],
+        contentLength: resHeaders['content-length'],
+        limit: maxResponseBytes,
+        noBody: method === 'HEAD' || res.status === 204 || res.status === 304,
+      });
+      return { status: res.status, statusText: res.statusText ?? '', headers: resHeaders, body };
     } catch (error) {
       const failure: SendFailure = { cancelled: cancelled || signal?.aborted === true, timedOut: timedOut && !cancelled, error };
       throw failure;

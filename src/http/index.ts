@@ -1,4 +1,5 @@
 // The shared HTTP core: import from here.
+export * from './body';
 export * from './client';
 export * from './errors';
 export * from './paging';

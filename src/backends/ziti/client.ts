@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as tls from 'tls';
 import { HttpClient, type AuthHandler, type HttpRequest } from '../../http/client';
+import { ACCEPT_ENCODING, BodyTooLargeError, formatBytes, readBodyCapped, RESPONSE_LIMITS } from '../../http/body';
 import { ApiError } from '../../http/errors';
 import { describeCertificate, fetchPeerCertificateChain } from '../../http/tls';
 import type { ConnectionRecord, ConnectionSecrets } from '../../connections/model';
@@ -275,11 +276,13 @@ async function zitiTrustCandidate(record: ConnectionRecord, signal?: AbortSignal
   const anchors = presented.certificates.map((c) => c.pem);
   const agent = new https.Agent({ ca: anchors, allowPartialTrustChain: true } as https.AgentOptions);
   const body = await new Promise<string>((resolve, reject) => {
-    const req = https.get(new URL('/.well-known/est/cacerts', controller), { agent, signal, headers: { accept: 'application/pkcs7-mime' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`/.well-known/est/cacerts answered ${res.statusCode}`))));
+    const req = https.get(new URL('/.well-known/est/cacerts', controller), { agent, signal, headers: { accept: 'application/pkcs7-mime', 'accept-encoding': ACCEPT_ENCODING } }, (res) => {
+      // Capped like every answer of the HTTP core: a hostile server must not flood memory.
+      readBodyCapped(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], limit: RESPONSE_LIMITS.caBundle }).then(
+        (text) => (res.statusCode === 200 ? resolve(text) : reject(new Error(`/.well-known/est/cacerts answered ${res.statusCode}`))),
+        (e: unknown) =>
+          reject(e instanceof BodyTooLargeError ? new Error(`${record.label}: the server sent too much: its CA bundle is larger than ${formatBytes(e.limit)}`) : e),
+      );
     });
     req.on('error', reject);
   }).finally(() => agent.destroy());
