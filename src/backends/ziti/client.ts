@@ -94,12 +94,12 @@ export class ZitiClient implements BackendClient {
       let res: { data: ZitiEnvelope<ZitiVersion> };
       try {
         // Controllers answer /version at the root; the management API's own copy is the fallback.
-        res = await this.http.get<ZitiEnvelope<ZitiVersion>>(known ? `${known}/version` : '/version', 'read the controller version', { signal, authenticate: false });
+        res = await this.http.get<ZitiEnvelope<ZitiVersion>>(known ? `${known}/version` : '/version', 'read the controller version', { signal, authenticate: false, maxResponseBytes: RESPONSE_LIMITS.small });
       } catch (e) {
         if (known || !(e instanceof ApiError && (e.status === 404 || e.kind === 'invalid-response'))) {
           throw e;
         }
-        res = await this.http.get<ZitiEnvelope<ZitiVersion>>(`${DEFAULT_MANAGEMENT_PATH}/version`, 'read the controller version', { signal, authenticate: false });
+        res = await this.http.get<ZitiEnvelope<ZitiVersion>>(`${DEFAULT_MANAGEMENT_PATH}/version`, 'read the controller version', { signal, authenticate: false, maxResponseBytes: RESPONSE_LIMITS.small });
       }
       this.version = res.data?.data ?? {};
       this.mgmtPath = known ?? managementPathFrom(this.version);
@@ -160,7 +160,7 @@ export class ZitiClient implements BackendClient {
       // The partially authenticated token answers the MFA query. Both calls are steps of this sign-in, which may be
       // the HTTP core's re-authentication after a 401: they must not wait for it (they are part of it).
       await this.http.post(`${base}/authenticate/mfa`, { code }, 'answer the MFA challenge', { signal, allowEmpty: true, signInStep: true });
-      const current = await this.http.get<ZitiEnvelope<ZitiCurrentApiSession>>(`${base}/current-api-session`, 'read the API session', { signal, signInStep: true });
+      const current = await this.http.get<ZitiEnvelope<ZitiCurrentApiSession>>(`${base}/current-api-session`, 'read the API session', { signal, signInStep: true, maxResponseBytes: RESPONSE_LIMITS.small });
       session = { ...current.data.data, token: this.token };
       this.setExpiry(session);
     }
@@ -179,7 +179,7 @@ export class ZitiClient implements BackendClient {
     if (this.token) {
       // A stored or pasted token: check it is still good (this also extends the inactivity timeout).
       try {
-        const res = await this.api<ZitiEnvelope<ZitiCurrentApiSession>>({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal });
+        const res = await this.api<ZitiEnvelope<ZitiCurrentApiSession>>({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal, maxResponseBytes: RESPONSE_LIMITS.small });
         session = res.data;
         this.setExpiry(session);
       } catch (e) {
@@ -214,7 +214,7 @@ export class ZitiClient implements BackendClient {
   }
 
   async test(signal?: AbortSignal): Promise<string> {
-    const res = await this.api<ZitiEnvelope<ZitiCurrentApiSession>>({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal });
+    const res = await this.api<ZitiEnvelope<ZitiCurrentApiSession>>({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal, maxResponseBytes: RESPONSE_LIMITS.small });
     this.setExpiry(res.data);
     const name = res.data.identity?.name ?? this.identityName;
     return `OK: ${this.version?.version ?? 'controller'}${name ? `, signed in as ${name}` : ''}${this.expiresAt ? `, session expires ${new Date(this.expiresAt).toISOString()}` : ''}`;
@@ -223,7 +223,7 @@ export class ZitiClient implements BackendClient {
   async listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]> {
     const version = await this.controllerVersion(signal);
     // The management API answers only when signed in: one cheap authenticated call proves it.
-    await this.api({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal });
+    await this.api({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal, maxResponseBytes: RESPONSE_LIMITS.small });
     const host = new URL(this.controller).host;
     return [
       {

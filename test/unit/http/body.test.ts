@@ -3,7 +3,8 @@
 import * as assert from 'assert';
 import * as zlib from 'zlib';
 import { HttpClient, type HttpClientOptions, RESPONSE_LIMITS } from '../../../src/http';
-import { zitiModule } from '../../../src/backends/ziti/client';
+import { ZitiClient, zitiModule } from '../../../src/backends/ziti/client';
+import { doubles } from '../backends/doubles';
 import type { ConnectionRecord } from '../../../src/connections/model';
 import { type Handler, json, pki, recordingSleep, rejection, startHttp, startHttps, type TestServer } from './helpers';
 
@@ -220,6 +221,21 @@ describe('the OpenZiti CA bundle fetch is capped too', function () {
       };
       await assert.rejects(zitiModule.trustCandidate!(record), /^Error: Hostile controller: the server sent too much: its CA bundle is larger than 1 MiB$/);
       assert.strictEqual(RESPONSE_LIMITS.caBundle, MiB);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('OpenZiti small calls have a small cap', () => {
+  it('a 2 MiB /version answer is refused (1 MiB cap), where a list could be 32 MiB', async () => {
+    const server = await startHttp((_req, res) => json(res, 200, { data: { version: 'v1', padding: 'p'.repeat(2 * MiB) } }));
+    try {
+      const record: ConnectionRecord = { id: 'z', backend: 'ziti', label: 'Big', endpoints: { url: server.url }, auth: { method: 'password', username: 'admin' }, source: 'user' };
+      const client = new ZitiClient(record, { password: 'pw-123456' }, doubles().deps);
+      const e = await rejection(client.signIn());
+      assert.strictEqual(e.code, 'RESPONSE_TOO_LARGE');
+      assert.match(e.message, /read the controller version failed: the server sent too much: the answer is larger than 1 MiB/);
     } finally {
       await server.close();
     }
