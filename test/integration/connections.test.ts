@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import { start, Sandbox } from '../sandbox/server';
+import type { SandboxRequest } from '../sandbox/types';
+import { MFA_CODE, MFA_PASSWORD, MFA_USERNAME } from '../sandbox/ziti';
 import { testingApi } from './helpers';
 import { Answer, QueuedInput } from './queuedInput';
 
@@ -102,6 +104,57 @@ describe('connections: OpenZiti against the sandbox', function () {
     const envs = await childrenOf(api, conn);
     assert.deepStrictEqual(await labels(envs), [new URL(sb.urls.ziti).host]);
     assert.strictEqual(q.asked.length, 0, 'no prompt');
+  });
+
+  it('an MFA connection whose API session expires signs in again and asks for the TOTP code exactly once', async () => {
+    // Before the fix the re-login's own MFA requests waited for the re-login itself: the view never loaded.
+    const id = 'ziti-mfa';
+    await api.store.save(
+      { id, backend: 'ziti', label: 'MFA controller', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: MFA_USERNAME }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
+      { password: MFA_PASSWORD },
+    );
+    const within = <T>(p: Promise<T>, what: string): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_r, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} hung (re-login deadlock)`)), 20_000);
+      });
+      return Promise.race([p, hung]).finally(() => clearTimeout(timer));
+    };
+    const backend = sb.state.ziti;
+    const original = backend.handle;
+    let mfaAnswers = 0;
+    backend.handle = (req: SandboxRequest) => {
+      if (req.method === 'POST' && /\/authenticate\/mfa$/.test(req.path)) {
+        mfaAnswers++;
+      }
+      return original.call(backend, req);
+    };
+    try {
+      let q = answerWith(api, [{ input: MFA_CODE }]);
+      let conn = await findChild(api, (await childrenOf(api))[0], 'MFA controller');
+      assert.deepStrictEqual(await labels(await within(childrenOf(api, conn), 'the first sign-in')), [new URL(sb.urls.ziti).host]);
+      assert.strictEqual(q.asked.length, 1, JSON.stringify(q.asked));
+      assert.strictEqual(q.remaining, 0);
+
+      q = answerWith(api, [{ input: MFA_CODE }]);
+      const answersBefore = mfaAnswers;
+      sb.faults.set('ziti', { expireTokens: true });
+      sb.faults.clear('ziti');
+      conn = await findChild(api, (await childrenOf(api))[0], 'MFA controller');
+      const envs = await within(childrenOf(api, conn), 'the first call after the expiry');
+      assert.deepStrictEqual(await labels(envs), [new URL(sb.urls.ziti).host], 'the controller is listed again, not an error');
+      assert.strictEqual(q.asked.length, 1, `the code is asked exactly once: ${JSON.stringify(q.asked)}`);
+      assert.strictEqual(q.asked[0].kind, 'input');
+      assert.match(q.asked[0].title, /MFA controller: multi-factor authentication/);
+      assert.strictEqual(q.remaining, 0);
+      assert.strictEqual(mfaAnswers - answersBefore, 1, 'one MFA answer sent');
+      assert.strictEqual(api.manager.state(id).kind, 'signedIn');
+    } finally {
+      backend.handle = original;
+      api.setUserInput(undefined);
+      await api.store.remove(id);
+      api.manager.forget(id);
+    }
   });
 
   it('shows a sandbox fault as an error node in that connection only', async () => {
