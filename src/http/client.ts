@@ -165,9 +165,9 @@ export interface HttpResponse<T> {
   headers: Record<string, string>;
   /**
    * An earlier attempt (retried after a 502, a 504 or a dropped connection) may have reached the server and done the
-   * work already; also set on the ApiError of a failed request.
+   * work already; also set on the ApiError of a failed request. Always set by HttpClient (optional for stand-ins).
    */
-  earlierAttemptMayHaveSucceeded: boolean;
+  earlierAttemptMayHaveSucceeded?: boolean;
 }
 
 export type RequestInit = Omit<HttpRequest, 'method' | 'url' | 'operation' | 'data'>;
