@@ -62,6 +62,8 @@ export interface FaultControl {
   set(backend: BackendName, fault: FaultSpec): void;
   clear(backend?: BackendName): void;
   get(backend: BackendName): FaultSpec | undefined;
+  /** How many requests the current fault of `backend` matched (its path regex), since it was set. */
+  hits(backend: BackendName): number;
 }
 
 export interface Sandbox {
@@ -86,6 +88,7 @@ export interface Sandbox {
 
 interface FaultState {
   spec: FaultSpec;
+  hits: number;
   remaining: number | undefined;
   regex: RegExp | undefined;
 }
@@ -93,7 +96,7 @@ interface FaultState {
 const HTML_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
-const FAULT_MODES = ['rate-limit', 'server-error', 'unavailable', 'reset', 'slow-body', 'malformed-json', 'html-502'];
+const FAULT_MODES = ['rate-limit', 'server-error', 'unavailable', 'reset', 'slow-body', 'malformed-json', 'html-502', 'ignore-offset', 'foreign-next-link'];
 
 function loadBackendModule(name: BackendName): { create(ctx: BackendContext): Backend } {
   try {
@@ -175,7 +178,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
 
   const setFault = (name: BackendName, spec: FaultSpec): void => {
     const f = validateFault(spec);
-    faults.set(name, { spec: f, remaining: f.count, regex: f.pathRegex ? new RegExp(f.pathRegex) : undefined });
+    faults.set(name, { spec: f, hits: 0, remaining: f.count, regex: f.pathRegex ? new RegExp(f.pathRegex) : undefined });
     if (f.expireTokens) {
       backends[name]?.expireAllTokens();
     }
@@ -197,7 +200,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       if (sub === 'faults') {
         if (method === 'GET') {
           const f = faults.get(name);
-          return { status: 200, body: { backend: name, fault: f ? f.spec : null, remaining: f ? (f.remaining ?? null) : null } };
+          return { status: 200, body: { backend: name, fault: f ? f.spec : null, remaining: f ? (f.remaining ?? null) : null, hits: f ? f.hits : 0 } };
         }
         if (method === 'POST' || method === 'PUT') {
           setFault(name, JSON.parse(body.toString('utf8') || '{}'));
@@ -275,6 +278,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       const applies = fs && (!fs.regex || fs.regex.test(path));
       let mode: FaultSpec['mode'];
       if (fs && applies) {
+        fs.hits++;
         if (fs.spec.latencyMs) {
           await delay(fs.spec.latencyMs);
         }
@@ -310,11 +314,23 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
         return;
       }
 
+      if (mode === 'ignore-offset') {
+        const query = new URLSearchParams(sreq.query);
+        query.delete('offset');
+        sreq.query = query;
+      }
       let resp: SandboxResponse;
       try {
         resp = await backend.handle(sreq);
       } catch (e) {
         resp = { status: 500, body: genericError(backend, 500, 'UNHANDLED', (e as Error).message) };
+      }
+      if (mode === 'foreign-next-link' && resp.body && typeof resp.body === 'object' && !Buffer.isBuffer(resp.body)) {
+        const next = (resp.body as { _links?: { next?: { href?: string } } })._links?.next;
+        if (next && typeof next.href === 'string') {
+          const u = new URL(next.href);
+          next.href = `https://elsewhere.invalid${u.pathname}${u.search}`;
+        }
       }
       const r = serialize(resp);
       if (mode === 'malformed-json') {
@@ -453,6 +469,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       set: setFault,
       clear: clearFault,
       get: (name) => faults.get(name)?.spec,
+      hits: (name) => faults.get(name)?.hits ?? 0,
     },
     advanceTime(ms: number) {
       clockOffset += ms;
