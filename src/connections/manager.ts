@@ -5,6 +5,7 @@ import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backen
 import { Logger } from '../util/log';
 import { BackendKind, ConnectionRecord } from './model';
 import { ConnectionStore } from './store';
+import { vscodeProxySettings } from './proxySettings';
 
 export type ConnectionState =
   | { kind: 'signedOut' }
@@ -112,8 +113,6 @@ export class ConnectionManager implements vscode.Disposable {
         this.log.addSecret(s);
       }
     }
-    const http = vscode.workspace.getConfiguration('http');
-    const proxyUrl = http.get<string>('proxy');
     return factory(record, secrets, {
       log: (level, message) => this.log[level](message),
       prompter: this.prompter,
@@ -130,7 +129,7 @@ export class ConnectionManager implements vscode.Disposable {
           await this.store.updateSecrets(record.id, patch);
         }
       },
-      proxy: proxyUrl ? { url: proxyUrl, strictSSL: http.get<boolean>('proxyStrictSSL', true) } : undefined,
+      proxy: vscodeProxySettings(),
     });
   }
 
