@@ -53,6 +53,8 @@ export interface BackendClient {
   listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]>;
   /** Whether a token is currently held. */
   readonly signedIn: boolean;
+  /** Closes the client's pooled keep-alive sockets (when the connection is removed, edited or signed out). */
+  dispose(): void;
 }
 
 export type ClientFactory = (record: ConnectionRecord, secrets: ConnectionSecrets, deps: ClientDeps) => BackendClient;

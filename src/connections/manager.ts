@@ -88,9 +88,12 @@ export class ConnectionManager implements vscode.Disposable {
     this.changed.fire(id);
   }
 
-  /** Drops the live client (after an edit or a secret change elsewhere); the next use signs in again. */
+  /**
+   * Drops the live client (after an edit, a removal or a secret change elsewhere) and closes its pooled keep-alive
+   * sockets; the next use signs in again.
+   */
   forget(id: string): void {
-    this.clients.delete(id);
+    this.disposeClient(id);
     if (this.states.has(id)) {
       this.states.delete(id);
       this.changed.fire(id);
@@ -170,6 +173,9 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Takes over a client that has just signed in (the Add/Edit Connection test), so the connection shows signed in. */
   adopt(id: string, client: BackendClient, summary: string, expiresAt?: number): void {
+    if (this.clients.get(id) !== client) {
+      this.disposeClient(id);
+    }
     this.clients.set(id, client);
     this.setState(id, { kind: 'signedIn', summary, expiresAt });
   }
@@ -191,6 +197,8 @@ export class ConnectionManager implements vscode.Disposable {
         message = await client.signOut();
       } catch (e) {
         message = `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
+      } finally {
+        client.dispose();
       }
     }
     // An issued token is dropped; a pasted or imported token is the credential itself and stays.
@@ -202,7 +210,17 @@ export class ConnectionManager implements vscode.Disposable {
     return message;
   }
 
+  /** Removes a connection's client and closes its sockets. */
+  private disposeClient(id: string): void {
+    const client = this.clients.get(id);
+    this.clients.delete(id);
+    client?.dispose();
+  }
+
   dispose(): void {
+    for (const id of [...this.clients.keys()]) {
+      this.disposeClient(id);
+    }
     this.subscription.dispose();
     this.changed.dispose();
   }

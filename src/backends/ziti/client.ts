@@ -209,6 +209,11 @@ export class ZitiClient implements BackendClient {
     }
   }
 
+  /** Closes pooled sockets. */
+  dispose(): void {
+    this.http.dispose();
+  }
+
   async test(signal?: AbortSignal): Promise<string> {
     const res = await this.api<ZitiEnvelope<ZitiCurrentApiSession>>({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal });
     this.setExpiry(res.data);

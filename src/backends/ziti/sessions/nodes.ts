@@ -207,6 +207,8 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
 
   private async children(): Promise<TreeNode[]> {
     const tail = this.list.tail(this, (e) => loadError(this.ctx, this.record.id, this, e, this.filtered));
+    // The session nodes shown before under this parent are replaced by the ones rendered now.
+    this.ctx.forgetSessionNodesUnder(this);
     if (this.items.length === 0) {
       return tail.length > 0 ? tail : [new MessageNode(`${this.id}/empty`, this.emptyText(), { parent: this })];
     }
@@ -567,7 +569,7 @@ export function zitiSessionRoots(ctx: SessionsContext, cache: Map<string, ZitiCo
   for (const id of [...cache.keys()]) {
     if (!seen.has(id)) {
       cache.delete(id);
-      ctx.dropTotal(id);
+      ctx.forgetConnection(id);
     }
   }
   return out;
