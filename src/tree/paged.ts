@@ -40,18 +40,24 @@ export class PagedList<T> {
     return this.pager.requests;
   }
 
-  /** Reads from the start again, `depth` items deep. A cancellation rejects; any other failure is kept in `error`. */
+  /**
+   * Reads from the start again, `depth` items deep, into a new pager that replaces the current one only once it is
+   * read (concurrent reloads never show each other's half-read lists). A cancellation rejects and changes nothing;
+   * any other failure is kept in `error`, after the items read before it.
+   */
   async reload(depth: number, signal?: AbortSignal): Promise<void> {
-    this.pager = new Pager(this.fetch, this.options);
-    this.error = undefined;
+    const pager = new Pager(this.fetch, this.options);
+    let error: unknown;
     try {
-      await this.pager.load(depth, signal);
+      await pager.load(depth, signal);
     } catch (e) {
       if (isCancellation(e, signal)) {
         throw e;
       }
-      this.error = e;
+      error = e;
     }
+    this.pager = pager;
+    this.error = error;
   }
 
   /** Load more / Load all: a failure is kept in `error`; a cancellation keeps what was read and returns false. */

@@ -14,7 +14,7 @@
 //   GET  /__sandbox/info                (URLs, credentials, CA fingerprint of this backend)
 import * as http from 'http';
 import * as https from 'https';
-import type { AddressInfo } from 'net';
+import type { AddressInfo, Socket } from 'net';
 import type { TLSSocket } from 'tls';
 import { X509Certificate } from 'crypto';
 import { createPki, LeafCert, SandboxPki } from './tls';
@@ -83,6 +83,8 @@ export interface Sandbox {
   issueClientCert(commonName: string): { certPem: string; keyPem: string; sha256Fingerprint: string };
   /** Every backend back to its seeded state; faults cleared. */
   reset(): void;
+  /** How many client TCP connections the backend's server holds open right now (keep-alive sockets included). */
+  openConnections(backend: BackendName): number;
   stop(): Promise<void>;
 }
 
@@ -115,7 +117,7 @@ function validateFault(spec: unknown): FaultSpec {
   if (f.mode !== undefined && !FAULT_MODES.includes(f.mode)) {
     throw new Error(`unknown fault mode '${String(f.mode)}' (one of ${FAULT_MODES.join(', ')})`);
   }
-  for (const k of ['latencyMs', 'count', 'retryAfterSeconds', 'slowBodyChunkBytes', 'slowBodyIntervalMs'] as const) {
+  for (const k of ['latencyMs', 'count', 'retryAfterSeconds', 'slowBodyChunkBytes', 'slowBodyIntervalMs', 'totalCountBonus'] as const) {
     if (f[k] !== undefined && (typeof f[k] !== 'number' || !(f[k]! >= 0))) {
       throw new Error(`${k} must be a non-negative number`);
     }
@@ -173,6 +175,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
   const faults = new Map<BackendName, FaultState>();
   const servers: Array<http.Server | https.Server> = [];
   const urls = {} as Record<BackendName, string>;
+  const sockets = new Map<BackendName, Set<Socket>>();
   const details = {} as Record<BackendName, BackendDetails>;
   let serverCert: LeafCert | undefined;
 
@@ -325,6 +328,10 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       } catch (e) {
         resp = { status: 500, body: genericError(backend, 500, 'UNHANDLED', (e as Error).message) };
       }
+      const pagination = (resp.body as { meta?: { pagination?: { totalCount?: unknown } } } | undefined)?.meta?.pagination;
+      if (applies && fs?.spec.totalCountBonus && pagination && typeof pagination.totalCount === 'number') {
+        pagination.totalCount += fs.spec.totalCountBonus;
+      }
       if (mode === 'foreign-next-link' && resp.body && typeof resp.body === 'object' && !Buffer.isBuffer(resp.body)) {
         const next = (resp.body as { _links?: { next?: { href?: string } } })._links?.next;
         if (next && typeof next.href === 'string') {
@@ -419,6 +426,12 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
           res.end(String(e));
         });
       });
+      const open = new Set<Socket>();
+      sockets.set(name, open);
+      server.on('connection', (socket: Socket) => {
+        open.add(socket);
+        socket.once('close', () => open.delete(socket));
+      });
       server.keepAliveTimeout = 5000;
       const port = opts.port ? opts.port + ALL_BACKENDS.indexOf(name) : 0;
       await new Promise<void>((resolve, reject) => {
@@ -476,6 +489,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
     },
     now,
     issueClientCert: (cn) => pki.issueClientCert(cn),
+    openConnections: (name) => sockets.get(name)?.size ?? 0,
     reset() {
       for (const b of Object.values(backends)) {
         b.reset();

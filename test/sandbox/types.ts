@@ -118,6 +118,8 @@ export interface FaultSpec {
   /** For `slow-body`; defaults 16 bytes every 20 ms. */
   slowBodyChunkBytes?: number;
   slowBodyIntervalMs?: number;
+  /** Added to `meta.pagination.totalCount` of list answers (a server over-reporting its total). */
+  totalCountBonus?: number;
   /** Only requests whose path (without query) matches this regular expression are affected. */
   pathRegex?: string;
   /** When set, every issued token expires now (calls `backend.expireAllTokens()` once, when the fault is set). */
