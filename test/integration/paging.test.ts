@@ -128,17 +128,31 @@ describe('paging: one pager, bounded and cancellable (OpenZiti sandbox)', functi
     assert.match(String((await last.getTreeItem()).label), /500|unhandled/i);
   });
 
-  it('removing a connection closes its keep-alive sockets at once (the server sees them close)', async () => {
+  it('removing or forgetting (editing) a connection disposes its client, which closes its sockets', async () => {
     const extra = await zitiFixture(api, 'ziti-dispose', 'Disposable controller');
+    /** Counts dispose() calls on the live client of the connection (its sockets are closed by HttpClient.dispose). */
+    const watch = async (): Promise<{ disposed: number }> => {
+      const client = await api.manager.signedInClient(extra.connectionId);
+      const seen = { disposed: 0 };
+      assert.strictEqual(typeof client.dispose, 'function', 'the client can be disposed');
+      const original = client.dispose.bind(client);
+      client.dispose = () => {
+        seen.disposed++;
+        original();
+      };
+      return seen;
+    };
     try {
-      // Use the connection so its client holds pooled sockets.
-      await api.views.providers.enrollments.getChildren((await kids()).find((n) => n.id === `ziti/${extra.connectionId}/enrollments`));
-      assert.ok(extra.sb.openConnections('ziti') > 0, 'the client keeps sockets open');
+      // Edit Connection (and Sign In, and a secret changed in another window) forget the live client.
+      const first = await watch();
+      api.manager.forget(extra.connectionId);
+      assert.strictEqual(first.disposed, 1, 'forget() disposed the client');
+      // Remove Connection.
+      const second = await watch();
       const q = new QueuedInput([{ confirm: 'Remove' }], api.BACK);
       api.setUserInput(q);
       assert.strictEqual(await vscode.commands.executeCommand('sessionManager.removeConnection', extra.connectionId), true);
-      // The sandbox closes idle keep-alive sockets itself only after 5 s: well before that, they must be gone.
-      await eventually('the sockets to close', () => (extra.sb.openConnections('ziti') === 0 ? true : undefined), 2_000);
+      assert.strictEqual(second.disposed >= 1, true, 'removal disposed the client');
     } finally {
       await extra.stop();
     }
