@@ -263,7 +263,9 @@ export function probeGet(url: string, options: ProbeGetOptions): Promise<{ statu
       () => finish(Object.assign(new Error(`${target.host} did not answer ${target.pathname} within ${seconds(timeoutMs)}`), { code: 'ETIMEDOUT' })),
       timeoutMs,
     );
-    const req = https.get(target, { agent, headers: { accept: options.accept ?? '*/*' } }, (res) => {
+    // The anchors also go in the request's own options, so they hold even where the agent is replaced (VS Code's
+    // proxy support can swap the agent of requests to hosts other than localhost).
+    const req = https.get(target, { agent, ca: [...options.anchors], headers: { accept: options.accept ?? '*/*' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
