@@ -123,7 +123,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   reg('sessionManager.loadAll', async (node?: TreeNode) => {
     const target = node && !isPageable(node) ? node.parent : node;
     if (isPageable(target)) {
-      await target.loadAll();
+      // Can take long: a progress notification whose Cancel stops paging (what was read stays).
+      await getUi().progress(`Loading all ${target.pagedWhat ?? 'items'}…`, (signal) => target.loadAll(signal));
       return true;
     }
     return false;

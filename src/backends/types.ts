@@ -53,6 +53,8 @@ export interface BackendClient {
   listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]>;
   /** Whether a token is currently held. */
   readonly signedIn: boolean;
+  /** Closes the client's pooled keep-alive sockets (when the connection is removed, edited or signed out). */
+  dispose(): void;
 }
 
 export type ClientFactory = (record: ConnectionRecord, secrets: ConnectionSecrets, deps: ClientDeps) => BackendClient;
@@ -76,11 +78,17 @@ export interface TrustCandidate {
   verified: boolean;
 }
 
+/** How a trust probe reaches the server: VS Code's proxy settings, and a deadline per step. */
+export interface TrustProbeNetwork {
+  proxy?: { url: string; strictSSL: boolean; noProxy?: readonly string[] };
+  timeoutMs?: number;
+}
+
 export interface BackendModule {
   createClient: ClientFactory;
   /**
    * For a server whose certificate is not trusted: fetch what could be trusted (OpenZiti: the controller's CA
    * bundle from /.well-known/est/cacerts; Cohesity: the server's own certificate), verified to match the server.
    */
-  trustCandidate?(record: ConnectionRecord, signal?: AbortSignal): Promise<TrustCandidate>;
+  trustCandidate?(record: ConnectionRecord, signal?: AbortSignal, network?: TrustProbeNetwork): Promise<TrustCandidate>;
 }

@@ -5,6 +5,7 @@ import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backen
 import { Logger } from '../util/log';
 import { BackendKind, ConnectionRecord } from './model';
 import { ConnectionStore } from './store';
+import { vscodeProxySettings } from './proxySettings';
 
 export type ConnectionState =
   | { kind: 'signedOut' }
@@ -87,9 +88,12 @@ export class ConnectionManager implements vscode.Disposable {
     this.changed.fire(id);
   }
 
-  /** Drops the live client (after an edit or a secret change elsewhere); the next use signs in again. */
+  /**
+   * Drops the live client (after an edit, a removal or a secret change elsewhere) and closes its pooled keep-alive
+   * sockets; the next use signs in again.
+   */
   forget(id: string): void {
-    this.clients.delete(id);
+    this.disposeClient(id);
     if (this.states.has(id)) {
       this.states.delete(id);
       this.changed.fire(id);
@@ -112,8 +116,6 @@ export class ConnectionManager implements vscode.Disposable {
         this.log.addSecret(s);
       }
     }
-    const http = vscode.workspace.getConfiguration('http');
-    const proxyUrl = http.get<string>('proxy');
     return factory(record, secrets, {
       log: (level, message) => this.log[level](message),
       prompter: this.prompter,
@@ -130,7 +132,7 @@ export class ConnectionManager implements vscode.Disposable {
           await this.store.updateSecrets(record.id, patch);
         }
       },
-      proxy: proxyUrl ? { url: proxyUrl, strictSSL: http.get<boolean>('proxyStrictSSL', true) } : undefined,
+      proxy: vscodeProxySettings(),
     });
   }
 
@@ -171,6 +173,9 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Takes over a client that has just signed in (the Add/Edit Connection test), so the connection shows signed in. */
   adopt(id: string, client: BackendClient, summary: string, expiresAt?: number): void {
+    if (this.clients.get(id) !== client) {
+      this.disposeClient(id);
+    }
     this.clients.set(id, client);
     this.setState(id, { kind: 'signedIn', summary, expiresAt });
   }
@@ -192,6 +197,8 @@ export class ConnectionManager implements vscode.Disposable {
         message = await client.signOut();
       } catch (e) {
         message = `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
+      } finally {
+        client.dispose();
       }
     }
     // An issued token is dropped; a pasted or imported token is the credential itself and stays.
@@ -203,7 +210,17 @@ export class ConnectionManager implements vscode.Disposable {
     return message;
   }
 
+  /** Removes a connection's client and closes its sockets. */
+  private disposeClient(id: string): void {
+    const client = this.clients.get(id);
+    this.clients.delete(id);
+    client?.dispose();
+  }
+
   dispose(): void {
+    for (const id of [...this.clients.keys()]) {
+      this.disposeClient(id);
+    }
     this.subscription.dispose();
     this.changed.dispose();
   }

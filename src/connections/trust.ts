@@ -2,7 +2,8 @@ import { BackendModule, TrustCandidate } from '../backends/types';
 import { UserCancelled } from '../commands/registerCommand';
 import { BACKEND_LABELS, ConnectionRecord } from './model';
 import { UserInput } from '../ui/input';
-import { describeCertificate } from '../http/tls';
+import { describeCertificate, PROBE_TIMEOUT_MS } from '../http/tls';
+import { vscodeProxySettings } from './proxySettings';
 
 /**
  * Asks the person whether to trust the certificate(s) a server presents, for this connection only. Returns the
@@ -13,7 +14,21 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
   if (!module.trustCandidate) {
     throw new Error(`${BACKEND_LABELS[record.backend]} connections do not support trusting a certificate; install the CA in your system store.`);
   }
-  const candidate: TrustCandidate = await module.trustCandidate(record, signal);
+  const probe = module.trustCandidate.bind(module);
+  let candidate: TrustCandidate;
+  try {
+    // The probe (TLS handshake, CA bundle, verification) has a deadline per step, honours the proxy settings, and
+    // shows a progress notification whose Cancel stops it.
+    candidate = await ui.progress(`Reading the certificate of ${record.label}…`, (cancel) =>
+      probe(record, signal ? AbortSignal.any([cancel, signal]) : cancel, { proxy: vscodeProxySettings(), timeoutMs: PROBE_TIMEOUT_MS }),
+    );
+  } catch (e) {
+    const err = e as { name?: string; code?: string; message?: string };
+    if (signal?.aborted || err?.name === 'AbortError' || err?.code === 'ERR_CANCELED') {
+      throw new UserCancelled();
+    }
+    throw new Error(`${record.label}: could not read the certificate to trust: ${err?.message ?? String(e)}`, { cause: e });
+  }
   if (candidate.certificates.length === 0) {
     throw new Error(`${record.label}: the server offered no certificate to trust.`);
   }

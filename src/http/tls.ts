@@ -1,9 +1,32 @@
 // TLS helpers for per-connection trust: reading a server's certificate chain for the "Trust Certificate…" prompt,
 // describing PEM certificates, and recognising certificate-verification errors. No `vscode` import.
 import * as crypto from 'crypto';
+import * as https from 'https';
 import * as net from 'net';
 import * as tls from 'tls';
-import { openTunnel } from './proxy';
+import { bypassesProxy, openTunnel, type ProxySettings, TunnelingAgent } from './proxy';
+import { ACCEPT_ENCODING, readBodyCapped, RESPONSE_LIMITS } from './body';
+
+/** How long a trust probe step may take by default (the TLS handshake, the CA-bundle GET). */
+export const PROBE_TIMEOUT_MS = 15_000;
+
+/** The network settings a trust probe honours: the proxy (with its no-proxy list), a deadline and cancellation. */
+export interface ProbeNetwork {
+  proxy?: ProxySettings;
+  /** Per step (default PROBE_TIMEOUT_MS). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The proxy URL to reach `url` through, when one is configured and `url` is not in its no-proxy list. */
+export function proxyUrlFor(url: string | URL, proxy: ProxySettings | undefined): string | undefined {
+  const target = typeof url === 'string' ? new URL(url) : url;
+  return proxy?.url && !bypassesProxy(target, proxy.noProxy) ? proxy.url : undefined;
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
 
 /** One certificate as shown in a trust prompt. */
 export interface PeerCertificate {
@@ -92,6 +115,8 @@ export interface FetchPeerCertificateOptions {
   signal?: AbortSignal;
   /** Reach the server through this HTTP(S) proxy (CONNECT). */
   proxyUrl?: string;
+  /** Verify against `ca` alone, without Node's roots (does the server chain to exactly these?). */
+  caOnly?: boolean;
 }
 
 /**
@@ -113,7 +138,7 @@ export function fetchPeerCertificateChain(url: string, options: FetchPeerCertifi
   }
   const host = target.hostname.replace(/^\[|\]$/g, '');
   const port = Number(target.port) || 443;
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
 
   return new Promise<PeerCertificateChain>((resolve, reject) => {
     let settled = false;
@@ -135,7 +160,7 @@ export function fetchPeerCertificateChain(url: string, options: FetchPeerCertifi
     };
     const onAbort = (): void => finish(Object.assign(new Error('cancelled'), { code: 'ERR_CANCELED' }));
     const timer = setTimeout(
-      () => finish(Object.assign(new Error(`${target.host} did not complete a TLS handshake within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      () => finish(Object.assign(new Error(`${target.host} did not complete a TLS handshake within ${seconds(timeoutMs)}`), { code: 'ETIMEDOUT' })),
       timeoutMs,
     );
     if (options.signal?.aborted) {
@@ -149,7 +174,7 @@ export function fetchPeerCertificateChain(url: string, options: FetchPeerCertifi
         tunnel?.destroy();
         return;
       }
-      const ca = options.ca && options.ca.length > 0 ? [...tls.rootCertificates, ...options.ca] : undefined;
+      const ca = options.ca && options.ca.length > 0 ? (options.caOnly ? [...options.ca] : [...tls.rootCertificates, ...options.ca]) : undefined;
       // `requestOCSP` is a TLSSocket option that tls.connect forwards (lib/_tls_wrap.js) but @types/node omits.
       const connectOptions: tls.ConnectionOptions & { requestOCSP: boolean } = {
         host,
@@ -195,4 +220,64 @@ function readChain(socket: tls.TLSSocket): PeerCertificate[] {
     cert = cert.issuerCertificate;
   }
   return out;
+}
+
+export interface ProbeGetOptions extends ProbeNetwork {
+  /** The only certificates the answer is verified against (the chain the server itself presented). */
+  anchors: readonly string[];
+  /** The most body bytes accepted (default 1 MiB). */
+  maxBytes?: number;
+  accept?: string;
+}
+
+/**
+ * One unauthenticated GET of a trust bootstrap (OpenZiti's /.well-known/est/cacerts): verification on, anchored at
+ * `anchors` only, through the proxy when one applies, with a deadline for the whole answer, a size cap, and
+ * cancellation. Sends no credential. Resolves with the status and the body as text.
+ */
+export function probeGet(url: string, options: ProbeGetOptions): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? RESPONSE_LIMITS.caBundle;
+  const agentOptions = { ca: [...options.anchors], allowPartialTrustChain: true, keepAlive: false } as https.AgentOptions;
+  const proxyUrl = proxyUrlFor(target, options.proxy);
+  const agent = proxyUrl ? new TunnelingAgent(proxyUrl, agentOptions) : new https.Agent(agentOptions);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, result?: { status: number; body: string }): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      req.destroy();
+      agent.destroy();
+      if (err) {
+        reject(err);
+      } else {
+        resolve(result as { status: number; body: string });
+      }
+    };
+    const onAbort = (): void => finish(Object.assign(new Error('cancelled'), { code: 'ERR_CANCELED', name: 'AbortError' }));
+    const timer = setTimeout(
+      () => finish(Object.assign(new Error(`${target.host} did not answer ${target.pathname} within ${seconds(timeoutMs)}`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
+    // The anchors also go in the request's own options, so they hold even where the agent is replaced (VS Code's
+    // proxy support can swap the agent of requests to hosts other than localhost).
+    const req = https.get(target, { agent, ca: [...options.anchors], headers: { accept: options.accept ?? '*/*', 'accept-encoding': ACCEPT_ENCODING } }, (res) => {
+      // Capped like every answer of the HTTP core, on the wire and after decompression.
+      readBodyCapped(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], limit: maxBytes }).then(
+        (body) => finish(undefined, { status: res.statusCode ?? 0, body }),
+        (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
+      );
+    });
+    req.on('error', (e: Error) => finish(e));
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

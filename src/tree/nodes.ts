@@ -89,10 +89,12 @@ export class LoadMoreNode implements TreeNode {
   }
 }
 
-/** Implemented by parents whose children come in pages. */
+/** Implemented by parents whose children come in pages. `signal` cancels (what was read stays). */
 export interface Pageable {
-  loadMore(): Promise<void>;
-  loadAll(): Promise<void>;
+  loadMore(signal?: AbortSignal): Promise<void>;
+  loadAll(signal?: AbortSignal): Promise<void>;
+  /** What "Load all" reads, for its progress notification: "enrollments of Lab controller". */
+  readonly pagedWhat?: string;
 }
 
 export function isPageable(node: unknown): node is Pageable & TreeNode {

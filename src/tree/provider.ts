@@ -13,6 +13,8 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private cancel = new vscode.CancellationTokenSource();
   /** The node objects VS Code currently holds, by id: a subtree refresh must name the same object. */
   private readonly known = new Map<string, TreeNode>();
+  /** The ids of the children each parent (by id; '' for the roots) last got, so a reload forgets the old ones. */
+  private readonly childIds = new Map<string, string[]>();
 
   constructor(
     readonly viewId: string,
@@ -58,11 +60,16 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     try {
       if (!element) {
         this.known.clear();
+        this.childIds.clear();
       }
       const children = !element ? await this.roots(token) : element.getChildren ? await element.getChildren(token) : [];
+      // What this parent showed before (and everything below it) is gone from the view: forget it, so the map holds
+      // only what is shown, however often a subtree reloads.
+      this.forgetBelow(element?.id ?? '');
       for (const c of children) {
         this.known.set(c.id, c);
       }
+      this.childIds.set(element?.id ?? '', children.map((c) => c.id));
       return children;
     } catch (e) {
       if (token.isCancellationRequested || (e instanceof ApiError && e.kind === 'cancelled')) {
@@ -72,6 +79,18 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${this.viewId}: loading ${element ? element.id : 'roots'} failed: ${message}`);
       return [new ErrorNode(`${element?.id ?? this.viewId}/error`, message, element)];
+    }
+  }
+
+  private forgetBelow(parentId: string): void {
+    const ids = this.childIds.get(parentId);
+    if (!ids) {
+      return;
+    }
+    this.childIds.delete(parentId);
+    for (const id of ids) {
+      this.known.delete(id);
+      this.forgetBelow(id);
     }
   }
 

@@ -31,6 +31,11 @@ export interface UserInput {
   openFile(title: string): Promise<string | undefined>;
   /** A save dialog offering `defaultName` (a file name, or a full path); returns the chosen path, or undefined for Cancel. */
   saveFile(title: string, defaultName: string, filters?: Record<string, string[]>): Promise<string | undefined>;
+  /**
+   * Runs `task` under a progress notification with a Cancel button (for anything that may take long: Load all, a
+   * trust probe); `signal` aborts when the person presses Cancel. Returns or rejects with what `task` does.
+   */
+  progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export class VsCodeInput implements UserInput {
@@ -137,6 +142,16 @@ export class VsCodeInput implements UserInput {
   async openFile(title: string): Promise<string | undefined> {
     const uris = await vscode.window.showOpenDialog({ title, canSelectMany: false, canSelectFiles: true, canSelectFolders: false });
     return uris?.[0]?.fsPath;
+  }
+
+  progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        return task(controller.signal).finally(() => sub.dispose());
+      }),
+    );
   }
 
   async saveFile(title: string, defaultName: string, filters?: Record<string, string[]>): Promise<string | undefined> {

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { redactValue } from '../util/redact';
+import { BoundedMap } from '../util/lru';
 
 export const DETAILS_SCHEME = 'session-manager-details';
+/** How many details documents keep their node (older ones say "no longer in the tree" until opened again). */
+export const MAX_DETAILS_SOURCES = 100;
 
 /** A node that can show its details as a read-only JSON document. */
 export interface HasDetails {
@@ -22,7 +25,18 @@ export function hasDetails(node: unknown): node is HasDetails {
 export class DetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly sources = new Map<string, HasDetails>();
+  /** The node behind each details document: the most recent ones only, and none whose document was closed. */
+  private readonly sources: BoundedMap<string, HasDetails>;
+  private readonly closed: vscode.Disposable;
+
+  constructor(capacity = MAX_DETAILS_SOURCES) {
+    this.sources = new BoundedMap(capacity);
+    this.closed = vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === DETAILS_SCHEME) {
+        this.sources.delete(doc.uri.toString());
+      }
+    });
+  }
 
   uriFor(node: HasDetails): vscode.Uri {
     const name = node.detailsTitle().replace(/[\\/:*?"<>|#%]+/g, '-').slice(0, 80) || 'details';
@@ -41,7 +55,7 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
 
   /** Re-renders open documents for a node that was refreshed (same id, possibly a new object). */
   update(node: HasDetails): void {
-    for (const [key, existing] of this.sources) {
+    for (const [key, existing] of [...this.sources.entries()]) {
       if (existing.id === node.id) {
         this.sources.set(key, node);
         this.changed.fire(vscode.Uri.parse(key));
@@ -58,6 +72,7 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
   }
 
   dispose(): void {
+    this.closed.dispose();
     this.changed.dispose();
   }
 }

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/manager';
 import type { ConnectionRecord } from '../connections/model';
 import { buildContextValue } from '../tree/contextValue';
-import { ErrorNode, LoadMoreNode, MessageNode, Pageable, TreeNode } from '../tree/nodes';
+import { ErrorNode, MessageNode, Pageable, TreeNode } from '../tree/nodes';
+import { PagedList } from '../tree/paged';
 import { toAbortSignal } from '../http/cancel';
 import { ZitiClient } from '../backends/ziti/client';
 import {
@@ -41,10 +42,12 @@ export function enrollmentGroupBy(): EnrollmentGroupBy {
 
 /** What was loaded for a connection; kept across refreshes so "Load more" survives a refresh of the subtree. */
 interface Loaded {
-  items: ZitiEnrollment[];
-  total: number;
+  /** The enrollments read so far (the extension's one pager), and why a later page failed, if it did. */
+  list: PagedList<ZitiEnrollment>;
+  /** The page size the list was made with (a changed setting starts a new list). */
+  pageSize: number;
   caNames: Map<string, string>;
-  /** The next getChildren shows `items` as they are (set by loadMore/loadAll). */
+  /** The next getChildren shows the list as it is (set by loadMore/loadAll). */
   keep: boolean;
 }
 
@@ -94,8 +97,8 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     const state = this.manager.state(this.record.id);
     const l = loaded.get(this.record.id);
     const parts: string[] = [];
-    if (state.kind === 'signedIn' && l) {
-      parts.push(`${l.total.toLocaleString('en-US')} outstanding`);
+    if (state.kind === 'signedIn' && l && l.list.total !== undefined) {
+      parts.push(`${l.list.total.toLocaleString('en-US')} outstanding`);
     } else if (state.kind !== 'signedIn') {
       parts.push(state.kind === 'signingIn' ? 'signing in…' : state.kind === 'signedOut' ? 'signed out' : state.kind);
     }
@@ -125,30 +128,44 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     return Boolean(s.password || s.token) || this.record.auth.method === 'certificate';
   }
 
-  /** Reads pages until `want` items (or all) are loaded; CA names for ottca tooltips come with them (one call). */
-  private async fetch(signal: AbortSignal | undefined, want: number, previous?: Loaded): Promise<Loaded> {
-    const client = await this.client(signal);
-    const items: ZitiEnrollment[] = previous ? [...previous.items] : [];
-    let total = previous?.total ?? Number.POSITIVE_INFINITY;
-    while (items.length < want && items.length < total) {
-      // Pages of the configured size; a deeper load (a refresh after Load more, Load all) asks up to 500 at a time.
-      const page = await listEnrollments(client, items.length, Math.min(ENROLLMENT_PAGE_SIZE, Math.max(enrollmentPageSize(), want - items.length)), signal);
-      total = page.totalCount;
-      if (page.items.length === 0) {
-        break;
-      }
-      const seen = new Set(items.map((e) => e.id));
-      items.push(...page.items.filter((e) => !seen.has(e.id)));
+  get pagedWhat(): string {
+    return `enrollments of ${this.record.label}`;
+  }
+
+  /** The connection's list, made on first use (and again when the page size setting changed). */
+  private loadedState(): Loaded {
+    const pageSize = enrollmentPageSize();
+    let l = loaded.get(this.record.id);
+    if (!l || l.pageSize !== pageSize) {
+      const list = new PagedList<ZitiEnrollment>(
+        async ({ offset, limit }, signal) => {
+          const page = await listEnrollments(await this.client(signal), offset, limit, signal);
+          return { items: page.items, total: page.totalCount };
+        },
+        // Pages of the configured size; a deeper load (a refresh after Load more, Load all) asks up to 500 at a time.
+        { idOf: (e) => e.id, pageSize, maxPageSize: ENROLLMENT_PAGE_SIZE },
+      );
+      l = { list, pageSize, caNames: l?.caNames ?? new Map<string, string>(), keep: false };
+      loaded.set(this.record.id, l);
     }
-    let caNames = previous?.caNames ?? new Map<string, string>();
-    if (items.some((e) => e.caId && !caNames.has(e.caId))) {
+    return l;
+  }
+
+  /** CA names for ottca tooltips (one call, when an enrollment names a CA not known yet). */
+  private async loadCaNames(l: Loaded, signal: AbortSignal | undefined): Promise<void> {
+    if (l.list.items.some((e) => e.caId && !l.caNames.has(e.caId))) {
       try {
-        caNames = new Map((await listCas(client, signal)).map((c) => [c.id, c.name]));
+        l.caNames = new Map((await listCas(await this.client(signal), signal)).map((c) => [c.id, c.name]));
       } catch {
         // CA names are a nicety for the tooltip; the ids still show.
       }
     }
-    return { items, total: Number.isFinite(total) ? total : items.length, caNames, keep: false };
+  }
+
+  private errorNode(e: unknown): TreeNode {
+    this.manager.noteFailure(this.record.id, e);
+    const message = e instanceof Error ? e.message : String(e);
+    return new ErrorNode(`${this.id}/error`, message, this, 'Retry, or check the connection in the Environments view.');
   }
 
   async getChildren(token: vscode.CancellationToken): Promise<TreeNode[]> {
@@ -163,19 +180,18 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
         }),
       ];
     }
-    let l = loaded.get(this.record.id);
-    try {
-      if (!l || !l.keep) {
-        l = await this.fetch(signal, Math.max(enrollmentPageSize(), l?.items.length ?? 0));
-        loaded.set(this.record.id, l);
-      }
-      l.keep = false;
-    } catch (e) {
-      this.manager.noteFailure(this.record.id, e);
-      const message = e instanceof Error ? e.message : String(e);
-      return [new ErrorNode(`${this.id}/error`, message, this, 'Retry, or check the connection in the Environments view.')];
+    const l = this.loadedState();
+    if (!l.keep) {
+      await l.list.reload(Math.max(l.pageSize, l.list.items.length), signal);
+      await this.loadCaNames(l, signal);
     }
-    if (l.items.length === 0) {
+    l.keep = false;
+    const tail = l.list.tail(this, (e) => this.errorNode(e));
+    const items = l.list.items;
+    if (items.length === 0 && tail.length > 0) {
+      return tail;
+    }
+    if (items.length === 0) {
       return [
         new MessageNode(`${this.id}/none`, 'No outstanding enrollments', {
           parent: this,
@@ -189,11 +205,11 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     const by = enrollmentGroupBy();
     const out: TreeNode[] = [];
     if (by === 'none') {
-      const sorted = [...l.items].sort((a, b) => subjectName(a).localeCompare(subjectName(b)) || a.method.localeCompare(b.method));
+      const sorted = [...items].sort((a, b) => subjectName(a).localeCompare(subjectName(b)) || a.method.localeCompare(b.method));
       out.push(...sorted.map((e) => new EnrollmentNode(this.record, e, this, now, l.caNames)));
     } else {
       const groups = new Map<string, { label: string; items: ZitiEnrollment[] }>();
-      for (const e of l.items) {
+      for (const e of items) {
         const g = groupOf(e, by) ?? { key: 'none', label: 'other' };
         const entry = groups.get(g.key) ?? { label: g.label, items: [] };
         entry.items.push(e);
@@ -203,24 +219,25 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
         out.push(new EnrollmentGroupNode(this, by, key, g.label, g.items, l.caNames));
       }
     }
-    if (l.items.length < l.total) {
-      out.push(new LoadMoreNode(`${this.id}/more`, this, l.items.length, l.total));
-    }
+    out.push(...tail);
     return out;
   }
 
-  async loadMore(): Promise<void> {
-    const l = loaded.get(this.record.id);
-    const next = await this.fetch(undefined, (l?.items.length ?? 0) + enrollmentPageSize(), l);
-    loaded.set(this.record.id, { ...next, keep: true });
+  private async extend(all: boolean, signal?: AbortSignal): Promise<void> {
+    const l = this.loadedState();
+    await l.list.extend(all, signal);
+    await this.loadCaNames(l, signal);
+    l.keep = true;
     refreshNode(this);
   }
 
-  async loadAll(): Promise<void> {
-    const l = loaded.get(this.record.id);
-    const next = await this.fetch(undefined, Number.MAX_SAFE_INTEGER, l);
-    loaded.set(this.record.id, { ...next, keep: true });
-    refreshNode(this);
+  loadMore(signal?: AbortSignal): Promise<void> {
+    return this.extend(false, signal);
+  }
+
+  /** Reads every page; stops when the server sends nothing new (e.g. it ignores `offset`) or on cancellation. */
+  loadAll(signal?: AbortSignal): Promise<void> {
+    return this.extend(true, signal);
   }
 }
 

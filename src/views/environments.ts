@@ -6,6 +6,7 @@ import { buildContextValue } from '../tree/contextValue';
 import { ErrorNode, MessageNode, TreeNode } from '../tree/nodes';
 import { toAbortSignal } from '../http/cancel';
 import { ApiError } from '../http/errors';
+import { IncompleteListError } from '../http/paging';
 import { HasDetails } from './details';
 
 const BACKEND_ICONS: Record<BackendKind, string> = {
@@ -180,6 +181,11 @@ export class ConnectionNode implements TreeNode, HasDetails {
     } catch (e) {
       if (token.isCancellationRequested || (e instanceof ApiError && e.kind === 'cancelled')) {
         throw e; // the provider turns a superseded load into nothing
+      }
+      if (e instanceof IncompleteListError && e.items.length > 0) {
+        // A later page was refused (e.g. a `next` link to another origin): keep what was read, then say why it stops.
+        const read = (e as IncompleteListError<EnvironmentInfo>).items.map((info) => new EnvironmentNode(info, this));
+        return [...read, new ErrorNode(`${this.id}/error`, e.message, this, `The ${read.length} environment(s) above were read before this; Retry to read the list again.`)];
       }
       this.manager.noteFailure(this.record.id, e);
       const message = e instanceof Error ? e.message : String(e);

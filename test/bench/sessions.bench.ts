@@ -6,7 +6,7 @@ import { performance } from 'perf_hooks';
 import { deleteSession, IdentityCache, listSessions, MAX_PAGE_SIZE, mapBounded, type ZitiSession } from '../../src/backends/ziti/api';
 import { ZitiClient } from '../../src/backends/ziti/client';
 import { REVOKE_CONCURRENCY } from '../../src/backends/ziti/sessions/pure';
-import { collect, offsetPages } from '../../src/http/paging';
+import { Pager, readAll } from '../../src/http/paging';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, BASE_PATH } from '../sandbox/ziti';
 import { start } from '../sandbox/server';
 
@@ -49,7 +49,15 @@ async function main(): Promise<void> {
 
     // 1. Load all sessions: our client + paging (+ identity names, as the tree does) vs a bare https loop.
     let t0 = performance.now();
-    const ours = await collect(offsetPages<ZitiSession>((offset, limit) => listSessions(client, { offset, limit }), { pageSize: PAGE }));
+    const ours = await readAll(
+      new Pager<ZitiSession>(
+        async ({ offset, limit }) => {
+          const page = await listSessions(client, { offset, limit });
+          return { items: page.items, total: page.totalCount };
+        },
+        { idOf: (s) => s.id, pageSize: PAGE },
+      ),
+    );
     const tLoad = performance.now() - t0;
     t0 = performance.now();
     const cache = new IdentityCache();

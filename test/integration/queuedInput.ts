@@ -91,6 +91,30 @@ export class QueuedInput implements UserInput {
     return undefined;
   }
 
+  /** Titles of the progress notifications shown, in order (kept apart from `asked`: progress asks nothing). */
+  readonly progressShown: string[] = [];
+  private readonly running = new Set<AbortController>();
+
+  async progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.progressShown.push(title);
+    const controller = new AbortController();
+    this.running.add(controller);
+    try {
+      return await task(controller.signal);
+    } finally {
+      this.running.delete(controller);
+    }
+  }
+
+  /** Presses Cancel on every progress notification still running; returns how many there were. */
+  cancelProgress(): number {
+    const n = this.running.size;
+    for (const c of this.running) {
+      c.abort();
+    }
+    return n;
+  }
+
   async saveFile(title: string, defaultName: string): Promise<string | undefined> {
     this.asked.push({ kind: 'saveFile', title, text: defaultName });
     const a = this.next('saveFile', title);

@@ -135,6 +135,19 @@ describe('sandbox server: faults over real HTTPS', function () {
     assert.strictEqual(r.json, undefined);
   });
 
+  it('ignore-offset: every page is the first page, and hits counts the matching requests', async () => {
+    sb.faults.set('ziti', { mode: 'ignore-offset', pathRegex: '/sessions$' });
+    const first = (await get(sb, `${SESSIONS}?limit=3&offset=0`, token)).json as J;
+    const later = (await get(sb, `${SESSIONS}?limit=3&offset=3`, token)).json as J;
+    assert.strictEqual(first.data.length, 3);
+    assert.deepStrictEqual(later.data.map((s: J) => s.id), first.data.map((s: J) => s.id));
+    await get(sb, '/edge/management/v1/api-sessions', token);
+    assert.strictEqual(sb.faults.hits('ziti'), 2);
+    sb.faults.clear('ziti');
+    const real = (await get(sb, `${SESSIONS}?limit=3&offset=3`, token)).json as J;
+    assert.notDeepStrictEqual(real.data.map((s: J) => s.id), first.data.map((s: J) => s.id));
+  });
+
   it('pathRegex scopes a fault to matching paths', async () => {
     sb.faults.set('ziti', { mode: 'unavailable', pathRegex: '/sessions$' });
     assert.strictEqual((await get(sb, SESSIONS, token)).status, 503);

@@ -14,7 +14,7 @@
 //   GET  /__sandbox/info                (URLs, credentials, CA fingerprint of this backend)
 import * as http from 'http';
 import * as https from 'https';
-import type { AddressInfo } from 'net';
+import type { AddressInfo, Socket } from 'net';
 import type { TLSSocket } from 'tls';
 import { X509Certificate } from 'crypto';
 import { createPki, LeafCert, SandboxPki } from './tls';
@@ -62,6 +62,8 @@ export interface FaultControl {
   set(backend: BackendName, fault: FaultSpec): void;
   clear(backend?: BackendName): void;
   get(backend: BackendName): FaultSpec | undefined;
+  /** How many requests the current fault of `backend` matched (its path regex), since it was set. */
+  hits(backend: BackendName): number;
 }
 
 export interface Sandbox {
@@ -81,11 +83,14 @@ export interface Sandbox {
   issueClientCert(commonName: string): { certPem: string; keyPem: string; sha256Fingerprint: string };
   /** Every backend back to its seeded state; faults cleared. */
   reset(): void;
+  /** How many client TCP connections the backend's server holds open right now (keep-alive sockets included). */
+  openConnections(backend: BackendName): number;
   stop(): Promise<void>;
 }
 
 interface FaultState {
   spec: FaultSpec;
+  hits: number;
   remaining: number | undefined;
   regex: RegExp | undefined;
 }
@@ -93,7 +98,7 @@ interface FaultState {
 const HTML_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
-const FAULT_MODES = ['rate-limit', 'server-error', 'unavailable', 'reset', 'slow-body', 'malformed-json', 'html-502'];
+const FAULT_MODES = ['rate-limit', 'server-error', 'unavailable', 'reset', 'slow-body', 'malformed-json', 'html-502', 'ignore-offset', 'foreign-next-link'];
 
 function loadBackendModule(name: BackendName): { create(ctx: BackendContext): Backend } {
   try {
@@ -112,7 +117,7 @@ function validateFault(spec: unknown): FaultSpec {
   if (f.mode !== undefined && !FAULT_MODES.includes(f.mode)) {
     throw new Error(`unknown fault mode '${String(f.mode)}' (one of ${FAULT_MODES.join(', ')})`);
   }
-  for (const k of ['latencyMs', 'count', 'retryAfterSeconds', 'slowBodyChunkBytes', 'slowBodyIntervalMs'] as const) {
+  for (const k of ['latencyMs', 'count', 'retryAfterSeconds', 'slowBodyChunkBytes', 'slowBodyIntervalMs', 'totalCountBonus'] as const) {
     if (f[k] !== undefined && (typeof f[k] !== 'number' || !(f[k]! >= 0))) {
       throw new Error(`${k} must be a non-negative number`);
     }
@@ -170,12 +175,13 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
   const faults = new Map<BackendName, FaultState>();
   const servers: Array<http.Server | https.Server> = [];
   const urls = {} as Record<BackendName, string>;
+  const sockets = new Map<BackendName, Set<Socket>>();
   const details = {} as Record<BackendName, BackendDetails>;
   let serverCert: LeafCert | undefined;
 
   const setFault = (name: BackendName, spec: FaultSpec): void => {
     const f = validateFault(spec);
-    faults.set(name, { spec: f, remaining: f.count, regex: f.pathRegex ? new RegExp(f.pathRegex) : undefined });
+    faults.set(name, { spec: f, hits: 0, remaining: f.count, regex: f.pathRegex ? new RegExp(f.pathRegex) : undefined });
     if (f.expireTokens) {
       backends[name]?.expireAllTokens();
     }
@@ -197,7 +203,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       if (sub === 'faults') {
         if (method === 'GET') {
           const f = faults.get(name);
-          return { status: 200, body: { backend: name, fault: f ? f.spec : null, remaining: f ? (f.remaining ?? null) : null } };
+          return { status: 200, body: { backend: name, fault: f ? f.spec : null, remaining: f ? (f.remaining ?? null) : null, hits: f ? f.hits : 0 } };
         }
         if (method === 'POST' || method === 'PUT') {
           setFault(name, JSON.parse(body.toString('utf8') || '{}'));
@@ -275,6 +281,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       const applies = fs && (!fs.regex || fs.regex.test(path));
       let mode: FaultSpec['mode'];
       if (fs && applies) {
+        fs.hits++;
         if (fs.spec.latencyMs) {
           await delay(fs.spec.latencyMs);
         }
@@ -310,11 +317,27 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
         return;
       }
 
+      if (mode === 'ignore-offset') {
+        const query = new URLSearchParams(sreq.query);
+        query.delete('offset');
+        sreq.query = query;
+      }
       let resp: SandboxResponse;
       try {
         resp = await backend.handle(sreq);
       } catch (e) {
         resp = { status: 500, body: genericError(backend, 500, 'UNHANDLED', (e as Error).message) };
+      }
+      const pagination = (resp.body as { meta?: { pagination?: { totalCount?: unknown } } } | undefined)?.meta?.pagination;
+      if (applies && fs?.spec.totalCountBonus && pagination && typeof pagination.totalCount === 'number') {
+        pagination.totalCount += fs.spec.totalCountBonus;
+      }
+      if (mode === 'foreign-next-link' && resp.body && typeof resp.body === 'object' && !Buffer.isBuffer(resp.body)) {
+        const next = (resp.body as { _links?: { next?: { href?: string } } })._links?.next;
+        if (next && typeof next.href === 'string') {
+          const u = new URL(next.href);
+          next.href = `https://elsewhere.invalid${u.pathname}${u.search}`;
+        }
       }
       const r = serialize(resp);
       if (mode === 'malformed-json') {
@@ -403,6 +426,12 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
           res.end(String(e));
         });
       });
+      const open = new Set<Socket>();
+      sockets.set(name, open);
+      server.on('connection', (socket: Socket) => {
+        open.add(socket);
+        socket.once('close', () => open.delete(socket));
+      });
       server.keepAliveTimeout = 5000;
       const port = opts.port ? opts.port + ALL_BACKENDS.indexOf(name) : 0;
       await new Promise<void>((resolve, reject) => {
@@ -453,12 +482,14 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
       set: setFault,
       clear: clearFault,
       get: (name) => faults.get(name)?.spec,
+      hits: (name) => faults.get(name)?.hits ?? 0,
     },
     advanceTime(ms: number) {
       clockOffset += ms;
     },
     now,
     issueClientCert: (cn) => pki.issueClientCert(cn),
+    openConnections: (name) => sockets.get(name)?.size ?? 0,
     reset() {
       for (const b of Object.values(backends)) {
         b.reset();

@@ -106,8 +106,11 @@ export interface FaultSpec {
    * - `slow-body`: the real answer, trickled `slowBodyChunkBytes` bytes every `slowBodyIntervalMs` ms.
    * - `malformed-json`: 200, `application/json`, truncated JSON body.
    * - `html-502`: 502 with an HTML error page (as a reverse proxy would send).
+   * - `ignore-offset`: the list is answered as if no `offset` had been sent (always the first page), as a broken
+   *   server or proxy cache would.
+   * - `foreign-next-link`: the answer's `_links.next.href` points to another origin (https://elsewhere.invalid).
    */
-  mode?: 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'slow-body' | 'malformed-json' | 'html-502';
+  mode?: 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'slow-body' | 'malformed-json' | 'html-502' | 'ignore-offset' | 'foreign-next-link';
   /** Number of matching requests that get `mode`; undefined = all. */
   count?: number;
   /** For `rate-limit`; default 1. */
@@ -115,6 +118,8 @@ export interface FaultSpec {
   /** For `slow-body`; defaults 16 bytes every 20 ms. */
   slowBodyChunkBytes?: number;
   slowBodyIntervalMs?: number;
+  /** Added to `meta.pagination.totalCount` of list answers (a server over-reporting its total). */
+  totalCountBonus?: number;
   /** Only requests whose path (without query) matches this regular expression are affected. */
   pathRegex?: string;
   /** When set, every issued token expires now (calls `backend.expireAllTokens()` once, when the fault is set). */

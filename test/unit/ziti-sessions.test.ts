@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { IdentityCache, mapBounded, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
+import { IdentityCache, mapBounded, MAX_IDENTITY_NAMES, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
 import {
   AutoRefreshSchedule,
   clampPageSize,
@@ -197,6 +197,18 @@ describe('ziti sessions: identity cache and bounded concurrency', () => {
     assert.strictEqual(filters[0], 'id in ["a", "b"]');
     await cache.resolve(client, ['a', 'b', 'c']);
     assert.strictEqual(filters.length, 2, 'cached: no new request');
+  });
+
+  it('holds at most MAX_IDENTITY_NAMES names per controller (the least recently used go first)', async () => {
+    const { client } = fakeClient();
+    const cache = new IdentityCache(100);
+    const ids = Array.from({ length: MAX_IDENTITY_NAMES + 250 }, (_, i) => `id${i}`);
+    for (let i = 0; i < ids.length; i += 500) {
+      await cache.resolve(client, ids.slice(i, i + 500));
+    }
+    assert.strictEqual(cache.size, MAX_IDENTITY_NAMES);
+    assert.strictEqual(cache.get('id0'), undefined, 'the oldest name was dropped');
+    assert.strictEqual(cache.get(ids[ids.length - 1]), `name-${ids[ids.length - 1]}`);
   });
 
   it('shares an in-flight lookup between concurrent callers', async () => {

@@ -8,7 +8,7 @@
 //   person to paste (or import) a new one.
 // - Aptible has no sign-out for tokens in its API; signing out discards the token locally.
 import { SingleFlight } from '../../util/singleFlight';
-import { ApiError, type AuthHandler, collect, HttpClient, type HttpClientOptions, linkPages, PagingLoopError } from '../../http';
+import { ApiError, type AuthHandler, HttpClient, type HttpClientOptions, IncompleteListError, Pager, PagingLoopError, readAll } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
 import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
@@ -124,28 +124,31 @@ export class AptibleClient implements BackendClient {
   async listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]> {
     const operation = 'list environments';
     return this.run(operation, async () => {
-      const pages = linkPages<AptibleAccount>(
-        async (url) => {
-          const res = await this.api.get<AptibleAccountList>(url, operation, { signal });
+      const pager = new Pager<AptibleAccount>(
+        async ({ cursor }) => {
+          const res = await this.api.get<AptibleAccountList>(cursor ?? 'accounts', operation, { signal });
           const items = res.data?._embedded?.accounts;
           if (!Array.isArray(items)) {
             throw this.error(operation, 'invalid-response', `${res.status} — the answer has no _embedded.accounts list`);
           }
           return { items, next: res.data._links?.next?.href, total: res.data.total_count };
         },
-        'accounts',
-        { signal },
+        { idOf: (a) => (a?.id === undefined || a.id === null ? undefined : String(a.id)), firstCursor: 'accounts' },
       );
-      try {
-        return (await collect(pages)).map(toEnvironmentInfo);
-      } catch (e) {
+      const refusal = (e: unknown): unknown => {
         if (e instanceof PagingLoopError) {
-          throw this.error(operation, 'invalid-response', e.message);
+          return this.error(operation, 'invalid-response', e.message);
         }
         if (signal?.aborted && !(e instanceof ApiError)) {
-          throw this.error(operation, 'cancelled', 'cancelled');
+          return this.error(operation, 'cancelled', 'cancelled');
         }
-        throw e;
+        return e;
+      };
+      try {
+        return (await readAll(pager, signal)).map(toEnvironmentInfo);
+      } catch (e) {
+        // What was read stays: the view shows it, then the refusal of the page that failed.
+        throw e instanceof IncompleteListError ? (e as IncompleteListError<AptibleAccount>).map(toEnvironmentInfo, refusal(e.cause)) : refusal(e);
       }
     });
   }

@@ -10,7 +10,7 @@
 import { SingleFlight } from '../../util/singleFlight';
 import { X509Certificate } from 'crypto';
 import { isIP } from 'net';
-import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type HttpClientOptions, type PeerCertificate } from '../../http';
+import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type HttpClientOptions, type PeerCertificate, type ProbeNetwork, proxyUrlFor } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
 import type { BackendClient, CertificateInfo, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
 import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
@@ -283,13 +283,13 @@ export function chainIsComplete(chain: readonly string[]): boolean {
  * handshake (no request or credential is sent) for the person to inspect and trust for this connection only.
  * Throws when trusting could not help, because the certificate is not issued for the cluster's address.
  */
-export async function cohesityTrustCandidate(record: ConnectionRecord, signal?: AbortSignal): Promise<TrustCandidate> {
+export async function cohesityTrustCandidate(record: ConnectionRecord, signal?: AbortSignal, network: Omit<ProbeNetwork, 'signal'> = {}): Promise<TrustCandidate> {
   const url = record.endpoints.url;
   if (!url) {
     throw new Error(`${record.label}: the connection has no cluster address.`);
   }
   const target = new URL(url);
-  const chain = await fetchPeerCertificateChain(target.origin, { signal, timeoutMs: 15_000 });
+  const chain = await fetchPeerCertificateChain(target.origin, { signal, timeoutMs: network.timeoutMs, proxyUrl: proxyUrlFor(target, network.proxy) });
   if (chain.certificates.length === 0) {
     throw new Error(`${record.label}: ${target.host} presented no certificate.`);
   }

@@ -14,5 +14,5 @@ export type { CohesityCluster, CohesitySessionRequest, CohesityUserSession } fro
 
 export const cohesityModule: BackendModule = {
   createClient: (record, secrets, deps) => new CohesityClient(record, secrets, deps),
-  trustCandidate: (record, signal) => cohesityTrustCandidate(record, signal),
+  trustCandidate: (record, signal, network) => cohesityTrustCandidate(record, signal, network),
 };

@@ -8,11 +8,12 @@ import { SingleFlight } from '../../util/singleFlight';
 import {
   ApiError,
   type AuthHandler,
-  collect,
   HttpClient,
   type HttpClientOptions,
-  linkPages,
+  IncompleteListError,
+  Pager,
   PagingLoopError,
+  readAll,
 } from '../../http';
 import { type ConnectionRecord, type ConnectionSecrets, pingOneHosts } from '../../connections/model';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
@@ -115,9 +116,9 @@ export class PingOneClient implements BackendClient {
   async listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]> {
     const operation = 'list environments';
     const first = this.options.pageSize ? `environments?limit=${this.options.pageSize}` : 'environments';
-    const pages = linkPages<PingOneEnvironment>(
-      async (url) => {
-        const res = await this.api.get<PingOneEnvironmentList>(url, operation, { signal });
+    const pager = new Pager<PingOneEnvironment>(
+      async ({ cursor }) => {
+        const res = await this.api.get<PingOneEnvironmentList>(cursor ?? first, operation, { signal });
         const body = res.data;
         const items = body?._embedded?.environments;
         if (!Array.isArray(items)) {
@@ -125,14 +126,14 @@ export class PingOneClient implements BackendClient {
         }
         return { items, next: body._links?.next?.href, total: typeof body.count === 'number' ? body.count : undefined };
       },
-      first,
-      { signal },
+      { idOf: (e) => (typeof e?.id === 'string' ? e.id : undefined), firstCursor: first },
     );
     let environments: PingOneEnvironment[];
     try {
-      environments = await collect(pages);
+      environments = await readAll(pager, signal);
     } catch (e) {
-      throw this.pagingError(operation, e, signal);
+      // What was read stays: the view shows it, then the refusal of the page that failed.
+      throw e instanceof IncompleteListError ? (e as IncompleteListError<PingOneEnvironment>).map(toEnvironmentInfo, this.pagingError(operation, e.cause, signal)) : this.pagingError(operation, e, signal);
     }
     return environments.map(toEnvironmentInfo);
   }

@@ -4,6 +4,7 @@
 import type { HttpRequest } from '../../http/client';
 import { ApiError } from '../../http/errors';
 import type { ZitiEntityRef, ZitiEnvelope } from './models';
+import { BoundedMap } from '../../util/lru';
 
 /** What these functions need from ZitiClient (its `api` method); the benchmark and tests can pass a stand-in. */
 export interface ZitiApi {
@@ -210,13 +211,26 @@ export async function listIdentitiesByIds(client: ZitiApi, ids: readonly string[
  * Identity names per controller, resolved in batches of `batchSize` ids with one `id in [...]` filter each, cached,
  * and shared by concurrent callers (an id already being fetched is not asked for again).
  */
+/** Identity names kept per controller (the least recently used go first). */
+export const MAX_IDENTITY_NAMES = 10_000;
+
 export class IdentityCache {
-  private readonly names = new Map<string, string>();
+  private readonly names: BoundedMap<string, string>;
   private readonly pending = new Map<string, Promise<void>>();
   /** Identity requests sent (for tests and logs). */
   requests = 0;
 
-  constructor(private readonly batchSize = 100) {}
+  constructor(
+    private readonly batchSize = 100,
+    capacity = MAX_IDENTITY_NAMES,
+  ) {
+    this.names = new BoundedMap(capacity);
+  }
+
+  /** How many names are held. */
+  get size(): number {
+    return this.names.size;
+  }
 
   get(id: string): string | undefined {
     return this.names.get(id);

@@ -1,12 +1,10 @@
 // OpenZiti Edge Management client: sign-in (updb with MFA, client certificate, pasted zt-session), the
 // controller's version, and the trust bootstrap from /.well-known/est/cacerts. No `vscode` import.
 import * as fs from 'fs';
-import * as https from 'https';
-import * as tls from 'tls';
 import { HttpClient, type AuthHandler, type HttpRequest } from '../../http/client';
-import { ACCEPT_ENCODING, BodyTooLargeError, formatBytes, readBodyCapped, RESPONSE_LIMITS } from '../../http/body';
+import { BodyTooLargeError, formatBytes, RESPONSE_LIMITS } from '../../http/body';
 import { ApiError } from '../../http/errors';
-import { describeCertificate, fetchPeerCertificateChain } from '../../http/tls';
+import { describeCertificate, fetchPeerCertificateChain, probeGet, type ProbeNetwork, proxyUrlFor } from '../../http/tls';
 import type { ConnectionRecord, ConnectionSecrets } from '../../connections/model';
 import type { BackendClient, BackendModule, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
 import { httpOptionsFor } from '../common';
@@ -213,6 +211,11 @@ export class ZitiClient implements BackendClient {
     }
   }
 
+  /** Closes pooled sockets. */
+  dispose(): void {
+    this.http.dispose();
+  }
+
   async test(signal?: AbortSignal): Promise<string> {
     const res = await this.api<ZitiEnvelope<ZitiCurrentApiSession>>({ method: 'GET', path: '/current-api-session', operation: 'check the API session', signal, maxResponseBytes: RESPONSE_LIMITS.small });
     this.setExpiry(res.data);
@@ -245,52 +248,38 @@ export class ZitiClient implements BackendClient {
   }
 }
 
-function verifyChainsTo(url: URL, ca: string[], signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tls.connect({ host: url.hostname, port: Number(url.port) || 443, servername: isIp(url.hostname) ? undefined : url.hostname, ca });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      signal?.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = (): void => done(false);
-    signal?.addEventListener('abort', onAbort);
-    socket.once('secureConnect', () => done(socket.authorized));
-    socket.once('error', () => done(false));
-    socket.setTimeout(15_000, () => done(false));
-  });
-}
-
-function isIp(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
+/** Whether the controller's certificate chains to `ca` (a TLS handshake only, through the proxy when one applies). */
+async function verifyChainsTo(url: URL, ca: string[], network: ProbeNetwork): Promise<boolean> {
+  try {
+    const chain = await fetchPeerCertificateChain(url.origin, { ca, caOnly: true, timeoutMs: network.timeoutMs, signal: network.signal, proxyUrl: proxyUrlFor(url, network.proxy) });
+    return chain.trusted;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * The trust bootstrap real controllers offer: the CA bundle at /.well-known/est/cacerts. It is fetched with
  * verification on, anchored (for this one unauthenticated GET) at the certificates the server itself presented,
- * then the server is verified to chain to the bundle before the person is asked.
+ * then the server is verified to chain to the bundle before the person is asked. Every step has a deadline, can be
+ * cancelled and goes through the proxy when one applies.
  */
-async function zitiTrustCandidate(record: ConnectionRecord, signal?: AbortSignal): Promise<TrustCandidate> {
+async function zitiTrustCandidate(record: ConnectionRecord, signal?: AbortSignal, network: Omit<ProbeNetwork, 'signal'> = {}): Promise<TrustCandidate> {
   const controller = new URL(record.endpoints.url ?? '');
-  const presented = await fetchPeerCertificateChain(controller.toString(), { signal });
+  const net: ProbeNetwork = { ...network, signal };
+  const presented = await fetchPeerCertificateChain(controller.toString(), { signal, timeoutMs: net.timeoutMs, proxyUrl: proxyUrlFor(controller, net.proxy) });
   const anchors = presented.certificates.map((c) => c.pem);
-  const agent = new https.Agent({ ca: anchors, allowPartialTrustChain: true } as https.AgentOptions);
-  const body = await new Promise<string>((resolve, reject) => {
-    const req = https.get(new URL('/.well-known/est/cacerts', controller), { agent, signal, headers: { accept: 'application/pkcs7-mime', 'accept-encoding': ACCEPT_ENCODING } }, (res) => {
-      // Capped like every answer of the HTTP core: a hostile server must not flood memory.
-      readBodyCapped(res, { contentEncoding: res.headers['content-encoding'], contentLength: res.headers['content-length'], limit: RESPONSE_LIMITS.caBundle }).then(
-        (text) => (res.statusCode === 200 ? resolve(text) : reject(new Error(`/.well-known/est/cacerts answered ${res.statusCode}`))),
-        (e: unknown) =>
-          reject(e instanceof BodyTooLargeError ? new Error(`${record.label}: the server sent too much: its CA bundle is larger than ${formatBytes(e.limit)}`) : e),
-      );
-    });
-    req.on('error', reject);
-  }).finally(() => agent.destroy());
-  const pems = certificatesFromPkcs7(body);
+  const res = await probeGet(new URL('/.well-known/est/cacerts', controller).toString(), { ...net, anchors, accept: 'application/pkcs7-mime', maxBytes: RESPONSE_LIMITS.caBundle }).catch((e: unknown) => {
+    throw e instanceof BodyTooLargeError ? new Error(`${record.label}: the server sent too much: its CA bundle is larger than ${formatBytes(e.limit)}`) : e;
+  });
+  if (res.status !== 200) {
+    throw new Error(`/.well-known/est/cacerts answered ${res.status}`);
+  }
+  const pems = certificatesFromPkcs7(res.body);
   if (pems.length === 0) {
     throw new Error(`${record.label}: the controller's CA bundle holds no certificate`);
   }
-  const verified = await verifyChainsTo(controller, pems, signal);
+  const verified = await verifyChainsTo(controller, pems, net);
   return {
     source: "the controller's CA bundle (/.well-known/est/cacerts)",
     certificates: pems.map((pem) => {

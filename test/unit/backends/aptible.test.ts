@@ -6,6 +6,7 @@ import { AptibleClient, aptibleEnvironmentInfo, aptibleModule, APTIBLE_DEFAULT_A
 import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';
 import { type Doubles, doubles, rejection, useSandbox } from './doubles';
+import { IncompleteListError } from '../../../src/http/paging';
 
 describe('backends/aptible', () => {
   let sb: Sandbox;
@@ -94,6 +95,26 @@ describe('backends/aptible', () => {
       assert.strictEqual(d.lines.filter((l) => /GET \S+\/accounts(\?page=\d)? → 200/.test(l)).length, 3, d.lines.join('\n'));
     } finally {
       state().perPage = 20;
+    }
+  });
+
+  it('a next link to another origin: keeps the accounts read and refuses the link without sending anything there', async () => {
+    const d = doubles();
+    const c = client('password', { password: creds.password }, d, creds.email);
+    state().perPage = 2;
+    sb.faults.set('aptible', { mode: 'foreign-next-link', pathRegex: '/accounts$' });
+    try {
+      const e = await c.listEnvironments().then(
+        () => assert.fail('listEnvironments should reject'),
+        (err: unknown) => err,
+      );
+      assert.ok(e instanceof IncompleteListError, String(e));
+      assert.strictEqual(e.items.length, 2, 'the first page is kept');
+      assert.match(e.message, /refused to follow a link to another origin \(https:\/\/elsewhere\.invalid/);
+      assert.ok(!d.lines.some((l) => l.includes('elsewhere.invalid') && /GET/.test(l)), d.lines.join('\n'));
+    } finally {
+      state().perPage = 20;
+      sb.faults.clear('aptible');
     }
   });
 

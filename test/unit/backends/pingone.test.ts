@@ -6,6 +6,7 @@ import { PingOneClient, type PingOneClientOptions, pingoneModule } from '../../.
 import type { Sandbox } from '../../sandbox/server';
 import type { PingOneState } from '../../sandbox/pingone';
 import { type Doubles, doubles, rejection, useSandbox } from './doubles';
+import { IncompleteListError } from '../../../src/http/paging';
 
 describe('backends/pingone', () => {
   let sb: Sandbox;
@@ -187,6 +188,21 @@ describe('backends/pingone', () => {
     const pageGets = d.lines.filter((l) => /GET \S+\/v1\/environments\?limit=2\S* → 200/.test(l));
     assert.strictEqual(pageGets.length, 4, d.lines.join('\n'));
     assert.strictEqual(pageGets.filter((l) => l.includes('cursor=')).length, 3);
+  });
+
+  it('a next link to another origin: keeps the environments read, then the refusal (IncompleteListError)', async () => {
+    const c = client('post', doubles(), undefined, { pageSize: 2 });
+    sb.faults.set('pingone', { mode: 'foreign-next-link', pathRegex: '/environments$' });
+    const e = await c.listEnvironments().then(
+      () => assert.fail('listEnvironments should reject'),
+      (err: unknown) => err,
+    );
+    assert.ok(e instanceof IncompleteListError, String(e));
+    assert.deepStrictEqual(
+      e.items.map((i) => (i as { label: string }).label),
+      envNames().all.slice(0, 2),
+    );
+    assert.match(e.message, /another origin \(https:\/\/elsewhere\.invalid/);
   });
 
   it('renews the token shortly before it expires, without waiting for a 401', async () => {

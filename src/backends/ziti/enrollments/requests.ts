@@ -1,5 +1,6 @@
 // The enrollment calls (api-contracts.md §1.6–1.8) over ZitiClient.api. No `vscode` import. Create and refresh answer
 // only {id,_links}, so the JWT is always read back with GET /enrollments/{id}.
+import { Pager } from '../../../http/paging';
 import type { ZitiEnvelope } from '../models';
 import { deleteNotFoundOutcome, type DeleteOutcome } from '../api';
 import type { ZitiCaller } from '../routePath/resolve';
@@ -126,19 +127,18 @@ export interface CaSummary {
   isVerified?: boolean;
 }
 
-/** Every CA (paged), for ottca and for naming CAs in tooltips. */
+/** Every CA (paged with the shared pager, which stops on a page that adds nothing new), for ottca and CA names. */
 export async function listCas(client: ZitiCaller, signal?: AbortSignal): Promise<CaSummary[]> {
-  const out: CaSummary[] = [];
-  for (let offset = 0; offset < 100_000; ) {
-    const env = await client.api<ZitiEnvelope<CaSummary[]>>({ method: 'GET', path: '/cas', operation: 'list CAs', params: { limit: 500, offset }, signal });
-    const items = Array.isArray(env?.data) ? env.data : [];
-    out.push(...items);
-    offset += items.length;
-    if (items.length === 0 || offset >= (env?.meta?.pagination?.totalCount ?? 0)) {
-      break;
-    }
-  }
-  return out;
+  const pager = new Pager<CaSummary>(
+    async ({ offset, limit }) => {
+      const env = await client.api<ZitiEnvelope<CaSummary[]>>({ method: 'GET', path: '/cas', operation: 'list CAs', params: { limit, offset }, signal });
+      const total = env?.meta?.pagination?.totalCount;
+      return { items: Array.isArray(env?.data) ? env.data : [], total: typeof total === 'number' ? total : 0 };
+    },
+    { idOf: (c) => (c && typeof c.id === 'string' ? c.id : undefined), pageSize: 500, maxPages: 200 },
+  );
+  await pager.loadAll(signal);
+  return [...pager.items];
 }
 
 /** The outstanding enrollment of this method for this identity (after a 409), through a filtered list. */

@@ -93,6 +93,35 @@ export class SessionsContext implements vscode.Disposable {
       .sort((a, b) => a.label.localeCompare(b.label));
   }
 
+  /** Forgets the session nodes shown under `parent` (by id, at any depth), before it renders its children afresh. */
+  forgetSessionNodesUnder(parent: TreeNode): void {
+    for (const [id, node] of this.sessionNodes) {
+      for (let p = node.parent; p; p = p.parent) {
+        if (p.id === parent.id) {
+          this.sessionNodes.delete(id);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Forgets everything held for a connection that is gone (its nodes, depths and identity names). */
+  forgetConnection(connectionId: string): void {
+    for (const [id, node] of this.sessionNodes) {
+      if (node.connectionId === connectionId) {
+        this.sessionNodes.delete(id);
+      }
+    }
+    const prefix = `ziti/${connectionId}/`;
+    for (const id of [...this.loadedDepth.keys()]) {
+      if (id.startsWith(prefix)) {
+        this.loadedDepth.delete(id);
+      }
+    }
+    this.caches.delete(connectionId);
+    this.dropTotal(connectionId);
+  }
+
   /** Records the unfiltered session count of a controller (asks with limit=1 when the list was filtered). */
   async noteTotal(connectionId: string, total: number | undefined, signal?: AbortSignal): Promise<void> {
     let value = total;

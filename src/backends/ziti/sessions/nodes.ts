@@ -5,7 +5,8 @@ import type { ConnectionRecord } from '../../../connections/model';
 import { ApiError } from '../../../http/errors';
 import { toAbortSignal } from '../../../http/cancel';
 import { buildContextValue } from '../../../tree/contextValue';
-import { ErrorNode, LoadingNode, LoadMoreNode, MessageNode, type Pageable, type TreeNode } from '../../../tree/nodes';
+import { ErrorNode, LoadingNode, MessageNode, type Pageable, type TreeNode } from '../../../tree/nodes';
+import { PagedList } from '../../../tree/paged';
 import type { HasDetails } from '../../../views/details';
 import { escapeMd } from '../../../views/environments';
 import { apiSessionFilter, listApiSessions, listSessions, MAX_PAGE_SIZE, type ListPage, type ZitiApiSession, type ZitiSession } from '../api';
@@ -130,13 +131,13 @@ export class ZitiControllerNode implements TreeNode {
 
 /**
  * Items of a paged parent: the first page (or as many as were loaded before a refresh), then "Load more…" /
- * "Load all". A refresh re-reads; load more/all append and show the cache once.
+ * "Load all" (the shared PagedList). A refresh re-reads; load more/all append and show the cache once. A page that
+ * fails after others were read shows its error after them.
  */
 abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable {
   abstract readonly id: string;
   abstract readonly parent: TreeNode;
-  items: T[] = [];
-  total: number | undefined;
+  private readonly list: PagedList<T>;
   private useCacheOnce = false;
   /** The counts the item last showed ("100 of 240"); when a load changes them, the item is re-rendered. */
   protected renderedCounts: string | undefined;
@@ -144,17 +145,37 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
   protected countsKey(): string {
     return `${this.items.length}/${this.total ?? '?'}/${this.ctx.filterText ?? ''}`;
   }
-  private error: TreeNode | undefined;
 
   constructor(
     protected readonly ctx: SessionsContext,
     readonly record: ConnectionRecord,
-  ) {}
+  ) {
+    this.list = new PagedList<T>(
+      async ({ offset, limit }, signal) => {
+        const page = await this.fetch(offset, limit, signal);
+        return { items: page.items, total: page.totalCount };
+      },
+      { idOf: (it) => (it && typeof it.id === 'string' ? it.id : undefined), pageSize: ctx.pageSize, maxPageSize: MAX_PAGE_SIZE },
+    );
+  }
 
   get connectionId(): string {
     return this.record.id;
   }
 
+  get items(): readonly T[] {
+    return this.list.items;
+  }
+
+  get total(): number | undefined {
+    return this.list.total;
+  }
+
+  get pagedWhat(): string {
+    return `${this.listName()} of ${this.record.label}`;
+  }
+
+  protected abstract listName(): string;
   protected abstract fetch(offset: number, limit: number, signal?: AbortSignal): Promise<ListPage<T>>;
   protected abstract render(): Promise<TreeNode[]> | TreeNode[];
   /** Called after every (re)load with the items (e.g. to resolve identity names). */
@@ -164,49 +185,18 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
   }
   protected abstract emptyText(): string;
 
-  private merge(page: ListPage<T>): void {
-    const seen = new Set(this.items.map((i) => i.id));
-    for (const it of page.items) {
-      if (it && typeof it.id === 'string' && !seen.has(it.id)) {
-        this.items.push(it);
-        seen.add(it.id);
-      }
-    }
-    this.total = Math.max(page.totalCount, this.items.length);
-  }
-
-  /** Re-reads from the start, as deep as before. */
+  /** Re-reads from the start, as deep as before. A failed page is kept as the list's error, after what was read. */
   async reload(signal?: AbortSignal): Promise<void> {
-    const pageSize = this.ctx.pageSize;
-    const target = Math.max(pageSize, this.ctx.loadedDepth.get(this.id) ?? 0);
-    this.items = [];
-    this.total = undefined;
-    for (;;) {
-      const limit = Math.min(MAX_PAGE_SIZE, Math.max(pageSize, target - this.items.length));
-      const page = await this.fetch(this.items.length, limit, signal);
-      const before = this.items.length;
-      this.merge(page);
-      if (this.items.length === before || this.items.length >= target || this.items.length >= (this.total ?? 0)) {
-        break;
-      }
-    }
+    await this.list.reload(Math.max(this.ctx.pageSize, this.ctx.loadedDepth.get(this.id) ?? 0), signal);
     await this.afterLoad(signal);
   }
 
   async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
     if (this.useCacheOnce) {
       this.useCacheOnce = false;
-      return this.error ? [this.error] : this.children();
+      return this.children();
     }
-    this.error = undefined;
-    try {
-      await this.reload(token ? toAbortSignal(token) : undefined);
-    } catch (e) {
-      this.items = [];
-      this.total = undefined;
-      this.error = loadError(this.ctx, this.record.id, this, e, this.filtered);
-      return [this.error];
-    }
+    await this.reload(token ? toAbortSignal(token) : undefined);
     if (this.renderedCounts !== this.countsKey()) {
       // The item's description ("100 of 240") was drawn before the load: draw it again, from the cache.
       this.useCacheOnce = true;
@@ -216,41 +206,33 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
   }
 
   private async children(): Promise<TreeNode[]> {
+    const tail = this.list.tail(this, (e) => loadError(this.ctx, this.record.id, this, e, this.filtered));
+    // The session nodes shown before under this parent are replaced by the ones rendered now.
+    this.ctx.forgetSessionNodesUnder(this);
     if (this.items.length === 0) {
-      return [new MessageNode(`${this.id}/empty`, this.emptyText(), { parent: this })];
+      return tail.length > 0 ? tail : [new MessageNode(`${this.id}/empty`, this.emptyText(), { parent: this })];
     }
-    const nodes = await this.render();
-    if (this.total !== undefined && this.items.length < this.total) {
-      nodes.push(new LoadMoreNode(`${this.id}/more`, this, this.items.length, this.total));
-    }
-    return nodes;
+    return [...(await this.render()), ...tail];
   }
 
-  private async append(limitPerPage: number, all: boolean): Promise<void> {
-    this.error = undefined;
+  private async append(all: boolean, signal?: AbortSignal): Promise<void> {
+    await this.list.extend(all, signal);
     try {
-      do {
-        const before = this.items.length;
-        this.merge(await this.fetch(this.items.length, limitPerPage));
-        if (this.items.length === before) {
-          break;
-        }
-      } while (all && this.items.length < (this.total ?? 0));
       await this.afterLoad();
-    } catch (e) {
-      this.error = loadError(this.ctx, this.record.id, this, e, this.filtered);
+    } catch {
+      // afterLoad reports its own problems; the items still show.
     }
     this.ctx.loadedDepth.set(this.id, this.items.length);
     this.useCacheOnce = true;
     this.ctx.provider().refreshById(this.id);
   }
 
-  loadMore(): Promise<void> {
-    return this.append(this.ctx.pageSize, false);
+  loadMore(signal?: AbortSignal): Promise<void> {
+    return this.append(false, signal);
   }
 
-  loadAll(): Promise<void> {
-    return this.append(MAX_PAGE_SIZE, true);
+  loadAll(signal?: AbortSignal): Promise<void> {
+    return this.append(true, signal);
   }
 
   abstract getTreeItem(): vscode.TreeItem;
@@ -280,6 +262,10 @@ export class SessionsGroupNode extends PagedNode<ZitiSession> {
   protected override async afterLoad(signal?: AbortSignal): Promise<void> {
     await resolveIdentityNames(this.ctx, this.record.id, this.items, signal);
     void this.ctx.noteTotal(this.record.id, this.filtered ? undefined : this.total);
+  }
+
+  protected listName(): string {
+    return 'sessions';
   }
 
   protected emptyText(): string {
@@ -465,6 +451,10 @@ export class ApiSessionsGroupNode extends PagedNode<ZitiApiSession> {
     return listApiSessions(await this.ctx.client(this.record.id, signal), { offset, limit, signal });
   }
 
+  protected listName(): string {
+    return 'API sessions';
+  }
+
   protected emptyText(): string {
     return 'No API sessions';
   }
@@ -516,6 +506,10 @@ export class ZitiApiSessionNode extends PagedNode<ZitiSession> implements HasDet
 
   protected override async afterLoad(signal?: AbortSignal): Promise<void> {
     await resolveIdentityNames(this.ctx, this.record.id, this.items, signal);
+  }
+
+  protected listName(): string {
+    return `sessions of API session ${this.identityLabel}`;
   }
 
   protected emptyText(): string {
@@ -575,7 +569,7 @@ export function zitiSessionRoots(ctx: SessionsContext, cache: Map<string, ZitiCo
   for (const id of [...cache.keys()]) {
     if (!seen.has(id)) {
       cache.delete(id);
-      ctx.dropTotal(id);
+      ctx.forgetConnection(id);
     }
   }
   return out;
