@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors';
 import { raceSignal } from '../http/client';
 import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backends/types';
 import { Logger } from '../util/log';
-import { BackendKind, ConnectionRecord } from './model';
+import { BackendKind, bindingMismatch, bindingOf, ConnectionRecord, ConnectionSecrets } from './model';
 import { ConnectionStore } from './store';
 
 export type ConnectionState =
@@ -13,7 +13,26 @@ export type ConnectionState =
   | { kind: 'expired'; message: string }
   | { kind: 'unreachable'; message: string }
   | { kind: 'untrusted'; message: string }
+  /** Stored credentials exist but belong to another server or identity; they are not sent. */
+  | { kind: 'needsSignIn'; message: string }
   | { kind: 'error'; message: string };
+
+/** Thrown instead of building a client when the stored secrets are bound to another endpoint. */
+export class NeedsSignIn extends Error {
+  constructor(
+    readonly connectionLabel: string,
+    readonly reason: string,
+  ) {
+    super(`${connectionLabel} needs sign-in. ${reason}`);
+    this.name = 'NeedsSignIn';
+  }
+}
+
+/** Questions nobody answers: for a client that must only use what is stored (ending a session on removal). */
+const NO_QUESTIONS: Prompter = {
+  askCode: async () => undefined,
+  askPassword: async () => undefined,
+};
 
 /** Waits for `p`, or rejects as cancelled as soon as `signal` aborts (leaving `p` to run on for others). */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal, label: string): Promise<T> {
@@ -28,6 +47,9 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal, label: string): Pro
 /** Turns a failure into the connection state it means. */
 export function stateForError(e: unknown): ConnectionState {
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof NeedsSignIn) {
+    return { kind: 'needsSignIn', message: e.reason };
+  }
   if (e instanceof ApiError) {
     switch (e.kind) {
       case 'network':
@@ -100,13 +122,31 @@ export class ConnectionManager implements vscode.Disposable {
     return Boolean(this.modules[backend]);
   }
 
-  /** Builds a client for a record that may not be saved yet (the Add Connection test). */
-  async createClient(record: ConnectionRecord, secretsOverride?: Parameters<ClientFactory>[1]): Promise<BackendClient> {
+  /**
+   * Builds a client for a record that may not be saved yet (the Add/Edit Connection test, with the wizard's
+   * secrets), or with the stored secrets bound to this record; throws NeedsSignIn, having sent nothing, when the
+   * stored secrets belong to another endpoint. `only` narrows the stored secrets (e.g. to the issued token) and
+   * `prompter` replaces the person's (e.g. one that never asks).
+   */
+  async createClient(
+    record: ConnectionRecord,
+    secretsOverride?: Parameters<ClientFactory>[1],
+    opts: { only?: (keyof ConnectionSecrets)[]; prompter?: Prompter; persist?: boolean } = {},
+  ): Promise<BackendClient> {
     const factory = this.modules[record.backend]?.createClient;
     if (!factory) {
       throw new Error(`${record.backend} connections are not supported in this version.`);
     }
-    const secrets = secretsOverride ?? (await this.store.getSecrets(record.id));
+    let secrets: ConnectionSecrets;
+    if (secretsOverride) {
+      secrets = secretsOverride;
+    } else {
+      const bound = await this.store.secretsFor(record);
+      if (bound.mismatch) {
+        throw new NeedsSignIn(record.label, bound.mismatch);
+      }
+      secrets = opts.only ? Object.fromEntries(Object.entries(bound.secrets).filter(([k]) => (opts.only as string[]).includes(k))) : bound.secrets;
+    }
     for (const s of Object.values(secrets)) {
       if (typeof s === 'string') {
         this.log.addSecret(s);
@@ -114,9 +154,10 @@ export class ConnectionManager implements vscode.Disposable {
     }
     const http = vscode.workspace.getConfiguration('http');
     const proxyUrl = http.get<string>('proxy');
+    const binding = bindingOf(record);
     return factory(record, secrets, {
       log: (level, message) => this.log[level](message),
-      prompter: this.prompter,
+      prompter: opts.prompter ?? this.prompter,
       saveSecrets: async (patch) => {
         for (const s of Object.values(patch)) {
           if (typeof s === 'string') {
@@ -126,8 +167,12 @@ export class ConnectionManager implements vscode.Disposable {
         if (secretsOverride) {
           Object.assign(secretsOverride, patch);
         }
-        if (this.store.get(record.id)) {
-          await this.store.updateSecrets(record.id, patch);
+        // Written only while the saved connection still has the binding this client was built for: a client
+        // testing an edit (another URL or user) must not touch the stored secrets before the edit is saved,
+        // and a token issued by the old server is never stored for the new one.
+        const saved = this.store.get(record.id);
+        if (opts.persist !== false && saved && !bindingMismatch(bindingOf(saved), binding)) {
+          await this.store.updateSecrets(saved, patch);
         }
       },
       proxy: proxyUrl ? { url: proxyUrl, strictSSL: http.get<boolean>('proxyStrictSSL', true) } : undefined,
@@ -183,10 +228,25 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
+  /**
+   * Signs out: ends the server-side session where the API allows it, with the live client, or (after a reload,
+   * when this window never signed in) with the stored token alone, only if it is bound to this connection's
+   * endpoint, and without signing in or asking anything to do so.
+   */
   async signOut(id: string): Promise<string> {
-    const client = this.clients.get(id);
+    let client = this.clients.get(id);
     this.clients.delete(id);
+    const record = this.store.get(id);
     let message = 'Signed out.';
+    if (!client && record && this.modules[record.backend]) {
+      const stored = await this.store.secretsFor(record);
+      if (stored.secrets.token) {
+        client = await this.createClient(record, undefined, { only: ['token', 'tokenExpiresAt'], prompter: NO_QUESTIONS, persist: false }).catch((e: unknown) => {
+          this.log.warn(`${record.label}: cannot end the stored session: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        });
+      }
+    }
     if (client) {
       try {
         message = await client.signOut();
@@ -195,9 +255,8 @@ export class ConnectionManager implements vscode.Disposable {
       }
     }
     // An issued token is dropped; a pasted or imported token is the credential itself and stays.
-    const record = this.store.get(id);
     if (record && record.auth.method !== 'token' && record.auth.method !== 'cliToken') {
-      await this.store.updateSecrets(id, { token: undefined, tokenExpiresAt: undefined });
+      await this.store.updateSecrets(record, { token: undefined, tokenExpiresAt: undefined });
     }
     this.setState(id, { kind: 'signedOut' });
     return message;
