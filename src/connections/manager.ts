@@ -85,14 +85,16 @@ export class ConnectionManager implements vscode.Disposable {
     readonly modules: Partial<Record<BackendKind, BackendModule>>,
     private readonly prompter: Prompter,
   ) {
-    // A connection edited, removed or whose secrets changed in another window gets a fresh client.
+    // A connection edited (here, in another window, or a preset in settings), removed, or whose secrets changed
+    // elsewhere gets a fresh client: a live client keeps talking only to the endpoint it was built for.
     this.subscription = store.onDidChange((id) => {
       if (id) {
         this.forget(id);
       } else {
-        const known = new Set(store.list().map((c) => c.id));
-        for (const cid of [...this.clients.keys()]) {
-          if (!known.has(cid)) {
+        const current = new Map(store.list().map((c) => [c.id, c]));
+        for (const [cid, client] of [...this.clients]) {
+          const now = current.get(cid);
+          if (!now || bindingMismatch(bindingOf(client.record), bindingOf(now))) {
             this.forget(cid);
           }
         }

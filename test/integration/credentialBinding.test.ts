@@ -152,6 +152,7 @@ describe('credentials bound to the server that issued them', function () {
     const seen = requestLog(other.state.aptible);
     await vscode.workspace.getConfiguration().update('sessionManager.connections', preset(other.urls.aptible), vscode.ConfigurationTarget.Global);
     assert.strictEqual(api.store.get('preset-apt-team')?.endpoints.apiUrl, other.urls.aptible);
+    api.manager.forget('preset-apt-team'); // as after a reload: no live client, only what is stored
     const node = await connectionNode(api, 'Team Aptible');
     const kids = await api.views.providers.environments.getChildren(node);
     assert.ok(!seen.some((r) => r.authorization?.includes(token) || r.body.includes(token)), `the token went to the new server: ${JSON.stringify(seen)}`);
@@ -172,6 +173,14 @@ describe('credentials bound to the server that issued them', function () {
     const stored = await api.store.getSecrets('preset-apt-team');
     assert.notStrictEqual(stored.token, token);
     assert.deepStrictEqual(stored.binding?.origins, [new URL(other.urls.aptible).origin]);
+
+    // A live client built for the old server is dropped too when the preset changes under it.
+    const seenFirst = requestLog(sb.state.aptible);
+    await vscode.workspace.getConfiguration().update('sessionManager.connections', preset(sb.urls.aptible), vscode.ConfigurationTarget.Global);
+    await until('the live client to be dropped', () => api.manager.state('preset-apt-team').kind !== 'signedIn', 5_000);
+    const back = await api.views.providers.environments.getChildren(await connectionNode(api, 'Team Aptible'));
+    assert.match(await label(back[0]), /^Needs sign-in/);
+    assert.ok(!seenFirst.some((r) => r.authorization), 'the token of the second server did not go to the first');
     await vscode.workspace.getConfiguration().update('sessionManager.connections', undefined, vscode.ConfigurationTarget.Global);
   });
 
