@@ -142,9 +142,7 @@ export async function removeConnection(deps: ConnectionCommandDeps, arg: unknown
   }
   // Also when this window never signed in (after a reload): the stored token, if bound to this endpoint, ends
   // its own session; nothing is signed in or asked for just to sign out.
-  const signedOut = await deps.manager.signOut(record.id);
-  await deps.manager.store.remove(record.id);
-  deps.manager.forget(record.id);
+  const signedOut = await deps.manager.remove(record);
   deps.log.info(`Removed connection ${record.label}: ${signedOut}`);
   deps.refresh();
   return true;

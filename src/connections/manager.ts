@@ -231,30 +231,37 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   /**
-   * Signs out: ends the server-side session where the API allows it, with the live client, or (after a reload,
-   * when this window never signed in) with the stored token alone, only if it is bound to this connection's
-   * endpoint, and without signing in or asking anything to do so.
+   * Ends the server-side session where the API allows it: with the live client, or (after a reload, when this
+   * window never signed in) with the stored token alone. `stored` must be the secrets bound to `record`; nothing
+   * else is used, nobody is asked anything, and no sign-in happens just to sign out.
    */
+  private async endServerSession(record: ConnectionRecord, live: BackendClient | undefined, stored: ConnectionSecrets): Promise<string> {
+    let client = live;
+    if (!client && stored.token && this.modules[record.backend]) {
+      client = await this.createClient(record, { token: stored.token, tokenExpiresAt: stored.tokenExpiresAt }, { prompter: NO_QUESTIONS, persist: false }).catch((e: unknown) => {
+        this.log.warn(`${record.label}: cannot end the stored session: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
+    }
+    if (!client) {
+      return 'Signed out.';
+    }
+    try {
+      return await client.signOut();
+    } catch (e) {
+      return `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
   async signOut(id: string): Promise<string> {
-    let client = this.clients.get(id);
+    const live = this.clients.get(id);
     this.clients.delete(id);
     const record = this.store.get(id);
     let message = 'Signed out.';
-    if (!client && record && this.modules[record.backend]) {
-      const stored = await this.store.secretsFor(record);
-      if (stored.secrets.token) {
-        client = await this.createClient(record, undefined, { only: ['token', 'tokenExpiresAt'], prompter: NO_QUESTIONS, persist: false }).catch((e: unknown) => {
-          this.log.warn(`${record.label}: cannot end the stored session: ${e instanceof Error ? e.message : String(e)}`);
-          return undefined;
-        });
-      }
-    }
-    if (client) {
-      try {
-        message = await client.signOut();
-      } catch (e) {
-        message = `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
-      }
+    if (record) {
+      message = await this.endServerSession(record, live, (await this.store.secretsFor(record)).secrets);
+    } else if (live) {
+      message = await live.signOut().catch((e: unknown) => `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`);
     }
     // An issued token is dropped; a pasted or imported token is the credential itself and stays.
     if (record && record.auth.method !== 'token' && record.auth.method !== 'cliToken') {
@@ -262,6 +269,19 @@ export class ConnectionManager implements vscode.Disposable {
     }
     this.setState(id, { kind: 'signedOut' });
     return message;
+  }
+
+  /**
+   * Removes a connection the person added: the record and its secrets go first (so no view can sign it in again
+   * meanwhile), then its own session on the server is ended with what was stored for this endpoint.
+   */
+  async remove(record: ConnectionRecord): Promise<string> {
+    const live = this.clients.get(record.id);
+    this.clients.delete(record.id);
+    const stored = (await this.store.secretsFor(record)).secrets;
+    await this.store.remove(record.id);
+    this.forget(record.id);
+    return this.endServerSession(record, live, stored);
   }
 
   dispose(): void {
