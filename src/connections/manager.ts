@@ -127,13 +127,13 @@ export class ConnectionManager implements vscode.Disposable {
   /**
    * Builds a client for a record that may not be saved yet (the Add/Edit Connection test, with the wizard's
    * secrets), or with the stored secrets bound to this record; throws NeedsSignIn, having sent nothing, when the
-   * stored secrets belong to another endpoint. `only` narrows the stored secrets (e.g. to the issued token) and
-   * `prompter` replaces the person's (e.g. one that never asks).
+   * stored secrets belong to another endpoint. `prompter` replaces the person's (e.g. one that never asks);
+   * `persist: false` keeps what the client issues or drops out of the store.
    */
   async createClient(
     record: ConnectionRecord,
     secretsOverride?: Parameters<ClientFactory>[1],
-    opts: { only?: (keyof ConnectionSecrets)[]; prompter?: Prompter; persist?: boolean } = {},
+    opts: { prompter?: Prompter; persist?: boolean } = {},
   ): Promise<BackendClient> {
     const factory = this.modules[record.backend]?.createClient;
     if (!factory) {
@@ -147,7 +147,7 @@ export class ConnectionManager implements vscode.Disposable {
       if (bound.mismatch) {
         throw new NeedsSignIn(record.label, bound.mismatch);
       }
-      secrets = opts.only ? Object.fromEntries(Object.entries(bound.secrets).filter(([k]) => (opts.only as string[]).includes(k))) : bound.secrets;
+      secrets = bound.secrets;
     }
     for (const s of Object.values(secrets)) {
       if (typeof s === 'string') {

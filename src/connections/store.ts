@@ -102,8 +102,8 @@ export class ConnectionStore implements vscode.Disposable {
    *
    * Migration: secrets stored by versions before the binding existed carry none. They are taken as bound to the
    * record as it is at this first read (the only endpoint this installation can tell they were used with) and the
-   * binding is written now, so every later change of the record is detected. Presets are read from user and
-   * machine settings only, so a workspace cannot be the "record as it is" at that moment.
+   * binding is written now, so every later change of the record is detected. Presets are read from user settings
+   * only, so a workspace cannot be the "record as it is" at that moment.
    */
   async secretsFor(record: ConnectionRecord): Promise<BoundSecrets> {
     const stored = await this.getSecrets(record.id);
@@ -174,7 +174,7 @@ export class ConnectionStore implements vscode.Disposable {
 }
 
 /**
- * The presets setting from user (and, for a remote, machine) settings only. The setting has `application`
+ * The presets setting from user settings only. The setting has `application`
  * scope, so VS Code itself does not apply workspace values; a value found there anyway is ignored and reported,
  * because a workspace (a cloned repository) must never decide where stored credentials go.
  */
