@@ -254,12 +254,15 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   async signOut(id: string): Promise<string> {
+    const record = this.store.get(id);
+    // The stored token is read only when there is no live client, and before the client leaves the map: no extra
+    // wait while the connection shows signed in without a client (a view would sign it in again meanwhile).
+    const stored = record && !this.clients.has(id) ? (await this.store.secretsFor(record)).secrets : {};
     const live = this.clients.get(id);
     this.clients.delete(id);
-    const record = this.store.get(id);
     let message = 'Signed out.';
     if (record) {
-      message = await this.endServerSession(record, live, (await this.store.secretsFor(record)).secrets);
+      message = await this.endServerSession(record, live, stored);
     } else if (live) {
       message = await live.signOut().catch((e: unknown) => `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -276,9 +279,9 @@ export class ConnectionManager implements vscode.Disposable {
    * meanwhile), then its own session on the server is ended with what was stored for this endpoint.
    */
   async remove(record: ConnectionRecord): Promise<string> {
+    const stored = (await this.store.secretsFor(record)).secrets;
     const live = this.clients.get(record.id);
     this.clients.delete(record.id);
-    const stored = (await this.store.secretsFor(record)).secrets;
     await this.store.remove(record.id);
     this.forget(record.id);
     return this.endServerSession(record, live, stored);
