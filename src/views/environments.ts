@@ -129,8 +129,15 @@ export class ConnectionNode implements TreeNode, HasDetails {
     };
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const state = this.manager.state(this.record.id);
+  async getTreeItem(): Promise<vscode.TreeItem> {
+    let state = this.manager.state(this.record.id);
+    if (state.kind === 'signedOut') {
+      // Stored credentials of another endpoint (a preset whose URL changed) show before anything tries to use them.
+      const bound = await this.manager.store.secretsFor(this.record);
+      if (bound.mismatch) {
+        state = { kind: 'needsSignIn', message: bound.mismatch };
+      }
+    }
     const item = new vscode.TreeItem(this.record.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = stateIcon(state);

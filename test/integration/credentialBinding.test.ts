@@ -154,6 +154,10 @@ describe('credentials bound to the server that issued them', function () {
     assert.strictEqual(api.store.get('preset-apt-team')?.endpoints.apiUrl, other.urls.aptible);
     api.manager.forget('preset-apt-team'); // as after a reload: no live client, only what is stored
     const node = await connectionNode(api, 'Team Aptible');
+    // The row says so before anything is expanded.
+    const collapsed = await node.getTreeItem();
+    assert.match(String(collapsed.description), /needs sign-in/);
+    assert.match((collapsed.tooltip as vscode.MarkdownString).value, /were not sent/);
     const kids = await api.views.providers.environments.getChildren(node);
     assert.ok(!seen.some((r) => r.authorization?.includes(token) || r.body.includes(token)), `the token went to the new server: ${JSON.stringify(seen)}`);
     assert.ok(!seen.some((r) => r.authorization), 'nothing stored was sent there at all');
