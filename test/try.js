@@ -23,9 +23,9 @@ async function main() {
     '"Add Connection" with these answers:',
     '',
     `  OpenZiti   ${sb.urls.ziti}  ·  Username and password  ·  admin / ziti-sandbox-admin  ·  then Trust the sandbox CA`,
-    `  PingOne    Custom hosts  ·  API ${sb.details.pingone.urls.apiBase}  ·  auth ${sb.details.pingone.urls.authBase}`,
+    `  PingOne    Custom hosts  ·  API ${sb.details.pingone.urls.apiBase}  ·  auth ${sb.details.pingone.urls.authBase}  ·  Use http:// anyway`,
     `             environment ${p.environmentId}  ·  client ${p.basicClientId}  ·  secret ${p.basicClientSecret}  ·  Authorization header`,
-    `  Aptible    Custom URLs  ·  ${sb.urls.aptible} (both)  ·  ${sb.details.aptible.credentials.email} / ${sb.details.aptible.credentials.password}`,
+    `  Aptible    Custom URLs  ·  ${sb.urls.aptible} (both)  ·  Use http:// anyway  ·  ${sb.details.aptible.credentials.email} / ${sb.details.aptible.credentials.password}`,
     `  Cohesity   ${sb.urls.cohesity}  ·  ${sb.details.cohesity.credentials.username} / ${sb.details.cohesity.credentials.password}  ·  LOCAL  ·  then Trust`,
     '',
   ];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConnectionManager } from '../connections/manager';
-import { BACKEND_LABELS, BackendKind, ConnectionRecord, ConnectionSecrets } from '../connections/model';
+import { BACKEND_LABELS, BackendKind, carryOverOnEdit, ConnectionRecord, ConnectionSecrets } from '../connections/model';
 import { askToTrust } from '../connections/trust';
 import type { BackendClient } from '../backends/types';
 import { connectionWizard } from '../connections/wizard';
@@ -112,8 +112,13 @@ export async function editConnection(deps: ConnectionCommandDeps, arg: unknown):
   if (existing.source === 'preset') {
     throw new Error(`${existing.label} comes from the sessionManager.connections setting; edit it there.`);
   }
-  const existingSecrets = await deps.manager.store.getSecrets(existing.id);
-  const { record, secrets } = await connectionWizard(deps.ui(), { existing, existingSecrets });
+  // Only secrets bound to the connection as it is; stored ones of another endpoint are never offered again.
+  const existingSecrets = (await deps.manager.store.secretsFor(existing)).secrets;
+  const edited = await connectionWizard(deps.ui(), { existing, existingSecrets });
+  const { record, secrets, dropped } = carryOverOnEdit(existing, existingSecrets, edited.record, edited.secrets);
+  if (dropped.length > 0) {
+    deps.log.info(`Edit ${existing.label}: dropped ${dropped.join(' and ')}.`);
+  }
   const tested = await testBeforeSave(deps, record, secrets);
   await deps.manager.store.save(tested.record, secrets);
   deps.manager.forget(record.id);
@@ -129,24 +134,29 @@ export async function removeConnection(deps: ConnectionCommandDeps, arg: unknown
   }
   const choice = await deps.ui().confirm(
     `Remove the ${BACKEND_LABELS[record.backend]} connection "${record.label}"?`,
-    `${endpointOf(record)}\n\nSession Manager signs out and deletes the credentials it stored for this connection. Sessions on the server are not affected.`,
+    `${endpointOf(record)}\n\nSession Manager ends its own session on the server where the API allows it, then deletes the credentials it stored for this connection. Other sessions on the server are not affected.`,
     ['Remove'],
   );
   if (choice !== 'Remove') {
     return false;
   }
-  if (deps.manager.state(record.id).kind === 'signedIn') {
-    await deps.manager.signOut(record.id);
-  }
-  await deps.manager.store.remove(record.id);
-  deps.manager.forget(record.id);
-  deps.log.info(`Removed connection ${record.label}`);
+  // Also when this window never signed in (after a reload): the stored token, if bound to this endpoint, ends
+  // its own session; nothing is signed in or asked for just to sign out.
+  const signedOut = await deps.manager.remove(record);
+  deps.log.info(`Removed connection ${record.label}: ${signedOut}`);
   deps.refresh();
   return true;
 }
 
 export async function signIn(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
   let record = await pickConnection(deps, arg, 'Sign in to which connection?');
+  const stale = await deps.manager.store.secretsFor(record);
+  if (stale.mismatch) {
+    // The person asked to sign in to the connection as it is now: the credentials of the other endpoint are
+    // useless here and must never be sent, so they go; sign-in asks for what it needs.
+    deps.log.info(`${record.label}: ${stale.mismatch}`);
+    await deps.manager.store.setSecrets(record, {});
+  }
   deps.manager.forget(record.id);
   try {
     await deps.manager.signedInClient(record.id);

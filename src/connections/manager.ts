@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors';
 import { raceSignal } from '../http/client';
 import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backends/types';
 import { Logger } from '../util/log';
-import { BackendKind, ConnectionRecord } from './model';
+import { BackendKind, bindingMismatch, bindingOf, ConnectionRecord, ConnectionSecrets } from './model';
 import { ConnectionStore } from './store';
 import { vscodeProxySettings } from './proxySettings';
 
@@ -14,7 +14,26 @@ export type ConnectionState =
   | { kind: 'expired'; message: string }
   | { kind: 'unreachable'; message: string }
   | { kind: 'untrusted'; message: string }
+  /** Stored credentials exist but belong to another server or identity; they are not sent. */
+  | { kind: 'needsSignIn'; message: string }
   | { kind: 'error'; message: string };
+
+/** Thrown instead of building a client when the stored secrets are bound to another endpoint. */
+export class NeedsSignIn extends Error {
+  constructor(
+    readonly connectionLabel: string,
+    readonly reason: string,
+  ) {
+    super(`${connectionLabel} needs sign-in. ${reason}`);
+    this.name = 'NeedsSignIn';
+  }
+}
+
+/** Questions nobody answers: for a client that must only use what is stored (ending a session on removal). */
+const NO_QUESTIONS: Prompter = {
+  askCode: async () => undefined,
+  askPassword: async () => undefined,
+};
 
 /** Waits for `p`, or rejects as cancelled as soon as `signal` aborts (leaving `p` to run on for others). */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal, label: string): Promise<T> {
@@ -29,6 +48,9 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal, label: string): Pro
 /** Turns a failure into the connection state it means. */
 export function stateForError(e: unknown): ConnectionState {
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof NeedsSignIn) {
+    return { kind: 'needsSignIn', message: e.reason };
+  }
   if (e instanceof ApiError) {
     switch (e.kind) {
       case 'network':
@@ -64,14 +86,16 @@ export class ConnectionManager implements vscode.Disposable {
     readonly modules: Partial<Record<BackendKind, BackendModule>>,
     private readonly prompter: Prompter,
   ) {
-    // A connection edited, removed or whose secrets changed in another window gets a fresh client.
+    // A connection edited (here, in another window, or a preset in settings), removed, or whose secrets changed
+    // elsewhere gets a fresh client: a live client keeps talking only to the endpoint it was built for.
     this.subscription = store.onDidChange((id) => {
       if (id) {
         this.forget(id);
       } else {
-        const known = new Set(store.list().map((c) => c.id));
-        for (const cid of [...this.clients.keys()]) {
-          if (!known.has(cid)) {
+        const current = new Map(store.list().map((c) => [c.id, c]));
+        for (const [cid, client] of [...this.clients]) {
+          const now = current.get(cid);
+          if (!now || bindingMismatch(bindingOf(client.record), bindingOf(now))) {
             this.forget(cid);
           }
         }
@@ -104,21 +128,40 @@ export class ConnectionManager implements vscode.Disposable {
     return Boolean(this.modules[backend]);
   }
 
-  /** Builds a client for a record that may not be saved yet (the Add Connection test). */
-  async createClient(record: ConnectionRecord, secretsOverride?: Parameters<ClientFactory>[1]): Promise<BackendClient> {
+  /**
+   * Builds a client for a record that may not be saved yet (the Add/Edit Connection test, with the wizard's
+   * secrets), or with the stored secrets bound to this record; throws NeedsSignIn, having sent nothing, when the
+   * stored secrets belong to another endpoint. `prompter` replaces the person's (e.g. one that never asks);
+   * `persist: false` keeps what the client issues or drops out of the store.
+   */
+  async createClient(
+    record: ConnectionRecord,
+    secretsOverride?: Parameters<ClientFactory>[1],
+    opts: { prompter?: Prompter; persist?: boolean } = {},
+  ): Promise<BackendClient> {
     const factory = this.modules[record.backend]?.createClient;
     if (!factory) {
       throw new Error(`${record.backend} connections are not supported in this version.`);
     }
-    const secrets = secretsOverride ?? (await this.store.getSecrets(record.id));
+    let secrets: ConnectionSecrets;
+    if (secretsOverride) {
+      secrets = secretsOverride;
+    } else {
+      const bound = await this.store.secretsFor(record);
+      if (bound.mismatch) {
+        throw new NeedsSignIn(record.label, bound.mismatch);
+      }
+      secrets = bound.secrets;
+    }
     for (const s of Object.values(secrets)) {
       if (typeof s === 'string') {
         this.log.addSecret(s);
       }
     }
+    const binding = bindingOf(record);
     return factory(record, secrets, {
       log: (level, message) => this.log[level](message),
-      prompter: this.prompter,
+      prompter: opts.prompter ?? this.prompter,
       saveSecrets: async (patch) => {
         for (const s of Object.values(patch)) {
           if (typeof s === 'string') {
@@ -128,8 +171,12 @@ export class ConnectionManager implements vscode.Disposable {
         if (secretsOverride) {
           Object.assign(secretsOverride, patch);
         }
-        if (this.store.get(record.id)) {
-          await this.store.updateSecrets(record.id, patch);
+        // Written only while the saved connection still has the binding this client was built for: a client
+        // testing an edit (another URL or user) must not touch the stored secrets before the edit is saved,
+        // and a token issued by the old server is never stored for the new one.
+        const saved = this.store.get(record.id);
+        if (opts.persist !== false && saved && !bindingMismatch(bindingOf(saved), binding)) {
+          await this.store.updateSecrets(saved, patch);
         }
       },
       proxy: vscodeProxySettings(),
@@ -188,23 +235,50 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
-  async signOut(id: string): Promise<string> {
-    const client = this.clients.get(id);
-    this.clients.delete(id);
-    let message = 'Signed out.';
-    if (client) {
-      try {
-        message = await client.signOut();
-      } catch (e) {
-        message = `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
-      } finally {
-        client.dispose();
+  /**
+   * Ends the server-side session where the API allows it: with the live client, or (after a reload, when this
+   * window never signed in) with the stored token alone. `stored` must be the secrets bound to `record`; nothing
+   * else is used, nobody is asked anything, and no sign-in happens just to sign out.
+   */
+  private async endServerSession(record: ConnectionRecord, live: BackendClient | undefined, stored: ConnectionSecrets): Promise<string> {
+    let client = live;
+    if (!client && stored.token && this.modules[record.backend]) {
+      client = await this.createClient(record, { token: stored.token, tokenExpiresAt: stored.tokenExpiresAt }, { prompter: NO_QUESTIONS, persist: false }).catch((e: unknown) => {
+        this.log.warn(`${record.label}: cannot end the stored session: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
+    }
+    if (!client) {
+      return 'Signed out.';
+    }
+    try {
+      return await client.signOut();
+    } catch (e) {
+      return `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      if (client !== live) {
+        client.dispose(); // made here only to sign out
       }
     }
-    // An issued token is dropped; a pasted or imported token is the credential itself and stays.
+  }
+
+  async signOut(id: string): Promise<string> {
     const record = this.store.get(id);
+    // The stored token is read only when there is no live client, and before the client leaves the map: no extra
+    // wait while the connection shows signed in without a client (a view would sign it in again meanwhile).
+    const stored = record && !this.clients.has(id) ? (await this.store.secretsFor(record)).secrets : {};
+    const live = this.clients.get(id);
+    this.clients.delete(id);
+    let message = 'Signed out.';
+    if (record) {
+      message = await this.endServerSession(record, live, stored);
+    } else if (live) {
+      message = await live.signOut().catch((e: unknown) => `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    live?.dispose();
+    // An issued token is dropped; a pasted or imported token is the credential itself and stays.
     if (record && record.auth.method !== 'token' && record.auth.method !== 'cliToken') {
-      await this.store.updateSecrets(id, { token: undefined, tokenExpiresAt: undefined });
+      await this.store.updateSecrets(record, { token: undefined, tokenExpiresAt: undefined });
     }
     this.setState(id, { kind: 'signedOut' });
     return message;
@@ -215,6 +289,23 @@ export class ConnectionManager implements vscode.Disposable {
     const client = this.clients.get(id);
     this.clients.delete(id);
     client?.dispose();
+  }
+
+  /**
+   * Removes a connection the person added: the record and its secrets go first (so no view can sign it in again
+   * meanwhile), then its own session on the server is ended with what was stored for this endpoint.
+   */
+  async remove(record: ConnectionRecord): Promise<string> {
+    const stored = (await this.store.secretsFor(record)).secrets;
+    const live = this.clients.get(record.id);
+    this.clients.delete(record.id);
+    await this.store.remove(record.id);
+    this.forget(record.id);
+    try {
+      return await this.endServerSession(record, live, stored);
+    } finally {
+      live?.dispose();
+    }
   }
 
   dispose(): void {

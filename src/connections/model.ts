@@ -92,6 +92,157 @@ export interface ConnectionSecrets {
   token?: string;
   /** When the token expires (ms since epoch), if known. */
   tokenExpiresAt?: number;
+  /**
+   * The endpoint these secrets were entered or issued for (see `bindingOf`), stored with them in SecretStorage.
+   * Secrets are sent only while the connection still has this binding.
+   */
+  binding?: SecretBinding;
+}
+
+/**
+ * What stored secrets belong to: the server origin(s) they go to and the identity they sign in as. A connection
+ * whose record no longer has the same binding (a preset redefined with another URL, an edit in another window)
+ * must not send them.
+ */
+export interface SecretBinding {
+  backend: BackendKind;
+  /** Every origin (scheme://host:port) the secrets may be sent to, sorted. */
+  origins: string[];
+  method: AuthMethod;
+  username?: string;
+  domain?: string;
+  environmentId?: string;
+  clientId?: string;
+  certificatePath?: string;
+  keyPath?: string;
+}
+
+const APTIBLE_DEFAULT_AUTH_URL = 'https://auth.aptible.com';
+const APTIBLE_DEFAULT_API_URL = 'https://api.aptible.com';
+
+/** The URLs a connection sends requests (and so its secrets) to. */
+export function endpointUrls(record: Pick<ConnectionRecord, 'backend' | 'endpoints'>): string[] {
+  const e = record.endpoints;
+  switch (record.backend) {
+    case 'ziti':
+    case 'cohesity':
+      return e.url ? [e.url] : [];
+    case 'pingone': {
+      try {
+        const h = pingOneHosts(e);
+        return [h.apiUrl, h.authUrl];
+      } catch {
+        return [e.apiUrl, e.authUrl].filter((u): u is string => Boolean(u));
+      }
+    }
+    case 'aptible':
+      return [e.apiUrl || APTIBLE_DEFAULT_API_URL, e.authUrl || APTIBLE_DEFAULT_AUTH_URL];
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url; // not a URL: compared as typed, so any change still counts
+  }
+}
+
+/** The binding of a record as it is now. Pure and deterministic: equal records give equal bindings. */
+export function bindingOf(record: Pick<ConnectionRecord, 'backend' | 'endpoints' | 'auth'>): SecretBinding {
+  const a = record.auth;
+  const b: SecretBinding = {
+    backend: record.backend,
+    origins: [...new Set(endpointUrls(record).map(originOf))].sort(),
+    method: a.method,
+  };
+  for (const k of ['username', 'domain', 'environmentId', 'clientId', 'certificatePath', 'keyPath'] as const) {
+    if (a[k] !== undefined && a[k] !== '') {
+      b[k] = a[k];
+    }
+  }
+  return b;
+}
+
+const BINDING_FIELD_NAMES: Record<Exclude<keyof SecretBinding, 'origins'>, string> = {
+  backend: 'backend',
+  method: 'sign-in method',
+  username: 'user name',
+  domain: 'domain',
+  environmentId: 'environment ID',
+  clientId: 'client ID',
+  certificatePath: 'client certificate',
+  keyPath: 'private key',
+};
+
+/**
+ * Why secrets stored with binding `stored` must not be used for a connection whose binding is now `current`;
+ * undefined when they match. The text names what changed (never a secret), for the connection's row.
+ */
+export function bindingMismatch(stored: SecretBinding, current: SecretBinding): string | undefined {
+  const reasons: string[] = [];
+  const was = [...(stored.origins ?? [])].sort();
+  const now = [...current.origins].sort();
+  if (was.join(' ') !== now.join(' ')) {
+    reasons.push(`they were issued for ${was.join(' and ') || 'another server'}, and the connection now points at ${now.join(' and ') || 'no server'}`);
+  }
+  for (const k of Object.keys(BINDING_FIELD_NAMES) as (keyof typeof BINDING_FIELD_NAMES)[]) {
+    if ((stored[k] ?? '') !== (current[k] ?? '')) {
+      reasons.push(`the ${BINDING_FIELD_NAMES[k]} changed`);
+    }
+  }
+  return reasons.length > 0 ? `The stored credentials were not sent: ${reasons.join('; ')}. Sign in again.` : undefined;
+}
+
+/** The http:// URLs of a connection: requests to them, credentials included, travel unencrypted. */
+export function insecureUrls(record: Pick<ConnectionRecord, 'backend' | 'endpoints'>): string[] {
+  return endpointUrls(record).filter((u) => /^http:/i.test(u.trim()));
+}
+
+export const INSECURE_WARNING = 'credentials travel unencrypted';
+
+/** The secret fields each sign-in method uses (an issued token included where the server issues one). */
+const SECRET_FIELDS_OF: Record<AuthMethod, readonly (keyof ConnectionSecrets)[]> = {
+  password: ['password', 'token', 'tokenExpiresAt'],
+  certificate: ['token', 'tokenExpiresAt'],
+  token: ['token', 'tokenExpiresAt'],
+  cliToken: ['token', 'tokenExpiresAt'],
+  clientCredentials: ['clientSecret'],
+  apiKey: ['apiKey'],
+};
+
+/**
+ * Edit Connection: what may be carried over from the connection as it was. A token the server issued (OpenZiti
+ * zt-session, Cohesity session id, Aptible token) belongs to the old server and identity: it is dropped when the
+ * binding changes, or when a new password was typed (the test must prove the new password, and a wrong one then
+ * costs one failed sign-in, not a failed reuse plus a failed sign-in). Certificates trusted for the old server are
+ * dropped when the origins change. A pasted or imported token is the credential itself, asked again by the wizard.
+ */
+export function carryOverOnEdit(
+  before: ConnectionRecord,
+  beforeSecrets: ConnectionSecrets,
+  after: ConnectionRecord,
+  afterSecrets: ConnectionSecrets,
+): { record: ConnectionRecord; secrets: ConnectionSecrets; dropped: string[] } {
+  const record: ConnectionRecord = { ...after };
+  // Only the secrets the chosen sign-in method uses: a password left over from another method or identity goes.
+  const keep = SECRET_FIELDS_OF[after.auth.method];
+  const secrets: ConnectionSecrets = Object.fromEntries(Object.entries(afterSecrets).filter(([k]) => (keep as readonly string[]).includes(k)));
+  const dropped: string[] = [];
+  const was = bindingOf(before);
+  const now = bindingOf(after);
+  const issued = after.auth.method !== 'token' && after.auth.method !== 'cliToken';
+  const newPassword = secrets.password !== beforeSecrets.password || secrets.clientSecret !== beforeSecrets.clientSecret || secrets.apiKey !== beforeSecrets.apiKey;
+  if (issued && secrets.token !== undefined && (bindingMismatch(was, now) || newPassword)) {
+    delete secrets.token;
+    delete secrets.tokenExpiresAt;
+    dropped.push('the session token issued before the change');
+  }
+  if (record.tls && was.origins.join(' ') !== now.origins.join(' ')) {
+    delete record.tls;
+    dropped.push('the certificates trusted for the previous address');
+  }
+  return { record, secrets, dropped };
 }
 
 export function secretKey(connectionId: string): string {

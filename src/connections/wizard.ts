@@ -1,4 +1,4 @@
-import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, newConnectionId, PingOneRegion, validateUrl } from './model';
+import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, INSECURE_WARNING, insecureUrls, newConnectionId, PingOneRegion, validateUrl } from './model';
 import { BACK, PickItem, runSteps, StepInfo, UserInput } from '../ui/input';
 import { readAptibleCliToken } from './aptibleCliToken';
 
@@ -58,7 +58,17 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
   const env = opts.env ?? process.env;
 
   // Step indices.
-  const BACKEND = 0, ENDPOINT = 1, ENDPOINT2 = 2, ENDPOINT3 = 3, METHOD = 4, CRED1 = 5, CRED2 = 6, CRED3 = 7, CRED4 = 8, LABEL = 9, PROD = 10;
+  const BACKEND = 0, ENDPOINT = 1, ENDPOINT2 = 2, ENDPOINT3 = 3, METHOD = 4, CRED1 = 5, CRED2 = 6, CRED3 = 7, CRED4 = 8, LABEL = 9, PROD = 10, INSECURE = 11;
+
+  // An http:// address is accepted only after the person has seen that credentials would travel unencrypted.
+  let afterInsecure = METHOD;
+  const afterEndpoints = (next: number): number => {
+    if (insecureUrls(r).length === 0) {
+      return next;
+    }
+    afterInsecure = next;
+    return INSECURE;
+  };
 
   const steps: ((info: StepInfo) => Promise<number | undefined | typeof BACK>)[] = [];
   steps[BACKEND] = async (info) => {
@@ -87,7 +97,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
           return BACK;
         }
         r.endpoints.url = v.trim().replace(/\/+$/, '');
-        return METHOD;
+        return afterEndpoints(METHOD);
       }
       case 'pingone': {
         const v = await ui.pick(info, REGION_ITEMS.map((i) => ({ ...i, picked: i.value === r.endpoints.region })), { placeholder: 'Which PingOne region?' });
@@ -152,10 +162,30 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
     }
     if (r.backend === 'pingone') {
       r.endpoints.authUrl = v.trim().replace(/\/+$/, '');
-      return CRED1;
+      return afterEndpoints(CRED1);
     }
     r.endpoints.apiUrl = v.trim().replace(/\/+$/, '');
-    return METHOD;
+    return afterEndpoints(METHOD);
+  };
+  steps[INSECURE] = async (info) => {
+    const urls = insecureUrls(r);
+    const v = await ui.pick(
+      info,
+      [
+        {
+          label: 'Use http:// anyway',
+          description: INSECURE_WARNING,
+          detail: `Passwords, secrets and session tokens sent to ${urls.join(' and ')} can be read by anyone on the network path. Only for a local test server.`,
+          value: 'accept' as const,
+        },
+        { label: 'Change the address', description: 'go back and enter an https:// URL', value: 'change' as const },
+      ],
+      { placeholder: `Not encrypted: ${urls.join(', ')} uses http://, so ${INSECURE_WARNING}` },
+    );
+    if (v === BACK || v === 'change') {
+      return BACK;
+    }
+    return afterInsecure;
   };
   steps[METHOD] = async (info) => {
     const methods = AUTH_METHODS[r.backend];

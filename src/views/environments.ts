@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord } from '../connections/model';
+import { BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, INSECURE_WARNING, insecureUrls } from '../connections/model';
 import { ConnectionManager, ConnectionState } from '../connections/manager';
 import { EnvironmentInfo } from '../backends/types';
 import { buildContextValue } from '../tree/contextValue';
@@ -77,6 +77,8 @@ function stateDescription(state: ConnectionState): string {
       return 'unreachable';
     case 'untrusted':
       return 'untrusted certificate';
+    case 'needsSignIn':
+      return 'needs sign-in';
     case 'error':
       return 'error';
   }
@@ -94,6 +96,8 @@ function stateIcon(state: ConnectionState): vscode.ThemeIcon {
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     case 'untrusted':
       return new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.warningForeground'));
+    case 'needsSignIn':
+      return new vscode.ThemeIcon('key', new vscode.ThemeColor('list.warningForeground'));
     default:
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   }
@@ -126,16 +130,27 @@ export class ConnectionNode implements TreeNode, HasDetails {
     };
   }
 
-  getTreeItem(): vscode.TreeItem {
-    const state = this.manager.state(this.record.id);
+  async getTreeItem(): Promise<vscode.TreeItem> {
+    let state = this.manager.state(this.record.id);
+    if (state.kind === 'signedOut') {
+      // Stored credentials of another endpoint (a preset whose URL changed) show before anything tries to use them.
+      const bound = await this.manager.store.secretsFor(this.record);
+      if (bound.mismatch) {
+        state = { kind: 'needsSignIn', message: bound.mismatch };
+      }
+    }
     const item = new vscode.TreeItem(this.record.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = stateIcon(state);
-    // The production mark first, so a long state text cannot truncate it away.
-    item.description = (this.record.production ? 'production · ' : '') + stateDescription(state);
+    const insecure = insecureUrls(this.record);
+    // The production and http marks first, so a long state text cannot truncate them away.
+    item.description = (this.record.production ? 'production · ' : '') + (insecure.length > 0 ? `http: ${INSECURE_WARNING} · ` : '') + stateDescription(state);
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${escapeMd(this.record.label)}** — ${BACKEND_LABELS[this.record.backend]}\n\n`);
     tip.appendMarkdown(`${escapeMd(endpointOf(this.record))}\n\n`);
+    if (insecure.length > 0) {
+      tip.appendMarkdown(`$(warning) ${escapeMd(`${insecure.join(', ')} uses http://: ${INSECURE_WARNING}.`)}\n\n`);
+    }
     tip.appendMarkdown(`State: ${escapeMd(stateDescription(state))}`);
     if ('message' in state) {
       tip.appendMarkdown(`\n\n${escapeMd(state.message)}`);
@@ -190,6 +205,16 @@ export class ConnectionNode implements TreeNode, HasDetails {
       this.manager.noteFailure(this.record.id, e);
       const message = e instanceof Error ? e.message : String(e);
       const s = this.manager.state(this.record.id);
+      if (s.kind === 'needsSignIn') {
+        return [
+          new MessageNode(`${this.id}/signin`, `Needs sign-in: ${s.message}`, {
+            icon: 'key',
+            tooltip: s.message,
+            parent: this,
+            command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this] },
+          }),
+        ];
+      }
       const hint =
         s.kind === 'untrusted'
           ? 'Use "Trust Certificate…" on the connection.'

@@ -55,6 +55,7 @@ describe('connections: all four backends against the sandbox', function () {
       { pick: 'Custom hosts…' },
       { input: p.urls.apiBase },
       { input: p.urls.authBase },
+      { pick: 'Use http:// anyway' }, // the sandbox's PingOne is http: the wizard says credentials travel unencrypted
       { input: p.credentials.environmentId },
       { input: p.credentials.basicClientId },
       { input: p.credentials.basicClientSecret },
@@ -74,6 +75,7 @@ describe('connections: all four backends against the sandbox', function () {
       { pick: 'Custom URLs…' },
       { input: sb.urls.aptible },
       { input: sb.urls.aptible },
+      { pick: 'Use http:// anyway' },
       { pick: 'Username and password' },
       { input: a.credentials.mfaEmail },
       { input: a.credentials.mfaPassword },

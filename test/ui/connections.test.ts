@@ -61,6 +61,7 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'Which PingOne region?', 'Custom hosts');
     await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
     await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
+    await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
     await answerQuickInput(page, 'Environment ID', p.credentials.environmentId);
     await answerQuickInput(page, 'Client ID', p.credentials.postClientId);
     await answerQuickInput(page, 'Client secret', p.credentials.postClientSecret);
@@ -75,6 +76,7 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'Which Aptible?', 'Custom URLs');
     await answerQuickInput(page, 'Aptible auth URL', sb.urls.aptible);
     await answerQuickInput(page, 'Aptible API URL', sb.urls.aptible);
+    await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
     await answerQuickInput(page, 'How do you sign in?', 'Username and password');
     await answerQuickInput(page, 'Email', a.credentials.email);
     await answerQuickInput(page, 'Password for', a.credentials.password);

@@ -18,6 +18,13 @@ describe('package.json manifest', () => {
     assert.ok(fs.existsSync(path.join(root, pkg.icon)), 'icon exists');
   });
 
+  it('reads connection presets only from user settings and declares what works in Restricted Mode', () => {
+    const setting = pkg.contributes.configuration.properties['sessionManager.connections'];
+    assert.ok(['application', 'machine'].includes(setting.scope), `sessionManager.connections has scope ${setting.scope}: a workspace could redefine a preset`);
+    // Nothing the extension reads from a workspace decides where credentials go, so it works fully there.
+    assert.deepStrictEqual(pkg.capabilities?.untrustedWorkspaces, { supported: true });
+  });
+
   it('has no eager activation', () => {
     const events: string[] = pkg.activationEvents ?? [];
     assert.ok(!events.includes('*') && !events.includes('onStartupFinished'));
