@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as https from 'https';
+import httpsModule from 'https';
 import type { TLSSocket } from 'tls';
 import { HttpClient } from '../../../src/http';
 import { fetchPeerCertificateChain } from '../../../src/http/tls';
@@ -10,6 +11,27 @@ import { json, pki, rejection, startConnectProxy, startHttps, type TestServer } 
 
 function fingerprint(pem: string): string {
   return new crypto.X509Certificate(pem).fingerprint256;
+}
+
+/**
+ * Emulates VS Code's proxy support (@vscode/proxy-agent with `http.proxySupport` at its default `override`) for a host
+ * other than localhost/127.0.0.1: https.request's agent is replaced by the host's own, which connects with what the
+ * request options carry. @vscode/proxy-agent 0.45 (code-server 4.139) copies the replaced agent's `ca` into the
+ * request options (`keepAgentCa`); older versions did not. The client certificate is never carried over.
+ * Returns a function that restores https.request.
+ */
+function replaceHttpsAgents(keepAgentCa: boolean): () => void {
+  const original = httpsModule.request;
+  const patched = (options: https.RequestOptions, callback?: (res: import('http').IncomingMessage) => void): import('http').ClientRequest => {
+    assert.strictEqual(typeof options, 'object', 'the client passes request options, not a URL');
+    const agent = options.agent;
+    const agentCa = keepAgentCa && agent instanceof https.Agent ? (agent as https.Agent & { options: https.AgentOptions }).options.ca : undefined;
+    return original({ ...options, agent: false, ...(agentCa ? { ca: agentCa } : {}) }, callback);
+  };
+  httpsModule.request = patched as typeof httpsModule.request;
+  return () => {
+    httpsModule.request = original;
+  };
 }
 
 describe('http/tls', function () {
@@ -116,6 +138,32 @@ describe('http/tls', function () {
       await new Promise<void>((r) => server.close(() => r()));
     }
   });
+
+  for (const keepAgentCa of [true, false]) {
+    it(`keeps the connection's CA and client certificate when VS Code's proxy support replaces the agent (agent CA ${keepAgentCa ? 'carried over' : 'dropped'})`, async () => {
+      const p = pki();
+      const server = https.createServer({ cert: p.leaf.certPem, key: p.leaf.keyPem, ca: p.caPem, requestCert: true }, (req, res) => {
+        json(res, 200, { cn: (req.socket as TLSSocket).getPeerCertificate().subject?.CN });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const restore = replaceHttpsAgents(keepAgentCa);
+      try {
+        const port = (server.address() as import('net').AddressInfo).port;
+        const c = new HttpClient({ connectionId: 'v', connectionLabel: 'Ziti', baseURL: `https://127.0.0.1:${port}/edge/management/v1`, ca: [p.caPem], clientCertificate: p.client, retry: { retries: 0 } });
+        const r = await c.post<{ cn: string }>('/authenticate', {}, 'sign in', { params: { method: 'cert' }, authenticate: false });
+        assert.strictEqual(r.data.cn, 'test client');
+        c.dispose();
+        // Without the connection's CA, the replaced agent still verifies the server: nothing is switched off.
+        const untrusted = new HttpClient({ connectionId: 'w', connectionLabel: 'Ziti', baseURL: `https://127.0.0.1:${port}/edge/management/v1`, clientCertificate: p.client, retry: { retries: 0 } });
+        assert.strictEqual((await rejection(untrusted.get('/version', 'read version'))).kind, 'untrusted-certificate');
+        untrusted.dispose();
+      } finally {
+        restore();
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    });
+  }
 
   it('reaches an https target through an HTTP proxy with CONNECT, still verifying TLS, and never logs the proxy password', async () => {
     const proxy = await startConnectProxy();
