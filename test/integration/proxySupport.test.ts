@@ -2,7 +2,8 @@
 // extension host. With `http.proxySupport` at its default `override`, the host patches node's http/https modules
 // (@vscode/proxy-agent) and, for every host but `localhost`/`127.0.0.1`, replaces an extension's agent with its own,
 // which connects direct or through the proxy it resolves. The sandbox therefore listens on 127.0.0.2: still this
-// machine, but not "localhost" to VS Code.
+// machine, but not "localhost" to VS Code. For localhost targets VS Code keeps the extension's agent, whose CONNECT
+// tunnel must then get through a proxy that is not on localhost (which VS Code would re-route) on its own.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -26,8 +27,8 @@ interface ConnectProxy {
   close(): Promise<void>;
 }
 
-/** A plain CONNECT proxy on 127.0.0.1 that records the tunnels it opened. */
-async function startConnectProxy(): Promise<ConnectProxy> {
+/** A plain CONNECT proxy on `host` that records the tunnels it opened. */
+async function startConnectProxy(host: '127.0.0.1' | '127.0.0.2'): Promise<ConnectProxy> {
   const tunnels: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((_req, res) => {
@@ -51,9 +52,9 @@ async function startConnectProxy(): Promise<ConnectProxy> {
     upstream.on('error', done);
     client.on('error', done);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as net.AddressInfo).port}`,
     tunnels,
     close: () =>
       new Promise<void>((resolve) => {
@@ -106,15 +107,15 @@ describe('per-connection TLS under VS Code proxy support (http.proxySupport) on 
     await sb.stop();
   });
 
-  async function signInAndList(id: string, label: string): Promise<void> {
-    assert.ok(sb);
+  async function signInAndList(id: string, label: string, server: Sandbox | undefined = sb, files = 'id'): Promise<void> {
+    assert.ok(server);
     await api.store.save({
       id,
       backend: 'ziti',
       label,
-      endpoints: { url: sb.urls.ziti },
-      auth: { method: 'certificate', certificatePath: path.join(dir, 'id.cert.pem'), keyPath: path.join(dir, 'id.key.pem') },
-      tls: { trustedCertificates: [sb.ca.pem] },
+      endpoints: { url: server.urls.ziti },
+      auth: { method: 'certificate', certificatePath: path.join(dir, `${files}.cert.pem`), keyPath: path.join(dir, `${files}.key.pem`) },
+      tls: { trustedCertificates: [server.ca.pem] },
       source: 'user',
     });
     try {
@@ -130,7 +131,7 @@ describe('per-connection TLS under VS Code proxy support (http.proxySupport) on 
       const group = groups.find((g) => g.id === `ziti/${id}/sessions`) as TreeNode;
       assert.ok(group, 'a Sessions group');
       const rows = await sessions.getChildren(group);
-      const expected = Math.min(100, (sb.state.ziti.state as ZitiState).data.sessions.size);
+      const expected = Math.min(100, (server.state.ziti.state as ZitiState).data.sessions.size);
       assert.strictEqual(rows.filter((r) => typeof (r as { session?: unknown }).session === 'object').length, expected, `rows: ${rows.length}`);
     } finally {
       await api.store.remove(id);
@@ -148,7 +149,7 @@ describe('per-connection TLS under VS Code proxy support (http.proxySupport) on 
 
   it('does the same through the proxy set in http.proxy, which sees only a CONNECT tunnel', async () => {
     assert.ok(sb);
-    const proxy = await startConnectProxy();
+    const proxy = await startConnectProxy('127.0.0.1');
     try {
       await vscode.workspace.getConfiguration('http').update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
       await signInAndList('ziti-px-proxy', 'Proxied controller');
@@ -156,6 +157,48 @@ describe('per-connection TLS under VS Code proxy support (http.proxySupport) on 
       assert.ok(proxy.tunnels.length > 0 && proxy.tunnels.every((t) => t === target), `tunnels: ${proxy.tunnels.join(', ')}`);
     } finally {
       await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await proxy.close();
+    }
+  });
+
+  it('reaches a localhost controller through a proxy that is not on localhost, with its own CONNECT tunnel', async () => {
+    const proxy = await startConnectProxy(HOST);
+    const local = await start({ backends: ['ziti'] }); // 127.0.0.1: VS Code leaves the extension's agent alone
+    try {
+      const issued = local.issueClientCert(identity);
+      fs.writeFileSync(path.join(dir, 'local.cert.pem'), issued.certPem);
+      fs.writeFileSync(path.join(dir, 'local.key.pem'), issued.keyPem, { mode: 0o600 });
+      await vscode.workspace.getConfiguration('http').update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      await signInAndList('ziti-px-local', 'Local controller', local, 'local');
+      const target = `127.0.0.1:${new URL(local.urls.ziti).port}`;
+      assert.ok(proxy.tunnels.length > 0 && proxy.tunnels.every((t) => t === target), `tunnels: ${proxy.tunnels.join(', ')}`);
+    } finally {
+      await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await proxy.close();
+      await local.stop();
+    }
+  });
+
+  it('through that proxy, with http.proxyStrictSSL off, still refuses an untrusted server and shows its certificate for the trust prompt', async () => {
+    assert.ok(sb);
+    const proxy = await startConnectProxy(HOST);
+    const http = vscode.workspace.getConfiguration('http');
+    try {
+      await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      await http.update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
+      await api.store.save({ id: 'ziti-px-untrusted', backend: 'ziti', label: 'Untrusted controller', endpoints: { url: sb.urls.ziti }, auth: { method: 'certificate', certificatePath: path.join(dir, 'id.cert.pem'), keyPath: path.join(dir, 'id.key.pem') }, source: 'user' });
+      const err = await api.manager.signedInClient('ziti-px-untrusted').then(
+        () => assert.fail('signed in to a server whose certificate is not trusted'),
+        (e: { kind?: string; peerCertificate?: { issuer?: string } }) => e,
+      );
+      assert.strictEqual(err.kind, 'untrusted-certificate');
+      assert.match(String(err.peerCertificate?.issuer), /Session Manager Sandbox CA/, 'the certificate probe went through the tunnel too');
+      assert.ok(proxy.tunnels.length >= 2, `tunnels: ${proxy.tunnels.join(', ')}`);
+    } finally {
+      await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await http.update('proxyStrictSSL', undefined, vscode.ConfigurationTarget.Global);
+      await api.store.remove('ziti-px-untrusted');
+      api.manager.forget('ziti-px-untrusted');
       await proxy.close();
     }
   });

@@ -2,7 +2,9 @@
 // client certificates and the CONNECT proxy tunnel, against local https servers with a CA made at test time.
 import * as assert from 'assert';
 import * as crypto from 'crypto';
+import type * as http from 'http';
 import * as https from 'https';
+import httpModule from 'http';
 import httpsModule from 'https';
 import type { TLSSocket } from 'tls';
 import { HttpClient } from '../../../src/http';
@@ -164,6 +166,28 @@ describe('http/tls', function () {
       }
     });
   }
+
+  it("opens its CONNECT tunnels without node's http.request, which VS Code's proxy support sends through the proxy itself when the proxy is not on localhost", async () => {
+    const proxy = await startConnectProxy();
+    // What the host does to a request for a proxy that is not on localhost: it goes through that proxy, in absolute form.
+    const original = httpModule.request;
+    httpModule.request = ((options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void) =>
+      original({ ...options, path: `http://${options.host}:${options.port}/${options.path}` }, callback)) as typeof httpModule.request;
+    try {
+      const c = new HttpClient({ connectionId: 't', connectionLabel: 'Via proxy', baseURL: `${caServer.url}/v1`, ca: [pki().caPem], proxy: { url: proxy.url, strictSSL: true }, retry: { retries: 0 } });
+      const r = await c.get<{ data: { version: string } }>('/version', 'read version');
+      assert.strictEqual(r.data.data.version, 'v1.2.0');
+      c.dispose();
+      // The trust prompt's certificate probe goes through the same tunnel.
+      const chain = await fetchPeerCertificateChain(caServer.url, { proxyUrl: proxy.url });
+      assert.strictEqual(chain.certificates[0]?.sha256Fingerprint, fingerprint(pki().leaf.certPem));
+      assert.deepStrictEqual(proxy.tunnels, [`127.0.0.1:${caServer.port}`, `127.0.0.1:${caServer.port}`]);
+      assert.strictEqual(proxy.authHeaders[1], `Basic ${Buffer.from('proxyuser:proxy-pass-9876').toString('base64')}`);
+    } finally {
+      httpModule.request = original;
+      await proxy.close();
+    }
+  });
 
   it('reaches an https target through an HTTP proxy with CONNECT, still verifying TLS, and never logs the proxy password', async () => {
     const proxy = await startConnectProxy();
