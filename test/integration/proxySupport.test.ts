@@ -182,10 +182,10 @@ describe('per-connection TLS under VS Code proxy support (http.proxySupport) on 
   it('through that proxy, with http.proxyStrictSSL off, still refuses an untrusted server and shows its certificate for the trust prompt', async () => {
     assert.ok(sb);
     const proxy = await startConnectProxy(HOST);
-    const http = vscode.workspace.getConfiguration('http');
+    const httpConfig = vscode.workspace.getConfiguration('http');
     try {
-      await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
-      await http.update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
+      await httpConfig.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      await httpConfig.update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
       await api.store.save({ id: 'ziti-px-untrusted', backend: 'ziti', label: 'Untrusted controller', endpoints: { url: sb.urls.ziti }, auth: { method: 'certificate', certificatePath: path.join(dir, 'id.cert.pem'), keyPath: path.join(dir, 'id.key.pem') }, source: 'user' });
       const err = await api.manager.signedInClient('ziti-px-untrusted').then(
         () => assert.fail('signed in to a server whose certificate is not trusted'),
@@ -195,8 +195,8 @@ describe('per-connection TLS under VS Code proxy support (http.proxySupport) on 
       assert.match(String(err.peerCertificate?.issuer), /Session Manager Sandbox CA/, 'the certificate probe went through the tunnel too');
       assert.ok(proxy.tunnels.length >= 2, `tunnels: ${proxy.tunnels.join(', ')}`);
     } finally {
-      await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
-      await http.update('proxyStrictSSL', undefined, vscode.ConfigurationTarget.Global);
+      await httpConfig.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await httpConfig.update('proxyStrictSSL', undefined, vscode.ConfigurationTarget.Global);
       await api.store.remove('ziti-px-untrusted');
       api.manager.forget('ziti-px-untrusted');
       await proxy.close();
