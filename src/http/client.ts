@@ -28,6 +28,10 @@
 //   go through a CONNECT tunnel with the connection's own TLS trust. `strictSSL: false` is NOT honoured: TLS
 //   verification is never switched off (trust a TLS-inspecting proxy's CA per connection instead).
 //   `httpsAgentFactory` lets the caller supply its own agent (e.g. for PAC or Kerberos proxies).
+// - VS Code's own proxy support (`http.proxySupport`, default `override`) swaps the agent of every https request to a
+//   host other than localhost/127.0.0.1 for its own, which connects direct or through the proxy it resolves using only
+//   the request's options. So the connection's CA and client certificate go in every request's options as well as on
+//   the agent (see httpsTransport), and survive that swap.
 import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
 import type { Readable } from 'stream';
 import * as http from 'http';
@@ -191,6 +195,7 @@ export class HttpClient {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly agents = new Map<string, https.Agent | http.Agent>();
+  private readonly httpsTransport: HttpsTransport | undefined;
   private reauthInFlight: Promise<void> | undefined;
   /** Incremented by every successful re-authentication (lets a late 401 see that fresh credentials exist). */
   private authEpoch = 0;
@@ -222,6 +227,7 @@ export class HttpClient {
       proxy: false,
       decompress: false,
     });
+    this.httpsTransport = httpsTransport(this.tlsOptions());
   }
 
   get<T>(url: string, operation: string, init: RequestInit = {}): Promise<HttpResponse<T>> {
@@ -514,6 +520,7 @@ export class HttpClient {
         httpsAgent,
         httpAgent,
         proxy: proxy ?? false,
+        transport: target.protocol === 'https:' ? this.httpsTransport : undefined,
       });
       const resHeaders = flattenHeaders(res.headers as Record<string, unknown>);
       // The body is read here, within this attempt's timeout, counting the bytes before and after decompression.
@@ -551,12 +558,7 @@ export class HttpClient {
     const key = useProxy ? 'https-proxy' : 'https';
     let agent = this.agents.get(key) as https.Agent | undefined;
     if (!agent) {
-      const settings: HttpsAgentSettings = {
-        ca: this.options.ca && this.options.ca.length > 0 ? [...tls.rootCertificates, ...this.options.ca] : undefined,
-        cert: this.options.clientCertificate?.certPem,
-        key: this.options.clientCertificate?.keyPem,
-        proxyUrl: useProxy ? proxy?.url : undefined,
-      };
+      const settings: HttpsAgentSettings = { ...this.tlsOptions(), proxyUrl: useProxy ? proxy?.url : undefined };
       if (this.options.httpsAgentFactory) {
         agent = this.options.httpsAgentFactory(settings);
       } else {
@@ -566,6 +568,15 @@ export class HttpClient {
       this.agents.set(key, agent);
     }
     return { httpsAgent: agent };
+  }
+
+  /** The connection's own TLS trust and client certificate (Node's defaults when it has none). */
+  private tlsOptions(): Pick<HttpsAgentSettings, 'ca' | 'cert' | 'key'> {
+    return {
+      ca: this.options.ca && this.options.ca.length > 0 ? [...tls.rootCertificates, ...this.options.ca] : undefined,
+      cert: this.options.clientCertificate?.certPem,
+      key: this.options.clientCertificate?.keyPem,
+    };
   }
 
   private async reauthenticate(auth: AuthHandler, operation: string, signal: AbortSignal | undefined): Promise<void> {
@@ -724,6 +735,24 @@ function flattenHeaders(raw: Record<string, unknown>): Record<string, string> {
     out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
   }
   return out;
+}
+
+type HttpsTransport = Pick<typeof https, 'request'>;
+
+/**
+ * Node's https.request as axios's transport, with the connection's TLS options in every request's options too, not
+ * only on its agent: VS Code's proxy support replaces the agent (see the top of this file), and without them the
+ * client certificate would be lost, and on VS Code versions that do not copy the agent's `ca`, the trusted CA too.
+ * Undefined (axios's own transport) when the connection has no TLS options of its own.
+ */
+function httpsTransport(options: Pick<HttpsAgentSettings, 'ca' | 'cert' | 'key'>): HttpsTransport | undefined {
+  const own = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as https.RequestOptions;
+  if (Object.keys(own).length === 0) {
+    return undefined;
+  }
+  const request = (requestOptions: https.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest =>
+    https.request({ ...requestOptions, ...own }, callback);
+  return { request: request as typeof https.request };
 }
 
 function axiosProxy(proxyUrl: string): AxiosProxyConfig {

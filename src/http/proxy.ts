@@ -64,40 +64,69 @@ export function proxyAuthorization(proxy: URL): string | undefined {
 /**
  * Opens a raw TCP tunnel to `host:port` through an HTTP(S) proxy with `CONNECT`.
  * Resolves with the tunnelled socket; the caller starts TLS on it.
+ *
+ * The CONNECT is written on a plain socket, not with http.request: in VS Code's extension host, the proxy support
+ * (`http.proxySupport`) patches http.request and, for a proxy that is not on localhost, would send this request to
+ * the proxy *through* the proxy as an absolute-URL request, which no proxy accepts.
  */
 export function openTunnel(proxyUrl: string, host: string, port: number, timeoutMs = 30_000): Promise<net.Socket> {
   const proxy = new URL(proxyUrl);
   const target = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
-  const headers: Record<string, string> = { host: target };
+  const lines = [`CONNECT ${target} HTTP/1.1`, `Host: ${target}`];
   const auth = proxyAuthorization(proxy);
   if (auth) {
-    headers['proxy-authorization'] = auth;
+    lines.push(`Proxy-Authorization: ${auth}`);
   }
-  const options: https.RequestOptions = {
-    host: proxy.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
-    method: 'CONNECT',
-    path: target,
-    headers,
-    agent: false,
-    timeout: timeoutMs,
-  };
+  const proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
+  const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
   return new Promise((resolve, reject) => {
-    const req = proxy.protocol === 'https:' ? https.request(options) : http.request(options);
-    req.once('connect', (res, socket, head) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        reject(Object.assign(new Error(`the proxy ${proxy.host} refused the tunnel to ${target}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()), { code: 'EPROXY' }));
+    const secure = proxy.protocol === 'https:';
+    const socket: net.Socket = secure
+      ? tls.connect({ host: proxyHost, port: proxyPort, servername: net.isIP(proxyHost) ? undefined : proxyHost })
+      : net.connect(proxyPort, proxyHost);
+    let received = Buffer.alloc(0);
+    const settle = (): void => {
+      socket.off('data', onData);
+      socket.off('error', fail);
+      socket.off('close', onClose);
+      socket.off('timeout', onTimeout);
+      socket.setTimeout(0);
+    };
+    const fail = (err: Error): void => {
+      settle();
+      socket.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (received.length > 64 * 1024) {
+          fail(Object.assign(new Error(`the proxy ${proxy.host} sent an oversized answer to CONNECT`), { code: 'EPROXY' }));
+        }
         return;
       }
-      if (head && head.length > 0) {
-        socket.unshift(head);
+      const status = /^HTTP\/1\.[01] (\d{3}) ?([^\r\n]*)/.exec(received.subarray(0, end).toString('latin1'));
+      if (!status || status[1] !== '200') {
+        const answer = status ? `${status[1]} ${status[2]}`.trim() : 'an answer that is not HTTP';
+        fail(Object.assign(new Error(`the proxy ${proxy.host} refused the tunnel to ${target}: ${answer}`), { code: 'EPROXY' }));
+        return;
+      }
+      settle();
+      const rest = received.subarray(end + 4);
+      if (rest.length > 0) {
+        socket.unshift(rest);
       }
       resolve(socket);
-    });
-    req.once('timeout', () => req.destroy(Object.assign(new Error(`the proxy ${proxy.host} did not answer`), { code: 'ETIMEDOUT' })));
-    req.once('error', reject);
-    req.end();
+    };
+    const onClose = (): void => fail(Object.assign(new Error(`the proxy ${proxy.host} closed the connection`), { code: 'ECONNRESET' }));
+    const onTimeout = (): void => fail(Object.assign(new Error(`the proxy ${proxy.host} did not answer`), { code: 'ETIMEDOUT' }));
+    socket.setTimeout(timeoutMs);
+    socket.on('timeout', onTimeout);
+    socket.on('data', onData);
+    socket.on('error', fail);
+    socket.on('close', onClose);
+    socket.once(secure ? 'secureConnect' : 'connect', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
   });
 }
 

@@ -28,7 +28,11 @@ export interface StartOptions {
   sizes?: Partial<Sizes>;
   /** 0 (default) = a free port per backend; N = ziti on N, pingone on N+1, aptible on N+2, cohesity on N+3. */
   port?: number;
-  host?: '127.0.0.1';
+  /**
+   * Loopback address to listen on (default 127.0.0.1). 127.0.0.2 is still this machine, but VS Code's proxy support
+   * does not treat it as localhost (it replaces an extension's https agent for it), which the proxy tests need.
+   */
+  host?: '127.0.0.1' | '127.0.0.2';
   faults?: Partial<Record<BackendName, FaultSpec>>;
   /** Which backends to start (default all four). */
   backends?: BackendName[];

@@ -1,4 +1,4 @@
-// Certificates for the sandbox: a CA generated at start, leaf certificates for 127.0.0.1/localhost, self-signed
+// Certificates for the sandbox: a CA generated at start, leaf certificates for 127.0.0.1/127.0.0.2/localhost, self-signed
 // leaves (Cohesity clusters), client certificates (OpenZiti `method=cert`) and the EST PKCS#7 bundle.
 // Keys come from Node's crypto (fast, native); node-forge builds and signs the certificates.
 import * as crypto from 'crypto';
@@ -18,9 +18,9 @@ export interface LeafCert {
 
 export interface SandboxPki extends SandboxCa {
   keyPem: string;
-  /** A server certificate for 127.0.0.1, ::1 and localhost, issued by the CA. */
+  /** A server certificate for 127.0.0.1, 127.0.0.2, ::1 and localhost, issued by the CA. */
   issueServerCert(): LeafCert;
-  /** A self-signed server certificate for 127.0.0.1, ::1 and localhost (no CA). */
+  /** A self-signed server certificate for 127.0.0.1, 127.0.0.2, ::1 and localhost (no CA). */
   selfSignedServerCert(commonName: string): LeafCert;
 }
 
@@ -47,6 +47,7 @@ function serial(): string {
 const SERVER_ALT_NAMES = [
   { type: 2, value: 'localhost' },
   { type: 7, ip: '127.0.0.1' },
+  { type: 7, ip: '127.0.0.2' },
   { type: 7, ip: '::1' },
 ];
 

@@ -67,7 +67,7 @@ describe('package.json manifest', () => {
 
 describe('the .vsix contents', function () {
   this.timeout(60_000);
-  it('holds only dist/, media/, package.json, README.md, CHANGELOG.md and LICENSE (no src, test, maps or node_modules)', () => {
+  it('holds only dist/ (with ThirdPartyNotices.txt), media/, package.json, README.md, CHANGELOG.md and LICENSE (no src, test, maps or node_modules)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawnSync } = require('child_process') as typeof import('child_process');
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -76,9 +76,51 @@ describe('the .vsix contents', function () {
     const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     assert.ok(files.includes('package.json') && files.includes('README.md') && files.includes('CHANGELOG.md') && files.includes('LICENSE'));
     assert.ok(files.includes('media/icon.png'));
+    assert.ok(files.includes('dist/ThirdPartyNotices.txt'), `no third-party notices in the .vsix (run "npm run build" first): ${files.join(', ')}`);
     for (const f of files) {
       assert.ok(/^(dist\/|media\/)/.test(f) || ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f), `unexpected file in the .vsix: ${f}`);
       assert.ok(!f.endsWith('.map'), `source map in the .vsix: ${f}`);
+    }
+  });
+
+  it('ThirdPartyNotices.txt names every package bundled into dist/, with its version, licence and licence text', async () => {
+    const notices = path.join(root, 'dist', 'ThirdPartyNotices.txt');
+    assert.ok(fs.existsSync(notices), 'dist/ThirdPartyNotices.txt is missing: run "npm run build" first');
+    const text = fs.readFileSync(notices, 'utf8');
+    // The packages esbuild actually puts into the bundles, with the build's own options.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { bundleOptions } = require(path.join(root, 'esbuild.js')) as { bundleOptions(): import('esbuild').BuildOptions[] };
+    const dirs = new Set<string>();
+    for (const options of bundleOptions()) {
+      const result = await esbuild.build({ ...options, write: false, metafile: true });
+      for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+        const m = /^(.*node_modules\/(@[^/]+\/)?[^/]+)\//.exec(input);
+        if (m) {
+          dirs.add(m[1]);
+        }
+      }
+    }
+    const names = new Set<string>();
+    for (const dir of dirs) {
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+      names.add(pkg.name);
+      assert.ok(text.includes(`\n${pkg.name} ${pkg.version} (${pkg.license})\n`), `${pkg.name} ${pkg.version} (${pkg.license}) is not in ThirdPartyNotices.txt`);
+      const licenceFile = fs.readdirSync(path.join(root, dir)).find((f) => /^(licen[cs]e|copying)([.-]|$)/i.test(f));
+      if (licenceFile) {
+        const licence = fs.readFileSync(path.join(root, dir, licenceFile), 'utf8').trim();
+        assert.ok(text.includes(licence), `the licence text of ${pkg.name} (${licenceFile}) is not in ThirdPartyNotices.txt`);
+      }
+    }
+    for (const expected of ['axios', 'asn1js', 'qrcode-generator']) {
+      assert.ok(names.has(expected), `${expected} should be among the bundled packages: ${[...names].join(', ')}`);
+    }
+    // Every entry has a licence text under it, also the packages that ship no LICENSE file.
+    const entries = text.split(/^={80}$/m).slice(1);
+    assert.strictEqual(entries.length, names.size, 'one entry per bundled package, nothing else');
+    for (const entry of entries) {
+      assert.match(entry, /Copyright|Permission is hereby granted|Redistribution and use/, entry.slice(0, 200));
     }
   });
 });

@@ -194,8 +194,12 @@ export async function startConnectProxy(): Promise<{ url: string; tunnels: strin
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
     authHeaders.push(req.headers['proxy-authorization']);
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
+    const target = /^([^:/]+):(\d+)$/.exec(req.url ?? '');
+    if (!target) {
+      client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    const upstream = net.connect(Number(target[2]), target[1], () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) {
         upstream.write(head);

@@ -2,7 +2,10 @@
 // client certificates and the CONNECT proxy tunnel, against local https servers with a CA made at test time.
 import * as assert from 'assert';
 import * as crypto from 'crypto';
+import type * as http from 'http';
 import * as https from 'https';
+import httpModule from 'http';
+import httpsModule from 'https';
 import type { TLSSocket } from 'tls';
 import { HttpClient } from '../../../src/http';
 import { fetchPeerCertificateChain } from '../../../src/http/tls';
@@ -10,6 +13,27 @@ import { json, pki, rejection, startConnectProxy, startHttps, type TestServer } 
 
 function fingerprint(pem: string): string {
   return new crypto.X509Certificate(pem).fingerprint256;
+}
+
+/**
+ * Emulates VS Code's proxy support (@vscode/proxy-agent with `http.proxySupport` at its default `override`) for a host
+ * other than localhost/127.0.0.1: https.request's agent is replaced by the host's own, which connects with what the
+ * request options carry. @vscode/proxy-agent 0.45 (code-server 4.139) copies the replaced agent's `ca` into the
+ * request options (`keepAgentCa`); older versions did not. The client certificate is never carried over.
+ * Returns a function that restores https.request.
+ */
+function replaceHttpsAgents(keepAgentCa: boolean): () => void {
+  const original = httpsModule.request;
+  const patched = (options: https.RequestOptions, callback?: (res: import('http').IncomingMessage) => void): import('http').ClientRequest => {
+    assert.strictEqual(typeof options, 'object', 'the client passes request options, not a URL');
+    const agent = options.agent;
+    const agentCa = keepAgentCa && agent instanceof https.Agent ? (agent as https.Agent & { options: https.AgentOptions }).options.ca : undefined;
+    return original({ ...options, agent: false, ...(agentCa ? { ca: agentCa } : {}) }, callback);
+  };
+  httpsModule.request = patched as typeof httpsModule.request;
+  return () => {
+    httpsModule.request = original;
+  };
 }
 
 describe('http/tls', function () {
@@ -114,6 +138,54 @@ describe('http/tls', function () {
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  for (const keepAgentCa of [true, false]) {
+    it(`keeps the connection's CA and client certificate when VS Code's proxy support replaces the agent (agent CA ${keepAgentCa ? 'carried over' : 'dropped'})`, async () => {
+      const p = pki();
+      const server = https.createServer({ cert: p.leaf.certPem, key: p.leaf.keyPem, ca: p.caPem, requestCert: true }, (req, res) => {
+        json(res, 200, { cn: (req.socket as TLSSocket).getPeerCertificate().subject?.CN });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const restore = replaceHttpsAgents(keepAgentCa);
+      try {
+        const port = (server.address() as import('net').AddressInfo).port;
+        const c = new HttpClient({ connectionId: 'v', connectionLabel: 'Ziti', baseURL: `https://127.0.0.1:${port}/edge/management/v1`, ca: [p.caPem], clientCertificate: p.client, retry: { retries: 0 } });
+        const r = await c.post<{ cn: string }>('/authenticate', {}, 'sign in', { params: { method: 'cert' }, authenticate: false });
+        assert.strictEqual(r.data.cn, 'test client');
+        c.dispose();
+        // Without the connection's CA, the replaced agent still verifies the server: nothing is switched off.
+        const untrusted = new HttpClient({ connectionId: 'w', connectionLabel: 'Ziti', baseURL: `https://127.0.0.1:${port}/edge/management/v1`, clientCertificate: p.client, retry: { retries: 0 } });
+        assert.strictEqual((await rejection(untrusted.get('/version', 'read version'))).kind, 'untrusted-certificate');
+        untrusted.dispose();
+      } finally {
+        restore();
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    });
+  }
+
+  it("opens its CONNECT tunnels without node's http.request, which VS Code's proxy support sends through the proxy itself when the proxy is not on localhost", async () => {
+    const proxy = await startConnectProxy();
+    // What the host does to a request for a proxy that is not on localhost: it goes through that proxy, in absolute form.
+    const original = httpModule.request;
+    httpModule.request = ((options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void) =>
+      original({ ...options, path: `http://${options.host}:${options.port}/${options.path}` }, callback)) as typeof httpModule.request;
+    try {
+      const c = new HttpClient({ connectionId: 't', connectionLabel: 'Via proxy', baseURL: `${caServer.url}/v1`, ca: [pki().caPem], proxy: { url: proxy.url, strictSSL: true }, retry: { retries: 0 } });
+      const r = await c.get<{ data: { version: string } }>('/version', 'read version');
+      assert.strictEqual(r.data.data.version, 'v1.2.0');
+      c.dispose();
+      // The trust prompt's certificate probe goes through the same tunnel.
+      const chain = await fetchPeerCertificateChain(caServer.url, { proxyUrl: proxy.url });
+      assert.strictEqual(chain.certificates[0]?.sha256Fingerprint, fingerprint(pki().leaf.certPem));
+      assert.deepStrictEqual(proxy.tunnels, [`127.0.0.1:${caServer.port}`, `127.0.0.1:${caServer.port}`]);
+      assert.strictEqual(proxy.authHeaders[1], `Basic ${Buffer.from('proxyuser:proxy-pass-9876').toString('base64')}`);
+    } finally {
+      httpModule.request = original;
+      await proxy.close();
     }
   });
 
