@@ -13,6 +13,7 @@ import {
   ROUTE_PATH_VIEW_TYPE,
   RoutePathPanelState,
   RoutePathView,
+  viewProblem,
 } from '../../../webviews/routePath/protocol';
 import { renderRoutePathPage, routePathTitle } from './page';
 import { resolveRoutePath } from './resolve';
@@ -172,6 +173,22 @@ class RoutePathPanel implements WebviewRecord {
     }
     if (this.disposed) {
       return;
+    }
+    const problem = viewProblem(view);
+    if (problem) {
+      // The webview would refuse it and keep showing the last path (or nothing): say why instead.
+      this.deps.log.warn(`route path of session ${sessionId}: cannot be shown: ${problem}`);
+      view = {
+        state: 'error',
+        connectionId,
+        connectionLabel: this.connectionLabel().slice(0, 200),
+        sessionId,
+        hops: [],
+        message: `The controller sent a route path this panel cannot show: ${problem}.`,
+        updatedAt: new Date().toISOString(),
+        canRevoke: view.canRevoke === true,
+        autoRefreshSeconds: autoRefreshSeconds(),
+      };
     }
     this.last = view;
     if (view.serviceName) {
