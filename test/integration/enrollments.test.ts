@@ -310,6 +310,7 @@ describe('enrollments (OpenZiti sandbox)', function () {
     assert.match(q.asked[0].detail ?? '', /A command asked for it, not a click in Session Manager/);
     q = answer([{ confirm: 'Copy JWT' }]);
     assert.strictEqual(await vscode.commands.executeCommand('sessionManager.copyEnrollmentJwt', ref), true);
+    assert.strictEqual(q.remaining, 0, 'consent given in the modal');
     assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
     // From our own tree (the menu or the inline button pass the node): one click, no question.
     await vscode.env.clipboard.writeText('something else');
