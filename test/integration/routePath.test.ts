@@ -190,9 +190,23 @@ describe('route path panel (OpenZiti sandbox)', function () {
     assert.strictEqual((await rendered(rec)).state, 'path');
     rec.posted.length = 0;
     api.setUserInput(new QueuedInput([{ confirm: 'Revoke' }], api.BACK));
-    await vscode.commands.executeCommand('sessionManager.revokeSession', { connectionId: fx.connectionId, sessionId: s.id });
+    // A load of the panel is running when the revoke happens (as an auto-refresh or the webview's "ready" may be):
+    // its answer, read before the DELETE, must not be the last word.
+    // The panel's identity read is slow, so its load (route path read before the DELETE) answers after it.
+    fx.sb.faults.set('ziti', { latencyMs: 1500, pathRegex: '/identities/[^/]+$' });
+    let running: Promise<void>;
+    try {
+      running = rec.receive({ type: 'refresh' });
+      await vscode.commands.executeCommand('sessionManager.revokeSession', { connectionId: fx.connectionId, sessionId: s.id });
+    } finally {
+      fx.sb.faults.clear('ziti');
+    }
+    await running;
     // No refresh message from the panel: the revoke itself reloads it.
-    const after = await rendered(rec);
+    const after = await eventually('the panel shows the session ended', () => {
+      const last = rec.posted.filter((x) => (x as { type: string }).type === 'render').pop() as { view: RoutePathView } | undefined;
+      return last?.view.state === 'ended' ? last.view : undefined;
+    }, 10_000);
     assert.strictEqual(after.state, 'ended');
   });
 

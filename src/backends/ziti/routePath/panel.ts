@@ -48,6 +48,7 @@ class RoutePathPanel implements WebviewRecord {
   reveals = 0;
   private last: RoutePathView | undefined;
   private loading: Promise<void> | undefined;
+  private loadAgain = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -127,11 +128,21 @@ class RoutePathPanel implements WebviewRecord {
     }
   }
 
-  /** Fetches the path again and sends it; concurrent calls share one load. */
+  /**
+   * Fetches the path again and sends it. Concurrent calls share one load; a call while a load runs (a revoke, a
+   * refresh) makes it read once more afterwards, so what changed meanwhile is never lost to a read from before.
+   */
   load(): Promise<void> {
-    if (!this.loading) {
-      this.loading = this.doLoad().finally(() => (this.loading = undefined));
+    if (this.loading) {
+      this.loadAgain = true;
+      return this.loading;
     }
+    this.loading = (async () => {
+      do {
+        this.loadAgain = false;
+        await this.doLoad();
+      } while (this.loadAgain && !this.disposed);
+    })().finally(() => (this.loading = undefined));
     return this.loading;
   }
 
