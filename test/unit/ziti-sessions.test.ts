@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { IdentityCache, mapBounded, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
 import {
   AutoRefreshSchedule,
@@ -281,5 +283,31 @@ describe('Markdown tooltips: API text stays text', () => {
     }
     assert.strictEqual(escapeMarkdown(undefined), '');
     assert.strictEqual(escapeMarkdown(42), '42');
+  });
+});
+
+describe('Markdown tooltips: no HTML rendering anywhere', () => {
+  it('no source file turns on supportHtml or builds a MarkdownString without the one escaping helper nearby', () => {
+    const root = path.resolve(__dirname, '../../../src');
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          walk(p);
+        } else if (p.endsWith('.ts')) {
+          files.push(p);
+        }
+      }
+    };
+    walk(root);
+    assert.ok(files.length > 20, `found the sources in ${root}`);
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      assert.ok(!/supportHtml\s*[:=]\s*true|new\s+vscode\.MarkdownString\([^)]*,\s*[^,)]*,\s*true/.test(text), `${path.relative(root, f)} enables HTML in Markdown`);
+      if (/new vscode\.MarkdownString\(/.test(text)) {
+        assert.ok(/escapeMd|escapeMarkdown/.test(text), `${path.relative(root, f)} builds Markdown without escapeMarkdown`);
+      }
+    }
   });
 });
