@@ -23,7 +23,7 @@ import {
 } from '../backends/ziti/enrollments/model';
 import { ENROLLMENT_PAGE_SIZE, listCas, listEnrollments } from '../backends/ziti/enrollments/requests';
 import { HasDetails } from './details';
-import { escapeMd } from './environments';
+import { escapeMarkdown as escapeMd } from '../util/markdown';
 
 export const GROUP_BY_SETTING = 'sessionManager.ziti.enrollmentGroupBy';
 export const PAGE_SIZE_SETTING = 'sessionManager.pageSize';

@@ -8,6 +8,7 @@ import { toAbortSignal } from '../http/cancel';
 import { ApiError } from '../http/errors';
 import { IncompleteListError } from '../http/paging';
 import { HasDetails } from './details';
+import { escapeMarkdown } from '../util/markdown';
 
 const BACKEND_ICONS: Record<BackendKind, string> = {
   ziti: 'type-hierarchy',
@@ -269,7 +270,5 @@ export function endpointOf(record: ConnectionRecord): string {
   return record.endpoints.url ?? record.endpoints.apiUrl ?? (record.endpoints.region ? `region ${record.endpoints.region}` : '');
 }
 
-/** Escapes text for a MarkdownString so API strings cannot inject links, images or HTML. */
-export function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
-}
+/** Escapes text for a MarkdownString so API strings cannot inject links, images or HTML (the one helper: util/markdown). */
+export const escapeMd = escapeMarkdown;

@@ -301,14 +301,57 @@ describe('enrollments (OpenZiti sandbox)', function () {
     const ref: Ref = { connectionId: fx.connectionId, enrollmentId: target.id };
     const jwt = (await detail(target.id))?.jwt;
     assert.ok(jwt);
+    // Named by a caller (another extension, a keybinding): the person consents in a modal first.
     await vscode.env.clipboard.writeText('something else');
+    let q = answer([{ confirm: undefined }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.copyEnrollmentJwt', ref), undefined);
+    assert.strictEqual(await vscode.env.clipboard.readText(), 'something else', 'no consent, no JWT on the clipboard');
+    assert.match(q.asked[0].text, new RegExp(`^Copy the ott enrollment JWT of ${name} on Enrollment controller to the clipboard\\?$`));
+    assert.match(q.asked[0].detail ?? '', /A command asked for it, not a click in Session Manager/);
+    q = answer([{ confirm: 'Copy JWT' }]);
     assert.strictEqual(await vscode.commands.executeCommand('sessionManager.copyEnrollmentJwt', ref), true);
+    assert.strictEqual(q.remaining, 0, 'consent given in the modal');
     assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
+    // From our own tree (the menu or the inline button pass the node): one click, no question.
+    await vscode.env.clipboard.writeText('something else');
+    const node = (await leaves()).find((n) => n.id.endsWith(`/enrollment/${target.id}`));
+    assert.ok(node);
+    q = answer([]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.copyEnrollmentJwt', node), true);
+    assert.strictEqual(q.asked.length, 0);
+    assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
+
+    // Saving: the dialog starts outside every workspace folder, the file is the owner's only (also when it replaces
+    // one), and the log says where it went.
     const file = path.join(tmp, `${name}.jwt`);
-    const q = answer([{ save: file }]);
-    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.saveEnrollmentJwt', ref), file);
-    assert.strictEqual(q.asked[0].text, `${name}.jwt`, 'the dialog proposes <identity>.jwt');
+    fs.writeFileSync(file, 'an older file anyone could read', { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    const logged: string[] = [];
+    const info = api.log.info;
+    api.log.info = (m: string): void => {
+      logged.push(m);
+      info.call(api.log, m);
+    };
+    try {
+      q = answer([{ save: file }]);
+      assert.strictEqual(await vscode.commands.executeCommand('sessionManager.saveEnrollmentJwt', ref), file);
+    } finally {
+      api.log.info = info;
+    }
+    const proposed = q.asked[0].text;
+    assert.strictEqual(path.basename(proposed), `${name}.jwt`, 'the dialog proposes <identity>.jwt');
+    assert.ok(path.isAbsolute(proposed), `a full path, not a name the dialog puts in the workspace: ${proposed}`);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    assert.ok(folders.length > 0, 'the test host has a workspace folder');
+    for (const f of folders) {
+      const rel = path.relative(f, proposed);
+      assert.ok(rel.startsWith('..') || path.isAbsolute(rel), `${proposed} is not inside the workspace folder ${f}`);
+    }
     assert.strictEqual(fs.readFileSync(file, 'utf8'), jwt);
+    if (process.platform !== 'win32') {
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600, 'an overwritten file is 0600 too');
+    }
+    assert.ok(logged.some((m) => m.includes(file)), `the log says where it went: ${logged.join(' | ')}`);
     answer([{ save: undefined }]);
     assert.strictEqual(await vscode.commands.executeCommand('sessionManager.saveEnrollmentJwt', ref), undefined, 'Cancel writes nothing');
   });
@@ -341,6 +384,79 @@ describe('enrollments (OpenZiti sandbox)', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'x', 'a malformed message is ignored');
     await rec.receive({ type: 'copy' });
     assert.strictEqual(await vscode.env.clipboard.readText(), jwt);
+  });
+});
+
+describe('enrollments on a production controller (OpenZiti sandbox)', function () {
+  this.timeout(90_000);
+  let api: TestingApi;
+  let fx: ZitiFixture;
+
+  before(async () => {
+    api = await testingApi();
+    fx = await zitiFixture(api, 'ziti-enroll-prod', 'Prod enrollment controller', { production: true });
+  });
+
+  after(async () => {
+    api.setUserInput(undefined);
+    await fx.stop();
+  });
+
+  function answer(answers: Answer[]): QueuedInput {
+    const q = new QueuedInput(answers, api.BACK);
+    api.setUserInput(q);
+    return q;
+  }
+
+  async function jwtOf(id: string): Promise<string | undefined> {
+    const client = (await api.manager.signedInClient(fx.connectionId)) as unknown as { api<T>(r: unknown): Promise<T> };
+    try {
+      return (await client.api<{ data: { jwt?: string } }>({ method: 'GET', path: `/enrollments/${id}`, operation: 'test read' })).data.jwt;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  function identityEnrollment(method: string, skip: string[] = []): { id: string; name: string } {
+    const st = fx.state();
+    const e = [...st.data.enrollments.values()].find((x) => x.method === method && x.identityId && !skip.includes(x.id) && /^[a-z0-9-]+$/.test(st.data.identities.get(x.identityId)?.name ?? ''));
+    assert.ok(e, `an ${method} enrollment of an identity`);
+    return { id: e.id, name: st.data.identities.get(e.identityId ?? '')?.name ?? '' };
+  }
+
+  it('refresh asks for the typed name; a wrong name changes nothing', async () => {
+    const { id, name } = identityEnrollment('updb');
+    const ref = { connectionId: fx.connectionId, enrollmentId: id };
+    const before = await jwtOf(id);
+    let q = answer([{ pick: '7 days' }, { confirm: 'Refresh' }, { typed: 'not the name' }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.refreshEnrollment', ref), undefined);
+    assert.strictEqual(q.remaining, 0);
+    assert.strictEqual(q.asked[2].kind, 'typeToConfirm');
+    assert.match(q.asked[2].text, new RegExp(`^Prod enrollment controller is a production controller\\. Type ${name} to refresh the updb enrollment of identity ${name}\\.$`));
+    assert.strictEqual(await jwtOf(id), before, 'not refreshed');
+    q = answer([{ pick: '7 days' }, { confirm: 'Refresh' }, { typed: name }, { pick: 'Done' }]);
+    assert.ok(await vscode.commands.executeCommand('sessionManager.refreshEnrollment', ref), JSON.stringify(api.recentErrors.slice(-1)));
+    assert.strictEqual(q.remaining, 0);
+    assert.notStrictEqual(await jwtOf(id), before, 'refreshed: a new JWT');
+  });
+
+  it('delete and recreate (after a 409) asks for the typed name too', async () => {
+    const { id, name } = identityEnrollment('ott');
+    const create = (typed: string): Answer[] => [{ input: name }, { pick: name }, { pick: 'ott' }, { pick: '24 hours' }, { confirm: 'Delete and Recreate' }, { typed }];
+    let q = answer(create('wrong'));
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.createEnrollment', fx.connectionId), undefined);
+    assert.strictEqual(q.remaining, 0);
+    assert.match(q.asked[5].text, new RegExp(`Type ${name} to delete and recreate the ott enrollment of identity ${name}\\.$`));
+    assert.ok(await jwtOf(id), 'a wrong name deletes nothing');
+    q = answer([...create(name), { pick: 'Done' }]);
+    const ref = (await vscode.commands.executeCommand('sessionManager.createEnrollment', fx.connectionId)) as { enrollmentId: string } | undefined;
+    assert.ok(ref, JSON.stringify(api.recentErrors.slice(-1)));
+    assert.strictEqual(q.remaining, 0);
+    assert.notStrictEqual(ref.enrollmentId, id);
+    assert.strictEqual(await jwtOf(id), undefined, 'the old one is gone');
   });
 });
 

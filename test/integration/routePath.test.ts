@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { WebviewRecord } from '../../src/webviews/registry';
-import type { RoutePathView } from '../../src/webviews/routePath/protocol';
+import { isHostMessage, type RoutePathView } from '../../src/webviews/routePath/protocol';
 import type { SandboxRequest } from '../sandbox/types';
 import { HOSTILE_SERVICE_NAME } from '../sandbox/ziti/index';
 import { testingApi } from './helpers';
@@ -190,9 +190,23 @@ describe('route path panel (OpenZiti sandbox)', function () {
     assert.strictEqual((await rendered(rec)).state, 'path');
     rec.posted.length = 0;
     api.setUserInput(new QueuedInput([{ confirm: 'Revoke' }], api.BACK));
-    await vscode.commands.executeCommand('sessionManager.revokeSession', { connectionId: fx.connectionId, sessionId: s.id });
+    // A load of the panel is running when the revoke happens (as an auto-refresh or the webview's "ready" may be):
+    // its answer, read before the DELETE, must not be the last word.
+    // The panel's identity read is slow, so its load (route path read before the DELETE) answers after it.
+    fx.sb.faults.set('ziti', { latencyMs: 1500, pathRegex: '/identities/[^/]+$' });
+    let running: Promise<void>;
+    try {
+      running = rec.receive({ type: 'refresh' });
+      await vscode.commands.executeCommand('sessionManager.revokeSession', { connectionId: fx.connectionId, sessionId: s.id });
+    } finally {
+      fx.sb.faults.clear('ziti');
+    }
+    await running;
     // No refresh message from the panel: the revoke itself reloads it.
-    const after = await rendered(rec);
+    const after = await eventually('the panel shows the session ended', () => {
+      const last = rec.posted.filter((x) => (x as { type: string }).type === 'render').pop() as { view: RoutePathView } | undefined;
+      return last?.view.state === 'ended' ? last.view : undefined;
+    }, 10_000);
     assert.strictEqual(after.state, 'ended');
   });
 
@@ -247,6 +261,54 @@ describe('route path panel (OpenZiti sandbox)', function () {
       );
     });
   }
+
+  it('says why instead of showing nothing or a stale path when a path is over the limits', async () => {
+    const { s, rec } = await drawnPanel();
+    const st = fx.state();
+    const router = st.data.routers.get(s.routePath[0]);
+    const identity = st.data.identities.get(s.identityId);
+    assert.ok(router && identity);
+    const [routerName, identityName, routePath] = [router.name, identity.name, [...s.routePath]];
+    const backend = fx.sb.state.ziti;
+    const original = backend.handle;
+    let routerLookups = 0;
+    backend.handle = (req: SandboxRequest) => {
+      if (/\/(edge-routers|routers)\/[^/]+$/.test(req.path)) {
+        routerLookups++;
+      }
+      return original.call(backend, req);
+    };
+    try {
+      // A name longer than the panel shows.
+      router.name = 'r'.repeat(5000);
+      let view = await refreshed(rec);
+      assert.strictEqual(view.state, 'error', 'not a path the webview would refuse (and so keep the old one)');
+      assert.match(view.message ?? '', /cannot show: the name of step 2 has 5,000 characters, more than the 2,000 the panel shows\.$/);
+      assert.ok(isHostMessage({ type: 'render', view }), 'the webview accepts what it is sent');
+      router.name = routerName;
+      // A name that is not text.
+      (identity as { name: unknown }).name = 42;
+      view = await refreshed(rec);
+      assert.strictEqual(view.state, 'path');
+      assert.match(view.hops[0].name, /\(the controller sent a name that is not text\)$/);
+      assert.ok(isHostMessage({ type: 'render', view }));
+      identity.name = identityName;
+      // More routers than the panel can draw: said at once, without looking each one up.
+      s.routePath = Array.from({ length: 70 }, (_, i) => routePath[i % routePath.length]);
+      routerLookups = 0;
+      view = await refreshed(rec);
+      assert.strictEqual(view.state, 'error');
+      assert.match(view.message ?? '', /too long to show: it crosses 70 routers, and the panel draws at most 62/);
+      assert.strictEqual(routerLookups, 0, 'no lookups for a path that cannot be drawn');
+      assert.ok(isHostMessage({ type: 'render', view }));
+    } finally {
+      backend.handle = original;
+      router.name = routerName;
+      identity.name = identityName;
+      s.routePath = routePath;
+    }
+    assert.strictEqual((await refreshed(rec)).state, 'path', 'back to the path');
+  });
 
   it('re-authenticates silently, once, when the API session expired, and draws the paths', async () => {
     const first = await drawnPanel();

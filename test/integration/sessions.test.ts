@@ -187,8 +187,8 @@ describe('OpenZiti sessions view', function () {
       const i = await item(nodes[0]);
       assert.strictEqual(i.label, HOSTILE_SERVICE_NAME, 'the label is plain text');
       const tip = tooltipText(i);
-      assert.ok(tip.includes('\\<img src=x onerror=alert\\(1\\)\\>'), tip);
-      assert.ok(!/(^|[^\\])<img/.test(tip), 'no unescaped HTML in the Markdown tooltip');
+      assert.ok(tip.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'), tip);
+      assert.ok(!/[<>]/.test(tip), 'no markup at all in the Markdown source: VS Code also parses it as HTML');
       assert.ok(!(i.tooltip as vscode.MarkdownString).supportHtml);
     } finally {
       await vscode.commands.executeCommand('sessionManager.clearFilter');
@@ -391,6 +391,64 @@ describe('OpenZiti sessions view', function () {
     assert.strictEqual(q.remaining, 0);
     assert.deepStrictEqual(summary.results.map((r) => r.outcome), ['revoked']);
     assert.ok(!state().data.sessions.has(n.session.id));
+  });
+
+  it('bulk revoke on a production controller types its name, not a count', async () => {
+    const nodes = (await sessionNodes(PROD)).slice(0, 2);
+    let q = answer([{ confirm: 'Revoke 2 Sessions' }, { typed: '2' }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.revokeSession', nodes[0], nodes), undefined);
+    assert.strictEqual(q.asked[1].kind, 'typeToConfirm');
+    assert.match(q.asked[1].text, /^Prod controller is a production controller\. Type its name to revoke all 2 sessions on it\.$/);
+    assert.ok(nodes.every((n) => state().data.sessions.has(n.session.id)), 'a count is not the name: nothing revoked');
+    q = answer([{ confirm: 'Revoke 2 Sessions' }, { typed: 'Prod controller' }]);
+    const summary = (await vscode.commands.executeCommand('sessionManager.revokeSession', nodes[0], nodes)) as RevokeSummary;
+    assert.strictEqual(q.remaining, 0);
+    assert.deepStrictEqual(summary.results.map((r) => r.outcome), ['revoked', 'revoked']);
+  });
+
+  it('acts on the row it was invoked on, or on the selection that contains it; never a picker', async () => {
+    const apiNodes = (await kids(await group(MAIN, 'API Sessions'))).filter((a) => !state().data.apiSessions.get(a.id.split('/').pop() ?? '')?.interactive);
+    const [a, b, c] = apiNodes;
+    const labelOf = async (n: TreeNode): Promise<string> => String((await item(n)).label);
+    // Right-click on a row outside the selection: that row only.
+    let q = answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.revokeApiSession', a, [b, c]);
+    assert.deepStrictEqual(q.asked.map((x) => x.kind), ['confirm'], 'one modal, no picker');
+    assert.ok(q.asked[0].text.startsWith(`End the API session of ${await labelOf(a)} `), q.asked[0].text);
+    // Right-click inside a multi-selection: the selection.
+    q = answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.revokeApiSession', b, [b, c]);
+    assert.match(q.asked[0].text, /^End 2 API sessions and their/);
+    assert.ok(q.asked[0].detail?.includes(await labelOf(b)) && q.asked[0].detail?.includes(await labelOf(c)), q.asked[0].detail);
+    assert.ok(!q.asked[0].detail?.includes(`• ${await labelOf(a)} `), 'not the row outside the selection');
+    // The same for sessions.
+    const [s1, s2, s3] = await sessionNodes();
+    q = answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.revokeSession', s1, [s2, s3]);
+    assert.deepStrictEqual(q.asked.map((x) => x.kind), ['confirm']);
+    assert.match(q.asked[0].text, /^Revoke the (Dial|Bind) session of service/);
+    assert.ok(q.asked[0].detail?.includes(s1.session.id), 'the clicked session');
+    for (const n of [a, b, c]) {
+      assert.ok(state().data.apiSessions.has(n.id.split('/').pop() ?? ''), 'Cancel ended nothing');
+    }
+  });
+
+  it('still warns "you will be signed out" when it cannot tell whether an API session is its own', async () => {
+    const [a] = (await kids(await group(MAIN, 'API Sessions'))).filter((n) => !state().data.apiSessions.get(n.id.split('/').pop() ?? '')?.interactive);
+    // Known not to be ours: no warning.
+    let q = answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.revokeApiSession', a);
+    assert.ok(!/signed out/.test(q.asked[0].detail ?? ''), q.asked[0].detail);
+    // The check fails: the warning shows (fail closed).
+    sb.faults.set('ziti', { mode: 'server-error', pathRegex: '/current-api-session$' });
+    try {
+      q = answer([{ confirm: undefined }]);
+      await vscode.commands.executeCommand('sessionManager.revokeApiSession', a);
+    } finally {
+      sb.faults.clear('ziti');
+    }
+    assert.strictEqual(q.asked[0]?.kind, 'confirm', JSON.stringify(api.recentErrors.slice(-1)));
+    assert.match(q.asked[0].detail ?? '', /could not check whether this is the API session it uses itself .*: if it is, you will be signed out of that controller\./);
   });
 
   it('expands an API session into its sessions through a server-side filter, and ends it with its sessions', async () => {

@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 import * as assert from 'assert';
 import * as fs from 'fs';
-import type { FrameLocator, Page } from 'playwright-core';
+import * as path from 'path';
+import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import { outputDir } from '../host/util';
 import type { Sandbox } from '../sandbox/server';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface SandboxSession {
   id: string;
@@ -15,11 +17,57 @@ interface SandboxSession {
 interface ZitiData {
   sessions: Map<string, SandboxSession>;
   services: Map<string, { name: string }>;
-  identities: Map<string, { name: string }>;
+  identities: Map<string, { id: string; name: string; isAdmin: boolean }>;
+  apiSessions: Map<string, { id: string; identityId: string; interactive: boolean }>;
+  routers: Map<string, { id: string; name: string }>;
+  enrollments: Map<string, { id: string; identityId?: string; expiresAt: number }>;
+}
+
+/** Names an attacker could give things on a controller: HTML with inline handlers, markdown links and images. */
+const HOSTILE = {
+  identity: '<img src=x onerror=alert(11)>',
+  enrolling: '<svg onload=alert(12)>[x](command:workbench.action.quit)',
+  router: '<img src=y onerror=alert(13)>',
+  version: '<img src=z onerror=alert(14)>',
+};
+
+/**
+ * Console errors that are not about what the extension shows: the workbench's own GitHub sign-in (the test host is
+ * offline), and VS Code's warning that the bundled axios reads `navigator` while loading (no API text involved).
+ */
+const UNRELATED_ERRORS = [/Timed out waiting for authentication provider 'github'/, /PendingMigrationError: navigator is now a global in nodejs/];
+
+/** What the page and its frames (webviews too) said: console messages and uncaught errors. */
+interface Heard {
+  type: string;
+  text: string;
+  url: string;
+}
+
+/** Whether a console line is a sign that API text reached HTML (a CSP refusal, an inline handler, the payload). */
+function isHtmlSink(h: Heard): boolean {
+  return /Content Security Policy|inline event handler|alert\(1\d?\)/i.test(h.text);
 }
 
 function pane(page: Page, title: string) {
   return page.locator('.pane').filter({ has: page.locator(`.pane-header[aria-label^="${title}"]`) }).first();
+}
+
+/** Scrolls a view's list until the row with this label is rendered (lists render only what is on screen). */
+async function scrollToRow(page: Page, paneTitle: string, label: string | RegExp) {
+  const list = pane(page, paneTitle).locator('.monaco-list').first();
+  const row = list.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  await list.waitFor({ state: 'visible', timeout: 30_000 });
+  const box = await list.boundingBox();
+  for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 100));
+      await page.mouse.wheel(0, 300);
+    }
+    await page.waitForTimeout(150);
+  }
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  return row;
 }
 
 /** The webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
@@ -44,9 +92,44 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     },
   );
 
+  const heard: Heard[] = [];
   before(() => {
     s = ui.session();
     sb = ui.sandbox();
+    s.page.on('console', (m: ConsoleMessage) => heard.push({ type: m.type(), text: m.text(), url: m.location().url }));
+    s.page.on('pageerror', (e: Error) => heard.push({ type: 'pageerror', text: e.message, url: '' }));
+    // Hostile names before anything is shown: an identity with an API session (and sessions), an identity with an
+    // outstanding enrollment, and the routers (route paths).
+    const d = data();
+    const withApiSession = [...d.apiSessions.values()].map((a) => d.identities.get(a.identityId)).find((i) => i && !i.isAdmin);
+    assert.ok(withApiSession, 'the sandbox has an API session of a client identity');
+    withApiSession.name = HOSTILE.identity;
+    const enrolling = [...d.enrollments.values()].map((e) => d.identities.get(e.identityId ?? '')).find((i) => i && !i.isAdmin && i !== withApiSession);
+    assert.ok(enrolling, 'the sandbox has an enrollment of another identity');
+    enrolling.name = HOSTILE.enrolling;
+    for (const r of d.routers.values()) {
+      r.name = `${HOSTILE.router} ${r.name}`;
+    }
+    // The controller's version string (the Environments view shows it).
+    const backend = sb.state.ziti;
+    const original = backend.handle.bind(backend);
+    backend.handle = async (req) => {
+      const res = await original(req);
+      if (/\/version$/.test(req.path) && res.body && typeof res.body === 'object') {
+        const body = res.body as { data?: Record<string, unknown> };
+        if (body.data) {
+          body.data = { ...body.data, version: HOSTILE.version, revision: HOSTILE.version };
+        }
+      }
+      return res;
+    };
+  });
+
+  after(() => {
+    // What the workbench and its webviews logged, next to the screenshots (for the record and for debugging).
+    const dir = path.join(outputDir('logs'), 'ui-ziti');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'console.json'), JSON.stringify(heard, null, 1));
   });
 
   it('signs in to a sandbox controller and shows its sessions', async () => {
@@ -96,6 +179,53 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
       await page.waitForTimeout(200);
     }
     assert.strictEqual(data().sessions.size, before - 1, 'exactly one session ended on the controller');
+  });
+
+  it('ends the API session of the row it was invoked on (context menu and inline button), never a picked one', async () => {
+    const page = s.page;
+    const sessions = pane(page, 'Sessions');
+    // Collapse the (long) Sessions group so the API Sessions group is on screen.
+    const sessionsGroup = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^Sessions$/ }) }).first();
+    if ((await sessionsGroup.getAttribute('aria-expanded')) === 'true') {
+      await sessionsGroup.click();
+    }
+    const group = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^API Sessions$/ }) }).first();
+    await group.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await group.getAttribute('aria-expanded')) === 'false') {
+      await group.click();
+    }
+    // A client's API session (not the admin's own): its row shows an IP address and an MFA state.
+    const rows = sessions.locator('.monaco-list-row[role=treeitem][aria-level="3"]').filter({ has: page.locator('.label-description', { hasText: /MFA/ }) });
+    await rows.nth(2).waitFor({ state: 'visible', timeout: 30_000 });
+    const labels = (await rows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+    const index = labels.findIndex((l, i) => i > 0 && l !== 'Default Admin' && labels.indexOf(l) === i);
+    assert.ok(index > 0, `a client API session below the first row: ${labels.join(' | ')}`);
+    const row = rows.nth(index);
+    const label = labels[index];
+    const description = (await row.locator('.label-description').innerText()).trim();
+    const ip = description.split(' · ')[0];
+    const before = data().apiSessions.size;
+
+    await row.click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'End API Session' }).first();
+    await item.waitFor({ state: 'visible' });
+    await page.waitForTimeout(200);
+    await item.click();
+    await page.locator('.monaco-dialog-box').filter({ hasText: /End the API session/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'ziti-end-api-session-modal');
+    const message = await answerModal(page, /End the API session/, 'Cancel');
+    assert.ok(message.includes(label) && message.includes(ip), `the modal names the clicked row (${label} from ${ip}): ${message}`);
+    assert.ok(!(await page.locator('.quick-input-widget').isVisible()), 'no picker opened');
+
+    // The inline button of the same row.
+    await row.hover();
+    const inline = row.locator('.actions .action-label[aria-label^="End API Session"], .actions .action-label[title^="End API Session"]').first();
+    await inline.waitFor({ state: 'visible', timeout: 10_000 });
+    await inline.click();
+    const again = await answerModal(page, /End the API session/, 'Cancel');
+    assert.ok(again.includes(label) && again.includes(ip), `the inline button's modal names the row: ${again}`);
+    assert.ok(!(await page.locator('.quick-input-widget').isVisible()), 'no picker opened');
+    assert.strictEqual(data().apiSessions.size, before, 'Cancel ended nothing');
   });
 
   it('opens a route path and draws it in the dark and the light theme', async () => {
@@ -157,5 +287,66 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     await setPaneExpanded(page, 'Enrollments', true);
     await treeRow(page, identity).waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'ziti-enrollments');
+  });
+
+  it('shows hostile names as text in every view and panel: no console error, no CSP refusal', async () => {
+    const page = s.page;
+    const d = data();
+    // Enrollments: the hostile identity's row, its tooltip, its QR code panel.
+    await setPaneExpanded(page, 'Enrollments', true);
+    const enrollRow = await scrollToRow(page, 'Enrollments', HOSTILE.enrolling);
+    await enrollRow.hover();
+    await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    await enrollRow.click({ button: 'right' });
+    const qrItem = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Show Enrollment QR Code' }).first();
+    await qrItem.waitFor({ state: 'visible' });
+    await page.waitForTimeout(200);
+    await qrItem.click();
+    await webviewFrame(page).locator('svg.qr').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const qrHeading = await webviewFrame(page).locator('h1').first().innerText();
+    assert.ok(qrHeading.includes(HOSTILE.enrolling), `the QR panel shows the name as text: ${qrHeading}`);
+    await screenshot(page, 'ziti-hostile-qr');
+    await setPaneExpanded(page, 'Enrollments', false);
+
+    // Sessions: the hostile identity's API session (row and tooltip), the hostile service's sessions.
+    await setPaneExpanded(page, 'Sessions', true);
+    await setPaneExpanded(page, 'Environments', false);
+    const apiRow = await scrollToRow(page, 'Sessions', HOSTILE.identity);
+    await apiRow.hover();
+    await page.waitForTimeout(1000);
+    await screenshot(page, 'ziti-hostile-sessions');
+
+    // A route path through routers with hostile names, for a session of the hostile identity where there is one.
+    const identityId = [...d.identities.values()].find((i) => i.name === HOSTILE.identity)?.id;
+    const dial = [...d.sessions.values()].find((x) => x.type === 'Dial' && x.routePath.length >= 2 && x.identityId === identityId) ?? [...d.sessions.values()].find((x) => x.type === 'Dial' && x.routePath.length >= 2);
+    assert.ok(dial);
+    await runFromPalette(page, 'Session Manager: Show Route Path');
+    await answerQuickInput(page, 'Session id', dial.id);
+    const frame = webviewFrame(page);
+    await frame.locator('table').first().waitFor({ state: 'attached', timeout: 30_000 });
+    const table = await frame.locator('table').first().innerText();
+    assert.ok(table.includes(HOSTILE.router), `the route path shows the router names as text: ${table.slice(0, 300)}`);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'ziti-hostile-route-path');
+
+    // Environments: the controller's (hostile) version string, row and tooltip.
+    await setPaneExpanded(page, 'Sessions', false);
+    await setPaneExpanded(page, 'Environments', true);
+    await expandRow(page, 'Lab controller');
+    const envRow = page.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-description', { hasText: HOSTILE.version }) }).first();
+    await envRow.waitFor({ state: 'visible', timeout: 30_000 });
+    await envRow.hover();
+    await page.waitForTimeout(1000);
+    await screenshot(page, 'ziti-hostile-environments');
+
+    const sinks = heard.filter(isHtmlSink);
+    assert.deepStrictEqual(
+      sinks.map((h) => `${h.type}: ${h.text.slice(0, 200)}`),
+      [],
+      'API text never reaches HTML: no CSP refusal, no inline handler',
+    );
+    const errors = heard.filter((h) => (h.type === 'error' || h.type === 'pageerror') && !UNRELATED_ERRORS.some((re) => re.test(h.text)));
+    assert.deepStrictEqual(errors.map((h) => `${h.type}: ${h.text.slice(0, 200)} (${h.url})`), [], 'no console error anywhere in the workbench or its webviews');
   });
 });

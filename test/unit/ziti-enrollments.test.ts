@@ -1,11 +1,15 @@
 import * as assert from 'assert';
+import * as path from 'path';
 import {
   canRefresh,
   enrollmentDescription,
   enrollmentFacts,
   expiryText,
   groupOf,
+  isInside,
   jwtFileName,
+  jwtSaveFolder,
+  methodLabel,
   parseEnrollment,
   parseExpiry,
   shortDuration,
@@ -65,6 +69,54 @@ describe('enrollments: descriptions and expiry', () => {
     assert.strictEqual(parseEnrollment(null), undefined);
     assert.strictEqual(parseEnrollment({ method: 'ott' }), undefined);
     assert.strictEqual(parseEnrollment({ id: 'x' })?.method, 'unknown');
+  });
+});
+
+describe('enrollments: an unknown method or a field that is not text', () => {
+  it('names an unknown method, even "constructor" or "__proto__", as the text it is', () => {
+    for (const m of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'weird']) {
+      assert.strictEqual(methodLabel(m), m);
+      const facts = enrollmentFacts(e({ method: m }), NOW);
+      assert.ok(facts.every(([k, v]) => typeof k === 'string' && typeof v === 'string'), `${m}: every fact is text`);
+      assert.deepStrictEqual(facts.find(([k]) => k === 'Method'), ['Method', m]);
+      assert.strictEqual(enrollmentDescription(e({ method: m }), NOW), `${m} · expires in 3 d`);
+    }
+    assert.strictEqual(methodLabel('ott'), 'one-time token (ott)');
+  });
+
+  it('drops fields that are not text instead of putting them in a tooltip', () => {
+    const parsed = parseEnrollment({ id: 'e9', method: 'updb', username: 42, caId: { x: 1 }, createdAt: 7, identityId: 'i1', identity: { id: 'i1', name: 5 } });
+    assert.ok(parsed);
+    assert.strictEqual(parsed.username, undefined);
+    assert.strictEqual(parsed.caId, undefined);
+    assert.strictEqual(parsed.createdAt, undefined);
+    assert.strictEqual(subjectName(parsed), 'identity i1', 'a name that is not text falls back to the id');
+    for (const [k, v] of enrollmentFacts(parsed, NOW)) {
+      assert.ok(typeof k === 'string' && typeof v === 'string', `${k} is text`);
+    }
+  });
+});
+
+describe('enrollments: where a JWT is saved', () => {
+  it('starts outside every workspace folder', () => {
+    const home = path.resolve('/home/ana');
+    const downloads = path.join(home, 'Downloads');
+    const tmp = path.resolve('/tmp');
+    const exists = (): boolean => true;
+    assert.strictEqual(jwtSaveFolder([downloads, home, tmp], [path.join(home, 'src', 'app')], exists), downloads);
+    // A workspace that is the home folder (or contains Downloads): neither is offered.
+    assert.strictEqual(jwtSaveFolder([downloads, home, tmp], [home], exists), tmp);
+    assert.strictEqual(jwtSaveFolder([downloads, home, tmp], [downloads], exists), home);
+    assert.strictEqual(jwtSaveFolder([downloads, home], [path.resolve('/')], exists), undefined);
+    // A missing Downloads folder is skipped.
+    assert.strictEqual(jwtSaveFolder([downloads, home], [], (p) => p !== downloads), home);
+  });
+
+  it('tells inside from outside', () => {
+    assert.ok(isInside('/w/app/a.jwt', '/w/app', 'linux'));
+    assert.ok(isInside('/w/app', '/w/app', 'linux'));
+    assert.ok(!isInside('/w/application/a.jwt', '/w/app', 'linux'), 'a sibling with a longer name is outside');
+    assert.ok(!isInside('/w/a.jwt', '/w/app', 'linux'));
   });
 });
 

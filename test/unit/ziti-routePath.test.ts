@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { ApiError } from '../../src/http/errors';
-import { resolveRoutePath, routerRole, ZitiCaller } from '../../src/backends/ziti/routePath/resolve';
+import { MAX_ROUTERS, resolveRoutePath, ROUTER_LOOKUP_CONCURRENCY, routerRole, ZitiCaller } from '../../src/backends/ziti/routePath/resolve';
 import { renderRoutePathPage } from '../../src/backends/ziti/routePath/page';
 import { routePathTargetFrom } from '../../src/backends/ziti/routePath/target';
 import { contentSecurityPolicy, escapeAttr, escapeHtml, makeNonce, renderPage } from '../../src/webviews/html';
-import { isHostMessage, isRoutePathPanelState, isRoutePathView, isWebviewMessage, RoutePathView } from '../../src/webviews/routePath/protocol';
+import { isHostMessage, isRoutePathPanelState, isRoutePathView, isWebviewMessage, MAX_HOPS, RoutePathView, viewProblem } from '../../src/webviews/routePath/protocol';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -104,6 +104,79 @@ describe('route path: resolving router ids', () => {
   it('names roles by position', () => {
     assert.strictEqual(routerRole(0, 1).roleLabel, 'ingress and egress router');
     assert.deepStrictEqual([0, 1, 2].map((i) => routerRole(i, 3).role), ['ingress', 'transit', 'egress']);
+  });
+});
+
+describe('route path: limits, names that are not text, bounded lookups', () => {
+  const session = { id: 's1', type: 'Dial', identityId: 'i1', serviceId: 'svc', service: { id: 'svc', name: 'web' } };
+
+  it('says a path with more routers than the panel draws is too long, without looking any router up', async () => {
+    const ids = Array.from({ length: MAX_ROUTERS + 1 }, (_, i) => `r${i}`);
+    const api = fakeApi({ '/sessions/s1': session, '/sessions/s1/route-path': { routePath: ids }, '/identities/i1': { name: 'alice' } });
+    const view = await resolveRoutePath(api, opts);
+    assert.strictEqual(view.state, 'error');
+    assert.match(view.message ?? '', new RegExp(`too long to show: it crosses ${MAX_ROUTERS + 1} routers, and the panel draws at most ${MAX_ROUTERS}\\.$`));
+    assert.ok(!api.asked.some((p) => /routers\//.test(p)), `no router lookups: ${api.asked.join(', ')}`);
+    assert.ok(isHostMessage({ type: 'render', view }), 'the webview accepts it');
+    // At the limit it is drawn.
+    const fits = fakeApi({ '/sessions/s1': session, '/sessions/s1/route-path': { routePath: ids.slice(0, MAX_ROUTERS) }, '/identities/i1': { name: 'alice' } });
+    const drawn = await resolveRoutePath(fits, opts);
+    assert.strictEqual(drawn.hops.length, MAX_HOPS);
+    assert.ok(isHostMessage({ type: 'render', view: drawn }));
+  });
+
+  it('renders names that are not text as text, with a note, so the webview accepts the view', async () => {
+    const api = fakeApi({
+      '/sessions/s1': { ...session, service: { id: 'svc', name: { html: '<b>' } } },
+      '/sessions/s1/route-path': { routePath: ['er1'] },
+      '/identities/i1': { name: 42 },
+      '/edge-routers/er1': { name: ['x'], isOnline: 'yes' },
+    });
+    const view = await resolveRoutePath(api, opts);
+    assert.strictEqual(view.state, 'path');
+    assert.deepStrictEqual(
+      view.hops.map((h) => h.name),
+      ['i1 (the controller sent a name that is not text)', 'er1 (the controller sent a name that is not text)', 'svc (the controller sent a name that is not text)'],
+    );
+    assert.strictEqual(view.hops[1].online, undefined);
+    assert.ok(isHostMessage({ type: 'render', view }));
+  });
+
+  it('looks routers up a few at a time', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    let inFlight = 0;
+    let most = 0;
+    const api: ZitiCaller = {
+      async api<T>(req: { path: string }): Promise<T> {
+        if (req.path === '/sessions/s1') {
+          return { data: session } as T;
+        }
+        if (req.path === '/sessions/s1/route-path') {
+          return { data: { routePath: ids } } as T;
+        }
+        if (req.path.startsWith('/identities/')) {
+          return { data: { name: 'alice' } } as T;
+        }
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return { data: { name: `name-${req.path.split('/').pop()}`, isOnline: true } } as T;
+      },
+    };
+    const view = await resolveRoutePath(api, opts);
+    assert.strictEqual(view.hops.length, 22);
+    assert.ok(most <= ROUTER_LOOKUP_CONCURRENCY, `at most ${ROUTER_LOOKUP_CONCURRENCY} lookups at once, saw ${most}`);
+    assert.ok(most > 1, 'still concurrent');
+  });
+
+  it('names why a view would be refused: too many hops, text too long, a field that is not text', () => {
+    const hop = sampleView().hops[0];
+    assert.strictEqual(viewProblem(sampleView()), undefined);
+    assert.match(viewProblem({ ...sampleView(), hops: Array.from({ length: MAX_HOPS + 1 }, () => hop) }) ?? '', /more than the 62 the panel can draw/);
+    assert.strictEqual(viewProblem({ ...sampleView(), hops: [{ ...hop, name: 'n'.repeat(2001) }] }), 'the name of step 1 has 2,001 characters, more than the 2,000 the panel shows');
+    assert.strictEqual(viewProblem({ ...sampleView(), identityName: 7 as unknown as string }), 'the identity name is not text');
+    assert.strictEqual(viewProblem({ ...sampleView(), sessionId: '' }), 'it is not in the form the panel expects');
   });
 });
 

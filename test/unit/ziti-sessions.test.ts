@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { IdentityCache, mapBounded, MAX_IDENTITY_NAMES, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
 import {
   AutoRefreshSchedule,
@@ -7,13 +9,17 @@ import {
   filterToZitiQl,
   groupSessions,
   isRawZitiQl,
+  ownershipOf,
+  ownSessionWarning,
   parseGroupBy,
+  productionLabels,
   relativeAge,
   summarizeRevokes,
   type Timer,
 } from '../../src/backends/ziti/sessions/pure';
 import type { ZitiSession } from '../../src/backends/ziti/api';
 import { compileQuery, parseZitiQl } from '../sandbox/ziti/zitiql';
+import { escapeMarkdown } from '../../src/util/markdown';
 
 function session(id: string, service: string, identityId: string, type: 'Dial' | 'Bind' = 'Dial'): ZitiSession {
   return { id, type, apiSessionId: 'a1', identityId, serviceId: `svc-${service}`, service: { id: `svc-${service}`, name: service } };
@@ -235,5 +241,85 @@ describe('ziti sessions: identity cache and bounded concurrency', () => {
     });
     assert.strictEqual(peak, 3);
     assert.deepStrictEqual(out.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [10, 20, 30, 'four', 50, 60, 70]);
+  });
+});
+
+describe('ziti sessions: ending API sessions fails closed', () => {
+  it('knows its own API session only when the controller says which it is', () => {
+    assert.strictEqual(ownershipOf('a1', 'a1'), 'own');
+    assert.strictEqual(ownershipOf('a1', 'a2'), 'other');
+    for (const unknown of [undefined, null, '', 42, {}]) {
+      assert.strictEqual(ownershipOf(unknown, 'a1'), 'unknown');
+    }
+  });
+
+  it('warns of the sign-out when one is ours, and also when it could not tell', () => {
+    assert.match(ownSessionWarning(['other', 'own']), /you will be signed out of that controller/);
+    assert.strictEqual(ownSessionWarning(['other', 'other']), '');
+    assert.strictEqual(
+      ownSessionWarning(['unknown'], 'read the API session failed: 500'),
+      'Session Manager could not check whether this is the API session it uses itself (read the API session failed: 500): if it is, you will be signed out of that controller.',
+    );
+    assert.match(ownSessionWarning(['other', 'unknown']), /^Session Manager could not check whether one of these is/);
+  });
+
+  it('names each production controller involved, once', () => {
+    assert.deepStrictEqual(
+      productionLabels([
+        { label: 'Prod', production: true },
+        { label: 'Lab' },
+        { label: 'Prod', production: true },
+        { label: 'Prod EU', production: true },
+      ]),
+      ['Prod', 'Prod EU'],
+    );
+  });
+});
+
+describe('Markdown tooltips: API text stays text', () => {
+  const HOSTILE = ['<img src=x onerror=alert(1)>', '<svg onload=alert(2)>', '[x](command:workbench.action.quit)', '![i](https://evil.example/p.png)', '`code` *b* _i_ # h', 'a\n\n# heading\n    code', 'https://evil.example', 'mail@evil.example', '&lt;img src=x onerror=alert(3)&gt;', '$(alert)'];
+
+  it('leaves no markup at all in the Markdown source: VS Code also parses that source as HTML', () => {
+    for (const h of HOSTILE) {
+      const md = escapeMarkdown(h);
+      assert.ok(!/[<>]/.test(md), `${h} → ${md}`);
+      assert.ok(!/[\r\n]/.test(md), 'one line');
+      assert.ok(!/(^|[^\\])[[\]()`*_#!:@]/.test(md), `every Markdown character is escaped: ${md}`);
+    }
+  });
+
+  it('shows exactly the original characters (entities and escapes undone)', () => {
+    const unescape = (md: string): string => md.replace(/\\(.)/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    for (const h of HOSTILE) {
+      assert.strictEqual(unescape(escapeMarkdown(h)), h.replace(/\n+/g, ' '));
+    }
+    assert.strictEqual(escapeMarkdown(undefined), '');
+    assert.strictEqual(escapeMarkdown(42), '42');
+  });
+});
+
+describe('Markdown tooltips: no HTML rendering anywhere', () => {
+  it('no source file turns on supportHtml or builds a MarkdownString without the one escaping helper nearby', () => {
+    const root = path.resolve(__dirname, '../../../src');
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          walk(p);
+        } else if (p.endsWith('.ts')) {
+          files.push(p);
+        }
+      }
+    };
+    walk(root);
+    assert.ok(files.length > 20, `found the sources in ${root}`);
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      assert.ok(!/supportHtml\s*[:=]\s*true|new\s+vscode\.MarkdownString\([^)]*,\s*[^,)]*,\s*true/.test(text), `${path.relative(root, f)} enables HTML in Markdown`);
+      if (/new vscode\.MarkdownString\(/.test(text)) {
+        assert.ok(/escapeMd|escapeMarkdown/.test(text), `${path.relative(root, f)} builds Markdown without escapeMarkdown`);
+      }
+    }
   });
 });

@@ -54,8 +54,10 @@ export interface RoutePathPanelState {
 
 const STATES: readonly RoutePathState[] = ['loading', 'path', 'empty', 'ended', 'error'];
 const ROLES: readonly RouteHop['role'][] = ['identity', 'ingress', 'transit', 'egress', 'edge', 'service'];
-const MAX_TEXT = 2000;
-const MAX_HOPS = 64;
+/** The longest text (a name, a message) a view may carry. */
+export const MAX_TEXT = 2000;
+/** The most boxes a view may carry: the identity, the routers and the service. */
+export const MAX_HOPS = 64;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -107,6 +109,42 @@ export function isRoutePathView(v: unknown): v is RoutePathView {
     Number.isFinite(v.autoRefreshSeconds) &&
     v.autoRefreshSeconds >= 0
   );
+}
+
+/**
+ * Why the webview would refuse this view (it validates every message and ignores a bad one, leaving a stale or empty
+ * panel), in words for the person; undefined when it is fine. The panel checks before it posts.
+ */
+export function viewProblem(v: RoutePathView): string | undefined {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  if (!Array.isArray(v.hops)) {
+    return 'the path is not a list';
+  }
+  if (v.hops.length > MAX_HOPS) {
+    return `the path has ${n(v.hops.length - 2)} routers, more than the ${n(MAX_HOPS - 2)} the panel can draw`;
+  }
+  const texts: [string, unknown][] = [
+    ['The connection name', v.connectionLabel],
+    ['The service name', v.serviceName],
+    ['The session type', v.sessionType],
+    ['The identity name', v.identityName],
+    ['The message', v.message],
+  ];
+  v.hops.forEach((h, i) => {
+    texts.push([`The name of step ${i + 1}`, h?.name], [`The id of step ${i + 1}`, h?.id], [`The detail of step ${i + 1}`, h?.detail]);
+  });
+  for (const [what, t] of texts) {
+    if (t !== undefined && typeof t !== 'string') {
+      return `${what.charAt(0).toLowerCase()}${what.slice(1)} is not text`;
+    }
+    if (typeof t === 'string' && t.length > MAX_TEXT) {
+      return `${what.charAt(0).toLowerCase()}${what.slice(1)} has ${n(t.length)} characters, more than the ${n(MAX_TEXT)} the panel shows`;
+    }
+  }
+  if (!isRoutePathView(v)) {
+    return 'it is not in the form the panel expects';
+  }
+  return undefined;
 }
 
 /** Validates a message the webview received. */

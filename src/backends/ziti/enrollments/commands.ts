@@ -2,6 +2,8 @@
 // delete), refresh, delete, and handing out the JWT (copy, save as `<identity>.jwt`, QR code). Every question goes
 // through deps.ui(). The JWT is registered with the logger as a secret and never logged, shown or returned.
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
 import type { ConnectionRecord } from '../../../connections/model';
@@ -16,8 +18,10 @@ import {
   expiryText,
   EnrollmentGroupBy,
   IdentityMethod,
+  isInside,
   jwtFileName,
-  METHOD_LABELS,
+  jwtSaveFolder,
+  methodLabel,
   parseExpiry,
   subjectKind,
   subjectName,
@@ -26,6 +30,20 @@ import {
 } from './model';
 import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, refreshEnrollment, searchIdentities } from './requests';
 import { QrPanels, QrTarget } from './qrPanel';
+
+/**
+ * Writes a secret file readable by its owner only: 0600 also when it replaces an existing file (the `mode` of
+ * writeFile applies only to a file it creates), set before the secret is written.
+ */
+export async function writeSecretFile(file: string, text: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'w', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(text, 'utf8');
+  } finally {
+    await handle.close();
+  }
+}
 
 export interface EnrollmentRef {
   connectionId: string;
@@ -88,9 +106,11 @@ export class EnrollmentCommands {
   }
 
   /** The enrollment a command is about: a tree node, `{connectionId, enrollmentId}`, or a picker. */
-  private async target(arg: unknown, title: string): Promise<{ record: ConnectionRecord; client: ZitiClient; enrollment: ZitiEnrollment }> {
+  private async target(arg: unknown, title: string): Promise<{ record: ConnectionRecord; client: ZitiClient; enrollment: ZitiEnrollment; chosenHere: boolean }> {
     let record: ConnectionRecord;
     let enrollmentId: string | undefined;
+    /** Whether the person chose it here (a tree node of ours, or our picker) rather than a caller naming it. */
+    let chosenHere = arg instanceof EnrollmentNode;
     if (arg instanceof EnrollmentNode) {
       record = arg.record;
       enrollmentId = arg.enrollmentId;
@@ -113,12 +133,28 @@ export class EnrollmentCommands {
         { placeholder: 'Pick an enrollment' },
       );
       enrollmentId = typeof v === 'symbol' ? cancelled() : v;
+      chosenHere = true;
     }
     // Always the current record: after a refresh the JWT in a tree node is stale.
     const enrollment = await getEnrollment(client, enrollmentId);
     this.deps.log.addSecret(enrollment.jwt);
     this.deps.log.addSecret(enrollment.token);
-    return { record, client, enrollment };
+    return { record, client, enrollment, chosenHere };
+  }
+
+  /**
+   * On a production controller the person types the enrollment's subject name before a destructive change (refresh,
+   * delete, delete and recreate), as for every other destructive action there. Throws when it does not match.
+   */
+  private async confirmProduction(record: ConnectionRecord, e: ZitiEnrollment, action: string): Promise<void> {
+    if (!record.production) {
+      return;
+    }
+    const name = subjectName(e);
+    const typed = await this.deps.ui().typeToConfirm(`${record.label} is a production controller. Type ${name} to ${action} the ${e.method} enrollment of ${subjectKind(e)} ${name}.`, name);
+    if (!typed) {
+      throw new Error(`The name did not match; the enrollment of ${name} was not changed.`);
+    }
   }
 
   private refreshView(connectionId: string): void {
@@ -205,18 +241,51 @@ export class EnrollmentCommands {
 
   private async saveJwt(e: ZitiEnrollment): Promise<string | undefined> {
     const jwt = this.requireJwt(e);
-    const file = await this.deps.ui().saveFile('Save Enrollment JWT', jwtFileName(subjectName(e)), { 'Enrollment JWT': ['jwt'] });
+    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    // Not a workspace folder: a secret file there invites a commit.
+    const folder = jwtSaveFolder([path.join(os.homedir(), 'Downloads'), os.homedir(), os.tmpdir()], workspaceFolders, (p) => fs.existsSync(p));
+    const name = jwtFileName(subjectName(e));
+    const file = await this.deps.ui().saveFile('Save Enrollment JWT', folder ? path.join(folder, name) : name, { 'Enrollment JWT': ['jwt'] });
     if (!file) {
       return undefined;
     }
-    await fs.promises.writeFile(file, jwt, { encoding: 'utf8', mode: 0o600 });
+    await writeSecretFile(file, jwt);
+    const inWorkspace = workspaceFolders.find((w) => isInside(file, w));
     this.deps.log.info(`Saved the ${e.method} enrollment JWT for ${subjectName(e)} to ${file}`);
-    void vscode.window.showInformationMessage(`Saved the enrollment JWT for ${subjectName(e)} to ${file}. It is a secret.`);
+    void vscode.window.showInformationMessage(
+      `Saved the enrollment JWT for ${subjectName(e)} to ${file} (readable by you only). It is a secret${inWorkspace ? `, and it is inside the workspace folder ${inWorkspace}: do not commit it` : ''}.`,
+    );
     return file;
   }
 
+  /**
+   * Copies the JWT of an enrollment. From our own tree and menus (an Enrollments node) or after the person picked it,
+   * at once; when a caller names it with arguments (another extension, a keybinding), only after a modal consent:
+   * a bearer secret never reaches the clipboard because someone else asked.
+   */
   async copy(arg: unknown): Promise<boolean> {
-    const { enrollment } = await this.target(arg, 'Copy Enrollment JWT');
+    const { record, enrollment, chosenHere } = await this.target(arg, 'Copy Enrollment JWT');
+    if (!chosenHere) {
+      const name = subjectName(enrollment);
+      const answer = await this.deps.ui().confirm(
+        `Copy the ${enrollment.method} enrollment JWT of ${name} on ${record.label} to the clipboard?`,
+        `A command asked for it, not a click in Session Manager. The JWT is a secret: whoever has it can enroll as ${name} (the enrollment ${expiryText(enrollment.expiresAt, Date.now())}). Copy it only if you asked for this.`,
+        ['Copy JWT'],
+      );
+      if (answer !== 'Copy JWT') {
+        return cancelled();
+      }
+    }
+    await this.copyJwt(enrollment);
+    return true;
+  }
+
+  /** The QR panel's own Copy button (our webview, validated message): no second question. */
+  async copyFromPanel(ref: EnrollmentRef): Promise<boolean> {
+    const record = await this.connectionFrom(ref.connectionId, 'Copy Enrollment JWT');
+    const enrollment = await getEnrollment(await this.client(record), ref.enrollmentId);
+    this.deps.log.addSecret(enrollment.jwt);
+    this.deps.log.addSecret(enrollment.token);
     await this.copyJwt(enrollment);
     return true;
   }
@@ -280,7 +349,7 @@ export class EnrollmentCommands {
         async (info) => {
           const v = await ui.pick(
             info,
-            (['ott', 'ottca', 'updb'] as const).map((m) => ({ label: m, description: METHOD_LABELS[m], value: m })),
+            (['ott', 'ottca', 'updb'] as const).map((m) => ({ label: m, description: methodLabel(m), value: m })),
             { placeholder: 'Enrollment method' },
           );
           if (v === BACK) {
@@ -371,8 +440,10 @@ export class EnrollmentCommands {
       ['Refresh It', 'Delete and Recreate'],
     );
     if (choice === 'Refresh It') {
+      await this.confirmProduction(record, existing, 'refresh');
       await refreshEnrollment(client, existing.id, expiresAt);
     } else if (choice === 'Delete and Recreate') {
+      await this.confirmProduction(record, existing, 'delete and recreate');
       await deleteEnrollment(client, existing.id);
       this.qr.close(record.id, existing.id);
       const id = await createEnrollment(client, { method, identityId: identity.id, expiresAt, ...extra });
@@ -413,6 +484,7 @@ export class EnrollmentCommands {
     if (ok !== 'Refresh') {
       return cancelled();
     }
+    await this.confirmProduction(record, enrollment, 'refresh');
     await refreshEnrollment(client, enrollment.id, expiresAt);
     this.refreshView(record.id);
     const fresh = await getEnrollment(client, enrollment.id);
@@ -431,13 +503,7 @@ export class EnrollmentCommands {
     const name = subjectName(enrollment);
     const kind = subjectKind(enrollment);
     if (record.production) {
-      const typed = await this.deps.ui().typeToConfirm(
-        `${record.label} is a production controller. Type ${name} to delete the ${enrollment.method} enrollment of ${kind} ${name}.`,
-        name,
-      );
-      if (!typed) {
-        throw new Error('The name did not match; nothing was deleted.');
-      }
+      await this.confirmProduction(record, enrollment, 'delete');
     } else {
       const ok = await this.deps.ui().confirm(
         `Delete the ${enrollment.method} enrollment of ${kind} ${name} on ${record.label}?`,

@@ -1,6 +1,7 @@
 // OpenZiti enrollments (api-contracts.md §1.6): the record, how it is named and described, expiry texts and choices,
 // and the `.jwt` file name. Pure: no `vscode` import. The `jwt` and `token` are bearer secrets: nothing here puts them
 // in a label, a description, a tooltip or a message.
+import * as path from 'path';
 import type { ZitiEntityRef } from '../models';
 
 /** `enrollmentDetail`, parsed tolerantly. `jwt` and `token` are secrets. */
@@ -29,12 +30,18 @@ export const GROUP_BY_VALUES: readonly EnrollmentGroupBy[] = ['none', 'method', 
 export const IDENTITY_METHODS = ['ott', 'ottca', 'updb'] as const;
 export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 
-export const METHOD_LABELS: Record<string, string> = {
-  ott: 'one-time token (ott)',
-  ottca: 'one-time token with a third-party CA (ottca)',
-  updb: 'username and password (updb)',
-  erott: 'edge router one-time token (erott)',
-};
+/** What each known method is called. A Map, not an object: a method from the API is data, never a property name. */
+const METHOD_LABEL_MAP: ReadonlyMap<string, string> = new Map([
+  ['ott', 'one-time token (ott)'],
+  ['ottca', 'one-time token with a third-party CA (ottca)'],
+  ['updb', 'username and password (updb)'],
+  ['erott', 'edge router one-time token (erott)'],
+]);
+
+/** The label of a method; an unknown one (`"constructor"`, `"__proto__"`, …) as the text it is. */
+export function methodLabel(method: string): string {
+  return METHOD_LABEL_MAP.get(method) ?? String(method);
+}
 
 export function parseEnrollment(v: unknown): ZitiEnrollment | undefined {
   if (typeof v !== 'object' || v === null) {
@@ -44,8 +51,28 @@ export function parseEnrollment(v: unknown): ZitiEnrollment | undefined {
   if (typeof r.id !== 'string' || r.id === '') {
     return undefined;
   }
-  return { ...(r as unknown as ZitiEnrollment), method: typeof r.method === 'string' && r.method ? r.method : 'unknown' };
+  const out = { ...(r as unknown as ZitiEnrollment), method: typeof r.method === 'string' && r.method ? r.method : 'unknown' };
+  // What the view puts in text must be text: a field of another type (a number, an object) is dropped, not shown.
+  for (const k of TEXT_FIELDS) {
+    if (out[k] !== undefined && out[k] !== null && typeof out[k] !== 'string') {
+      delete out[k];
+    }
+  }
+  for (const k of REF_FIELDS) {
+    const ref = out[k];
+    if (ref !== undefined && ref !== null) {
+      if (typeof ref !== 'object') {
+        delete out[k];
+      } else {
+        out[k] = { ...ref, id: typeof ref.id === 'string' ? ref.id : '', name: typeof ref.name === 'string' ? ref.name : '' };
+      }
+    }
+  }
+  return out;
 }
+
+const TEXT_FIELDS = ['expiresAt', 'jwt', 'token', 'identityId', 'caId', 'username', 'edgeRouterId', 'transitRouterId', 'createdAt', 'updatedAt'] as const;
+const REF_FIELDS = ['identity', 'edgeRouter', 'transitRouter'] as const;
 
 export type SubjectKind = 'identity' | 'edge router' | 'transit router' | 'unknown';
 
@@ -69,7 +96,7 @@ export function subjectId(e: ZitiEnrollment): string | undefined {
 /** The identity's (or router's) name; its id when the controller sent no name. */
 export function subjectName(e: ZitiEnrollment): string {
   const ref = e.identity ?? e.edgeRouter ?? e.transitRouter;
-  if (ref?.name) {
+  if (typeof ref?.name === 'string' && ref.name) {
     return ref.name;
   }
   const id = subjectId(e);
@@ -125,7 +152,7 @@ export function enrollmentDescription(e: ZitiEnrollment, now: number): string {
 export function enrollmentFacts(e: ZitiEnrollment, now: number, caName?: string): [string, string][] {
   const facts: [string, string][] = [
     ['Enrollment id', e.id],
-    ['Method', METHOD_LABELS[e.method] ?? e.method],
+    ['Method', methodLabel(e.method)],
     [subjectKind(e) === 'unknown' ? 'For' : capitalise(subjectKind(e)), `${subjectName(e)}${subjectId(e) ? ` (${subjectId(e)})` : ''}`],
   ];
   if (e.expiresAt) {
@@ -167,6 +194,21 @@ export function jwtFileName(subject: string): string {
     .replace(/^[.\s-]+|[.\s]+$/g, '')
     .slice(0, 120);
   return `${safe || 'enrollment'}.jwt`;
+}
+
+/** Whether `file` is `folder` or lies inside it (compared as resolved paths; case-insensitive on Windows). */
+export function isInside(file: string, folder: string, platform: string = process.platform): boolean {
+  const norm = (p: string): string => (platform === 'win32' ? path.resolve(p).toLowerCase() : path.resolve(p));
+  const rel = path.relative(norm(folder), norm(file));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Where the save dialog for a JWT starts: the first candidate folder (Downloads, home, temp) that exists and is not
+ * inside a workspace folder, where a secret file invites a commit. Undefined when none qualifies.
+ */
+export function jwtSaveFolder(candidates: readonly string[], workspaceFolders: readonly string[], exists: (p: string) => boolean): string | undefined {
+  return candidates.find((c) => exists(c) && !workspaceFolders.some((w) => isInside(c, w)));
 }
 
 // --------------------------------------------------------------------------------------------------------------

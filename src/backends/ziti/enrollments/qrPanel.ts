@@ -2,12 +2,19 @@
 // the QR drawing; the Copy and Save buttons ask the extension, which fetches the JWT again.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
+import { UserCancelled } from '../../../commands/registerCommand';
 import { makeNonce } from '../../../webviews/html';
 import { webviewRegistry, WebviewRecord } from '../../../webviews/registry';
 import { ENROLLMENT_QR_VIEW_TYPE, isQrWebviewMessage } from '../../../webviews/qr/protocol';
 import { describeRejected } from '../../../webviews/routePath/protocol';
 import { webviewOptions } from '../routePath/panel';
 import { renderQrPage } from './qr';
+
+/** What the panel's buttons do: our own UI, so they act without a further question (Save still asks where). */
+export interface QrActions {
+  copy(ref: { connectionId: string; enrollmentId: string }): Promise<unknown>;
+  save(ref: { connectionId: string; enrollmentId: string }): Promise<unknown>;
+}
 
 export interface QrTarget {
   connectionId: string;
@@ -29,6 +36,7 @@ class QrPanel implements WebviewRecord {
     private readonly deps: ExtensionDeps,
     readonly panel: vscode.WebviewPanel,
     readonly target: QrTarget,
+    private readonly actions: QrActions,
     private readonly onDispose: (p: QrPanel) => void,
   ) {
     this.key = `${target.connectionId}/${target.enrollmentId}`;
@@ -65,8 +73,17 @@ class QrPanel implements WebviewRecord {
       this.deps.log.warn(`enrollment QR panel: ignored a malformed message (${describeRejected(message)})`);
       return;
     }
-    const arg = { connectionId: this.target.connectionId, enrollmentId: this.target.enrollmentId };
-    await vscode.commands.executeCommand(message.type === 'copy' ? 'sessionManager.copyEnrollmentJwt' : 'sessionManager.saveEnrollmentJwt', arg);
+    const ref = { connectionId: this.target.connectionId, enrollmentId: this.target.enrollmentId };
+    try {
+      await (message.type === 'copy' ? this.actions.copy(ref) : this.actions.save(ref));
+    } catch (e) {
+      if (e instanceof UserCancelled) {
+        return;
+      }
+      const text = e instanceof Error ? e.message : String(e);
+      this.deps.log.error(`enrollment QR panel: ${message.type} failed: ${text}`);
+      void vscode.window.showErrorMessage(text);
+    }
   }
 
   reveal(): void {
@@ -82,7 +99,10 @@ class QrPanel implements WebviewRecord {
 export class QrPanels implements vscode.Disposable {
   private readonly open = new Map<string, QrPanel>();
 
-  constructor(private readonly deps: ExtensionDeps) {}
+  constructor(
+    private readonly deps: ExtensionDeps,
+    private readonly actions: QrActions,
+  ) {}
 
   show(target: QrTarget, jwt: string): void {
     const key = `${target.connectionId}/${target.enrollmentId}`;
@@ -92,7 +112,7 @@ export class QrPanels implements vscode.Disposable {
     } else {
       // No serializer on purpose: a secret is not restored into a window after a reload.
       const panel = vscode.window.createWebviewPanel(ENROLLMENT_QR_VIEW_TYPE, `QR: ${target.subject}`, vscode.ViewColumn.Active, webviewOptions(this.deps.context.extensionUri));
-      p = new QrPanel(this.deps, panel, target, (gone) => {
+      p = new QrPanel(this.deps, panel, target, this.actions, (gone) => {
         if (this.open.get(gone.key) === gone) {
           this.open.delete(gone.key);
         }

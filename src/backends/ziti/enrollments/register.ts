@@ -12,8 +12,10 @@ export function registerZitiEnrollments(deps: ExtensionDeps): void {
 
   const provider = deps.views.providers.enrollments;
   setEnrollmentViewRefresher((node) => provider.refresh(node));
-  const qr = new QrPanels(deps);
-  const commands = new EnrollmentCommands(deps, qr);
+  // The QR panel's buttons are our own UI: they call the commands directly (not through executeCommand, where a
+  // named enrollment asks for consent before its JWT reaches the clipboard).
+  const qr: QrPanels = new QrPanels(deps, { copy: (ref): Promise<boolean> => commands.copyFromPanel(ref), save: (ref): Promise<string | undefined> => commands.save(ref) });
+  const commands: EnrollmentCommands = new EnrollmentCommands(deps, qr);
   deps.context.subscriptions.push(
     qr,
     // New, edited or removed connections change the roots; a sign-out or sign-in changes a root's subtree.

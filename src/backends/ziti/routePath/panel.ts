@@ -13,6 +13,7 @@ import {
   ROUTE_PATH_VIEW_TYPE,
   RoutePathPanelState,
   RoutePathView,
+  viewProblem,
 } from '../../../webviews/routePath/protocol';
 import { renderRoutePathPage, routePathTitle } from './page';
 import { resolveRoutePath } from './resolve';
@@ -47,6 +48,7 @@ class RoutePathPanel implements WebviewRecord {
   reveals = 0;
   private last: RoutePathView | undefined;
   private loading: Promise<void> | undefined;
+  private loadAgain = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -126,11 +128,21 @@ class RoutePathPanel implements WebviewRecord {
     }
   }
 
-  /** Fetches the path again and sends it; concurrent calls share one load. */
+  /**
+   * Fetches the path again and sends it. Concurrent calls share one load; a call while a load runs (a revoke, a
+   * refresh) makes it read once more afterwards, so what changed meanwhile is never lost to a read from before.
+   */
   load(): Promise<void> {
-    if (!this.loading) {
-      this.loading = this.doLoad().finally(() => (this.loading = undefined));
+    if (this.loading) {
+      this.loadAgain = true;
+      return this.loading;
     }
+    this.loading = (async () => {
+      do {
+        this.loadAgain = false;
+        await this.doLoad();
+      } while (this.loadAgain && !this.disposed);
+    })().finally(() => (this.loading = undefined));
     return this.loading;
   }
 
@@ -172,6 +184,22 @@ class RoutePathPanel implements WebviewRecord {
     }
     if (this.disposed) {
       return;
+    }
+    const problem = viewProblem(view);
+    if (problem) {
+      // The webview would refuse it and keep showing the last path (or nothing): say why instead.
+      this.deps.log.warn(`route path of session ${sessionId}: cannot be shown: ${problem}`);
+      view = {
+        state: 'error',
+        connectionId,
+        connectionLabel: this.connectionLabel().slice(0, 200),
+        sessionId,
+        hops: [],
+        message: `The controller sent a route path this panel cannot show: ${problem}.`,
+        updatedAt: new Date().toISOString(),
+        canRevoke: view.canRevoke === true,
+        autoRefreshSeconds: autoRefreshSeconds(),
+      };
     }
     this.last = view;
     if (view.serviceName) {

@@ -4,7 +4,21 @@
 import type { HttpRequest } from '../../../http/client';
 import { ApiError } from '../../../http/errors';
 import type { ZitiEntityRef, ZitiEnvelope } from '../models';
-import type { RouteHop, RoutePathView } from '../../../webviews/routePath/protocol';
+import { MAX_HOPS, type RouteHop, type RoutePathView } from '../../../webviews/routePath/protocol';
+import { mapBounded } from '../api';
+
+/** Router lookups in flight at once for one path (each is one or two GETs). */
+export const ROUTER_LOOKUP_CONCURRENCY = 4;
+/** The most routers a path may have to be drawn: the identity and the service take the other two boxes. */
+export const MAX_ROUTERS = MAX_HOPS - 2;
+
+/** A name from the API: its text, `fallback` when missing, and a plain note when it is not text at all. */
+export function nameText(v: unknown, fallback: string): string {
+  if (typeof v === 'string') {
+    return v || fallback;
+  }
+  return v === undefined || v === null ? fallback : `${fallback} (the controller sent a name that is not text)`;
+}
 
 /** The part of ZitiClient these calls need. */
 export interface ZitiCaller {
@@ -55,11 +69,11 @@ export interface ResolvedRouter {
 export async function resolveRouter(client: ZitiCaller, id: string, signal?: AbortSignal): Promise<ResolvedRouter> {
   const edge = await getData<RouterDetail>(client, `/edge-routers/${enc(id)}`, 'read an edge router', signal);
   if (edge) {
-    return { id, name: typeof edge.name === 'string' && edge.name ? edge.name : id, online: typeof edge.isOnline === 'boolean' ? edge.isOnline : undefined, kind: 'edge' };
+    return { id, name: nameText(edge.name, id), online: typeof edge.isOnline === 'boolean' ? edge.isOnline : undefined, kind: 'edge' };
   }
   const fabric = await getData<RouterDetail>(client, `/routers/${enc(id)}`, 'read a router', signal);
   if (fabric) {
-    return { id, name: typeof fabric.name === 'string' && fabric.name ? fabric.name : id, online: typeof fabric.isOnline === 'boolean' ? fabric.isOnline : undefined, kind: 'fabric' };
+    return { id, name: nameText(fabric.name, id), online: typeof fabric.isOnline === 'boolean' ? fabric.isOnline : undefined, kind: 'fabric' };
   }
   return { id, name: `unknown router ${id}`, kind: 'unknown' };
 }
@@ -103,10 +117,12 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
   if (!session) {
     return { ...base, state: 'ended', hops: [], canRevoke: false, message: `This session has ended: ${o.connectionLabel} no longer has a session ${o.sessionId}.` };
   }
-  const serviceName = session.service?.name || session.serviceId || 'unknown service';
+  const serviceId = typeof session.serviceId === 'string' ? session.serviceId : typeof session.service?.id === 'string' ? session.service.id : '';
+  const identityId = typeof session.identityId === 'string' ? session.identityId : undefined;
+  const serviceName = nameText(session.service?.name, serviceId || 'unknown service');
   const sessionType = typeof session.type === 'string' ? session.type : 'unknown';
-  const identityP = session.identityId
-    ? getData<{ name?: string }>(client, `/identities/${enc(session.identityId)}`, 'read the identity', o.signal)
+  const identityP = identityId
+    ? getData<{ name?: unknown }>(client, `/identities/${enc(identityId)}`, 'read the identity', o.signal)
     : Promise.resolve(undefined);
   if (sessionType !== 'Dial') {
     const identity = await identityP;
@@ -115,7 +131,7 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
       state: 'empty',
       serviceName,
       sessionType,
-      identityName: identity?.name ?? session.identityId,
+      identityName: identity ? nameText(identity.name, identityId ?? 'unknown identity') : identityId,
       hops: [],
       canRevoke: true,
       message: `This is a ${sessionType} session: it hosts ${serviceName} rather than dialling it, so it has no route path. Route paths exist for Dial sessions with an open connection.`,
@@ -132,9 +148,29 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
     }
     throw e;
   }
+  if (ids.length > MAX_ROUTERS) {
+    // Not worth a lookup per router: the panel could not draw it anyway. Say so instead of showing nothing.
+    return {
+      ...base,
+      state: 'error',
+      serviceName,
+      sessionType,
+      hops: [],
+      canRevoke: true,
+      message: `This route path is too long to show: it crosses ${ids.length.toLocaleString('en-US')} routers, and the panel draws at most ${MAX_ROUTERS}.`,
+    };
+  }
   const unique = [...new Set(ids)];
-  const [identity, routers] = await Promise.all([identityP, Promise.all(unique.map((id) => resolveRouter(client, id, o.signal)))]);
-  const identityName = identity?.name ?? (session.identityId ? `unknown identity ${session.identityId}` : 'unknown identity');
+  const lookups = mapBounded(unique, ROUTER_LOOKUP_CONCURRENCY, (id) => resolveRouter(client, id, o.signal)).then((settled) =>
+    settled.map((r) => {
+      if (r.status === 'rejected') {
+        throw r.reason;
+      }
+      return r.value;
+    }),
+  );
+  const [identity, routers] = await Promise.all([identityP, lookups]);
+  const identityName = identity ? nameText(identity.name, identityId ?? 'unknown identity') : identityId ? `unknown identity ${identityId}` : 'unknown identity';
   if (ids.length === 0) {
     return {
       ...base,
@@ -149,7 +185,7 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
   }
   const byId = new Map(routers.map((r) => [r.id, r]));
   const hops: RouteHop[] = [
-    { role: 'identity', roleLabel: 'client identity', id: session.identityId ?? '', name: identityName, known: Boolean(identity), detail: 'Dial' },
+    { role: 'identity', roleLabel: 'client identity', id: identityId ?? '', name: identityName, known: Boolean(identity), detail: 'Dial' },
     ...ids.map((id, i): RouteHop => {
       const r = byId.get(id) ?? { id, name: `unknown router ${id}`, kind: 'unknown' as const };
       return {
@@ -161,7 +197,7 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
         detail: r.kind === 'edge' ? 'edge router' : r.kind === 'fabric' ? 'fabric router' : 'not known to the controller',
       };
     }),
-    { role: 'service', roleLabel: 'service', id: session.serviceId ?? session.service?.id ?? '', name: serviceName, known: true },
+    { role: 'service', roleLabel: 'service', id: serviceId, name: serviceName, known: true },
   ];
   return { ...base, state: 'path', serviceName, sessionType, identityName, hops, canRevoke: true };
 }

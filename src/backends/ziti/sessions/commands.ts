@@ -26,6 +26,7 @@ import {
   apiSessionsGroupId,
   isApiSessionNode,
   isSessionNode,
+  reloadAndRefresh,
   SessionsGroupNode,
   sessionNodeId,
   sessionsGroupId,
@@ -33,7 +34,19 @@ import {
   ZitiControllerNode,
   ZitiSessionNode,
 } from './nodes';
-import { GROUP_BY_VALUES, parseGroupBy, REVOKE_CONCURRENCY, serviceName, summarizeRevokes, type RevokeResult, type SessionGroupBy } from './pure';
+import {
+  GROUP_BY_VALUES,
+  ownershipOf,
+  ownSessionWarning,
+  parseGroupBy,
+  productionLabels,
+  REVOKE_CONCURRENCY,
+  serviceName,
+  summarizeRevokes,
+  type Ownership,
+  type RevokeResult,
+  type SessionGroupBy,
+} from './pure';
 
 
 export interface SessionCommandDeps extends ExtensionDeps {
@@ -75,7 +88,7 @@ export async function setFilter(deps: SessionCommandDeps, text?: unknown): Promi
   await deps.ctx.setFilterText(value);
   deps.ctx.loadedDepth.clear();
   deps.updateViewState();
-  refreshSessionGroups(deps);
+  await refreshSessionGroups(deps);
   return deps.ctx.filter;
 }
 
@@ -83,7 +96,7 @@ export async function clearFilter(deps: SessionCommandDeps): Promise<boolean> {
   await deps.ctx.setFilterText(undefined);
   deps.ctx.loadedDepth.clear();
   deps.updateViewState();
-  refreshSessionGroups(deps);
+  await refreshSessionGroups(deps);
   return true;
 }
 
@@ -105,19 +118,15 @@ export async function groupBy(deps: SessionCommandDeps, arg?: unknown): Promise<
   const inspect = config.inspect('ziti.sessionGroupBy');
   const target = inspect?.workspaceFolderValue !== undefined || inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update('ziti.sessionGroupBy', value === 'none' ? undefined : value, target);
-  refreshSessionGroups(deps);
+  await refreshSessionGroups(deps);
   return value;
 }
 
-/** Re-reads every Sessions group (after the filter or grouping changed). */
-export function refreshSessionGroups(deps: SessionCommandDeps): void {
-  const provider = deps.views.providers.sessions;
-  let any = false;
-  for (const id of deps.controllers.keys()) {
-    any = provider.refreshById(sessionsGroupId(id)) || any;
-  }
-  if (!any) {
-    provider.refresh();
+/** Re-reads every Sessions group (after the filter or grouping changed), then redraws it. */
+export async function refreshSessionGroups(deps: SessionCommandDeps): Promise<void> {
+  const shown = await Promise.all([...deps.controllers.keys()].map((id) => reloadAndRefresh(deps.ctx, sessionsGroupId(id))));
+  if (!shown.some(Boolean)) {
+    deps.views.providers.sessions.refresh();
   }
 }
 
@@ -185,17 +194,15 @@ async function sessionChoices(deps: SessionCommandDeps): Promise<PickItem<Revoke
 async function revokeTargets(deps: SessionCommandDeps, arg: unknown, many: unknown): Promise<RevokeTarget[]> {
   const ctx = deps.ctx;
   const fromNode = (n: ZitiSessionNode): RevokeTarget => ({ record: n.record, session: n.session, identity: n.identityName(), nodeIds: nodesShowing(ctx, n.connectionId, n.session.id).map((x) => x.id) });
-  if (Array.isArray(many) && many.length > 0) {
-    const eligible = many.filter(isSessionNode);
-    const skipped = many.length - eligible.length;
+  const rows = rowTargets(arg, many, isSessionNode);
+  if (rows) {
+    const skipped = Array.isArray(many) && rows.length > 1 ? many.length - many.filter(isSessionNode).length : 0;
     if (skipped > 0) {
       void vscode.window.showWarningMessage(`${skipped} selected item${skipped === 1 ? ' is' : 's are'} not a session and ${skipped === 1 ? 'was' : 'were'} left out.`);
     }
+    // The same session can show twice (under Sessions and under its API session): revoke it once.
     const seen = new Set<string>();
-    return eligible.filter((n) => !seen.has(`${n.connectionId}/${n.session.id}`) && Boolean(seen.add(`${n.connectionId}/${n.session.id}`))).map(fromNode);
-  }
-  if (isSessionNode(arg)) {
-    return [fromNode(arg)];
+    return rows.filter((n) => !seen.has(`${n.connectionId}/${n.session.id}`) && Boolean(seen.add(`${n.connectionId}/${n.session.id}`))).map(fromNode);
   }
   if (arg && typeof arg === 'object' && typeof (arg as { connectionId?: unknown }).connectionId === 'string' && typeof (arg as { sessionId?: unknown }).sessionId === 'string') {
     const { connectionId, sessionId } = arg as { connectionId: string; sessionId: string };
@@ -244,15 +251,23 @@ async function confirmRevoke(deps: SessionCommandDeps, targets: RevokeTarget[]):
   if (!answer) {
     return false;
   }
-  if (production) {
-    const expected = targets.length === 1 ? targets[0].record.label : String(targets.length);
-    const prompt =
-      targets.length === 1
-        ? `${targets[0].record.label} is a production controller. Type its name to revoke the session.`
-        : `Production controller involved. Type the number of sessions (${targets.length}) to revoke them.`;
-    const ok = await deps.ui().typeToConfirm(prompt, expected);
+  if (production && !(await typeProductionNames(deps, targets.map((t) => t.record), targets.length, 'session', 'revoke'))) {
+    void vscode.window.showWarningMessage('Nothing was revoked: the confirmation did not match.');
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Production controllers involved: the person types each one's name (also for a bulk action, where a count alone
+ * would not say where it happens). False when a typed name did not match.
+ */
+async function typeProductionNames(deps: SessionCommandDeps, records: readonly ConnectionRecord[], count: number, noun: string, verb: string): Promise<boolean> {
+  for (const label of productionLabels(records)) {
+    const onIt = records.filter((r) => r.production && r.label === label).length;
+    const what = count === 1 ? `the ${noun}` : `${onIt === count ? `all ${count}` : `${onIt} of the ${count}`} ${noun}s`;
+    const ok = await deps.ui().typeToConfirm(`${label} is a production controller. Type its name to ${verb} ${what} on it.`, label);
     if (!ok) {
-      void vscode.window.showWarningMessage('Nothing was revoked: the confirmation did not match.');
       return false;
     }
   }
@@ -348,9 +363,7 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
   for (const c of connections) {
     parents.add(sessionsGroupId(c));
   }
-  for (const p of parents) {
-    deps.views.providers.sessions.refreshById(p);
-  }
+  await Promise.all([...parents].map((p) => reloadAndRefresh(ctx, p)));
   for (const c of connections) {
     if (!deps.views.providers.sessions.findById(sessionsGroupId(c))) {
       void ctx.noteTotal(c, undefined);
@@ -383,49 +396,94 @@ function apiLabel(t: ApiTarget): string {
   return `${t.apiSession.identity?.name || t.apiSession.identityId || t.apiSession.id}${t.apiSession.ipAddress ? ` from ${t.apiSession.ipAddress}` : ''} (${t.record.label})`;
 }
 
+/**
+ * The rows a command invoked from the tree acts on: the clicked row, or the multi-selection when it contains that row
+ * (VS Code passes `(node, selectedNodes)`). Undefined when it was not invoked on a row of this kind.
+ */
+export function rowTargets<T extends TreeNode>(arg: unknown, many: unknown, is: (x: unknown) => x is T): T[] | undefined {
+  const selection = Array.isArray(many) ? many.filter(is) : [];
+  const unique = (list: T[]): T[] => list.filter((n, i) => list.findIndex((m) => m.id === n.id) === i);
+  if (is(arg)) {
+    return selection.some((n) => n.id === arg.id) ? unique(selection) : [arg];
+  }
+  return selection.length > 0 ? unique(selection) : undefined;
+}
+
+/**
+ * API sessions to pick from (first page of each signed-in controller). Nothing is pre-selected that could sign the
+ * person out: Session Manager's own API sessions come last, marked, so Enter on the first item never ends them.
+ */
+async function apiSessionChoices(deps: SessionCommandDeps): Promise<PickItem<ApiTarget>[]> {
+  const ctx = deps.ctx;
+  const others: PickItem<ApiTarget>[] = [];
+  const risky: PickItem<ApiTarget>[] = [];
+  for (const record of ctx.zitiConnections().filter((r) => deps.manager.state(r.id).kind === 'signedIn')) {
+    const client = await ctx.client(record.id);
+    const [page, current] = await Promise.all([listApiSessions(client, { offset: 0, limit: ctx.pageSize }), currentApiSessionId(client).catch(() => undefined)]);
+    for (const a of page.items) {
+      const own = ownershipOf(current, a.id);
+      const t = { record, apiSession: a, nodeId: apiSessionNodeId(record.id, a.id) };
+      const item: PickItem<ApiTarget> = {
+        label: a.identity?.name || a.identityId || a.id,
+        description: [a.ipAddress, record.label, own === 'own' ? 'Session Manager’s own: ending it signs you out' : undefined].filter(Boolean).join(' · '),
+        detail: a.id,
+        value: t,
+      };
+      (own === 'other' ? others : risky).push(item);
+    }
+  }
+  if (others.length + risky.length === 0) {
+    throw new Error('There are no OpenZiti API sessions to choose from. Sign in to a controller first.');
+  }
+  return [...others, ...risky];
+}
+
 export async function revokeApiSessions(deps: SessionCommandDeps, arg?: unknown, many?: unknown): Promise<RevokeSummary | undefined> {
   const ctx = deps.ctx;
   let targets: ApiTarget[];
   const fromNode = (n: ZitiApiSessionNode): ApiTarget => ({ record: n.record, apiSession: n.apiSession, nodeId: n.id });
-  if (Array.isArray(many) && many.length > 0) {
-    targets = many.filter(isApiSessionNode).map(fromNode);
-  } else if (isApiSessionNode(arg)) {
-    targets = [fromNode(arg)];
+  const rows = rowTargets(arg, many, isApiSessionNode);
+  if (rows) {
+    targets = rows.map(fromNode);
   } else if (arg && typeof arg === 'object' && typeof (arg as { connectionId?: unknown }).connectionId === 'string' && typeof (arg as { apiSessionId?: unknown }).apiSessionId === 'string') {
     const { connectionId, apiSessionId } = arg as { connectionId: string; apiSessionId: string };
     const record = recordOf(deps, connectionId);
     targets = [{ record, apiSession: { id: apiSessionId }, nodeId: apiSessionNodeId(connectionId, apiSessionId) }];
   } else {
-    const items: PickItem<ApiTarget>[] = [];
-    for (const record of ctx.zitiConnections().filter((r) => deps.manager.state(r.id).kind === 'signedIn')) {
-      const page = await listApiSessions(await ctx.client(record.id), { offset: 0, limit: ctx.pageSize });
-      for (const a of page.items) {
-        const t = { record, apiSession: a, nodeId: apiSessionNodeId(record.id, a.id) };
-        items.push({ label: a.identity?.name || a.identityId || a.id, description: `${a.ipAddress ?? ''} · ${record.label}`, detail: a.id, value: t });
-      }
-    }
-    if (items.length === 0) {
-      throw new Error('There are no OpenZiti API sessions to choose from. Sign in to a controller first.');
-    }
-    targets = [await pickOne(deps, 'End API Session', items, 'End which API session (and its sessions)?')];
+    targets = [await pickOne(deps, 'End API Session', await apiSessionChoices(deps), 'End which API session (and its sessions)?')];
   }
   if (targets.length === 0) {
     throw new Error('Select one or more OpenZiti API sessions.');
   }
-  // Blast radius: how many sessions each one takes with it, and whether it is our own.
+  // Blast radius: how many sessions each one takes with it, and whether it is our own (unknown when the check
+  // fails: then the sign-out warning shows all the same).
+  const problems: string[] = [];
   const counts = await Promise.all(
     targets.map(async (t) => {
       const client = await ctx.client(t.record.id);
       const [page, own] = await Promise.all([
         listSessions(client, { offset: 0, limit: 1, filter: apiSessionFilter(t.apiSession.id) }),
-        currentApiSessionId(client).catch(() => undefined),
+        currentApiSessionId(client).then(
+          (id) => ownershipOf(id, t.apiSession.id),
+          (e: unknown): Ownership => {
+            problems.push(e instanceof Error ? e.message : String(e));
+            return 'unknown';
+          },
+        ),
       ]);
-      return { sessions: page.totalCount, own: own === t.apiSession.id };
+      return { sessions: page.totalCount, own };
     }),
   );
+  for (const p of problems) {
+    deps.log.warn(`end API session: could not read the current API session: ${p}`);
+  }
   const totalSessions = counts.reduce((s, c) => s + c.sessions, 0);
   const plural = (n: number): string => `${n} session${n === 1 ? '' : 's'}`;
-  const ownNote = counts.some((c) => c.own) ? '\n\nThis includes the API session Session Manager itself uses: you will be signed out of that controller.' : '';
+  const warning = ownSessionWarning(
+    counts.map((c) => c.own),
+    problems.length > 0 ? problems[0] : undefined,
+  );
+  const ownNote = warning ? `\n\n${warning}` : '';
   const message =
     targets.length === 1
       ? `End the API session of ${apiLabel(targets[0])} and its ${plural(totalSessions)}?`
@@ -435,16 +493,9 @@ export async function revokeApiSessions(deps: SessionCommandDeps, arg?: unknown,
   if (!answer) {
     return undefined;
   }
-  if (targets.some((t) => t.record.production)) {
-    const expected = targets.length === 1 ? targets[0].record.label : String(targets.length);
-    const ok = await deps.ui().typeToConfirm(
-      targets.length === 1 ? `${targets[0].record.label} is a production controller. Type its name to end the API session.` : `Production controller involved. Type the number of API sessions (${targets.length}).`,
-      expected,
-    );
-    if (!ok) {
-      void vscode.window.showWarningMessage('Nothing was ended: the confirmation did not match.');
-      return undefined;
-    }
+  if (!(await typeProductionNames(deps, targets.map((t) => t.record), targets.length, 'API session', 'end'))) {
+    void vscode.window.showWarningMessage('Nothing was ended: the confirmation did not match.');
+    return undefined;
   }
   for (const t of targets) {
     ctx.revoking.add(t.nodeId);
@@ -472,11 +523,11 @@ export async function revokeApiSessions(deps: SessionCommandDeps, arg?: unknown,
     void vscode.window.showInformationMessage(summary);
   }
   for (const c of new Set(targets.map((t) => t.record.id))) {
-    if (counts.some((x, i) => x.own && targets[i].record.id === c)) {
+    if (counts.some((x, i) => x.own === 'own' && targets[i].record.id === c)) {
       deps.manager.forget(c);
     }
-    deps.views.providers.sessions.refreshById(apiSessionsGroupId(c));
-    if (!deps.views.providers.sessions.refreshById(sessionsGroupId(c))) {
+    const [, sessionsShown] = await Promise.all([reloadAndRefresh(ctx, apiSessionsGroupId(c)), reloadAndRefresh(ctx, sessionsGroupId(c))]);
+    if (!sessionsShown) {
       void ctx.noteTotal(c, undefined);
     }
   }

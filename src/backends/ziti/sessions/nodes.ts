@@ -6,9 +6,9 @@ import { ApiError } from '../../../http/errors';
 import { toAbortSignal } from '../../../http/cancel';
 import { buildContextValue } from '../../../tree/contextValue';
 import { ErrorNode, LoadingNode, MessageNode, type Pageable, type TreeNode } from '../../../tree/nodes';
-import { PagedList } from '../../../tree/paged';
+import { isCancellation, PagedList } from '../../../tree/paged';
 import type { HasDetails } from '../../../views/details';
-import { escapeMd } from '../../../views/environments';
+import { escapeMarkdown as escapeMd } from '../../../util/markdown';
 import { apiSessionFilter, listApiSessions, listSessions, MAX_PAGE_SIZE, type ListPage, type ZitiApiSession, type ZitiSession } from '../api';
 import type { SessionNodeLike, SessionsContext } from './context';
 import { countText, groupSessions, relativeAge, serviceName, type SessionGroupBy } from './pure';
@@ -107,7 +107,7 @@ export class ZitiControllerNode implements TreeNode {
     return item;
   }
 
-  getChildren(): TreeNode[] {
+  async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
     const mode = this.mode();
     this.rendered = mode;
     if (mode === 'signingIn') {
@@ -125,8 +125,30 @@ export class ZitiControllerNode implements TreeNode {
         }),
       ];
     }
-    return [new SessionsGroupNode(this.ctx, this.record, this), new ApiSessionsGroupNode(this.ctx, this.record, this)];
+    // Both lists are read before the groups are drawn, so their counts ("100 of 240") are right the first time. A
+    // group never refreshes itself to redraw them: a refresh that crosses the workbench's own fetch of its children
+    // leaves rows the extension host no longer resolves (a row's command then gets no argument).
+    const groups = [new SessionsGroupNode(this.ctx, this.record, this), new ApiSessionsGroupNode(this.ctx, this.record, this)];
+    const signal = token ? toAbortSignal(token) : undefined;
+    await Promise.all(groups.map((g) => g.preload(signal)));
+    return groups;
   }
+}
+
+/**
+ * Refreshes a tree item after reading its list again (for a paged item), so the item is drawn with its new counts and
+ * its children come from what was just read: one refresh, no second one racing the workbench. False when the view
+ * does not show it.
+ */
+export async function reloadAndRefresh(ctx: SessionsContext, id: string): Promise<boolean> {
+  const node = ctx.provider().findById(id);
+  if (!node) {
+    return false;
+  }
+  if (node instanceof PagedNode) {
+    await node.preload();
+  }
+  return ctx.provider().refreshById(id);
 }
 
 /**
@@ -138,13 +160,10 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
   abstract readonly id: string;
   abstract readonly parent: TreeNode;
   private readonly list: PagedList<T>;
-  private useCacheOnce = false;
-  /** The counts the item last showed ("100 of 240"); when a load changes them, the item is re-rendered. */
-  protected renderedCounts: string | undefined;
-
-  protected countsKey(): string {
-    return `${this.items.length}/${this.total ?? '?'}/${this.ctx.filterText ?? ''}`;
-  }
+  /** What was read (or failed) is fresh: the next getChildren shows it instead of reading again. */
+  private fresh = false;
+  /** A first read that failed outright (nothing to keep): shown instead of the items. */
+  private error: TreeNode | undefined;
 
   constructor(
     protected readonly ctx: SessionsContext,
@@ -191,18 +210,34 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
     await this.afterLoad(signal);
   }
 
+  /**
+   * Reads the list before the item is drawn (its parent's getChildren, or reloadAndRefresh): the next getChildren
+   * shows it. A failure becomes the error child; a cancelled read is simply read again later.
+   */
+  async preload(signal?: AbortSignal): Promise<void> {
+    this.error = undefined;
+    try {
+      await this.reload(signal);
+    } catch (e) {
+      if (isCancellation(e, signal)) {
+        this.fresh = false;
+        return;
+      }
+      // A page's refusal is kept by the list (after what was read); what reaches here failed around it.
+      this.error = loadError(this.ctx, this.record.id, this, e, this.filtered);
+    }
+    this.fresh = true;
+  }
+
   async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
-    if (this.useCacheOnce) {
-      this.useCacheOnce = false;
-      return this.children();
+    if (!this.fresh) {
+      await this.preload(token ? toAbortSignal(token) : undefined);
+      if (token?.isCancellationRequested) {
+        return []; // superseded by a refresh: the workbench asks again
+      }
     }
-    await this.reload(token ? toAbortSignal(token) : undefined);
-    if (this.renderedCounts !== this.countsKey()) {
-      // The item's description ("100 of 240") was drawn before the load: draw it again, from the cache.
-      this.useCacheOnce = true;
-      setTimeout(() => this.ctx.provider().refreshById(this.id), 0);
-    }
-    return this.children();
+    this.fresh = false;
+    return this.error ? [this.error] : this.children();
   }
 
   private async children(): Promise<TreeNode[]> {
@@ -223,7 +258,7 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
       // afterLoad reports its own problems; the items still show.
     }
     this.ctx.loadedDepth.set(this.id, this.items.length);
-    this.useCacheOnce = true;
+    this.fresh = true;
     this.ctx.provider().refreshById(this.id);
   }
 
@@ -299,7 +334,6 @@ export class SessionsGroupNode extends PagedNode<ZitiSession> {
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Sessions', vscode.TreeItemCollapsibleState.Collapsed);
-    this.renderedCounts = this.countsKey();
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('plug');
     const f = this.ctx.filterText;
@@ -465,7 +499,6 @@ export class ApiSessionsGroupNode extends PagedNode<ZitiApiSession> {
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('API Sessions', vscode.TreeItemCollapsibleState.Collapsed);
-    this.renderedCounts = this.countsKey();
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('key');
     item.description = this.total !== undefined ? countText(this.items.length, this.total) : undefined;

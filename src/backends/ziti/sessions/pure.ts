@@ -195,3 +195,32 @@ export function summarizeRevokes(results: readonly RevokeResult[], noun = 'sessi
   }
   return `${parts.join('; ')}.`;
 }
+
+/**
+ * Whether an API session is the one Session Manager itself signs in with: `unknown` when the controller could not
+ * say (the check failed, or sent no id). Ending an `unknown` one is warned about like the own one (fail closed).
+ */
+export type Ownership = 'own' | 'other' | 'unknown';
+
+export function ownershipOf(currentApiSessionId: unknown, apiSessionId: string): Ownership {
+  if (typeof currentApiSessionId !== 'string' || currentApiSessionId === '') {
+    return 'unknown';
+  }
+  return currentApiSessionId === apiSessionId ? 'own' : 'other';
+}
+
+/** The sign-out warning for an End API Session confirmation ('' when none of them can be our own). */
+export function ownSessionWarning(owns: readonly Ownership[], reason?: string): string {
+  if (owns.includes('own')) {
+    return 'This includes the API session Session Manager itself uses: you will be signed out of that controller.';
+  }
+  if (owns.includes('unknown')) {
+    return `Session Manager could not check whether ${owns.length === 1 ? 'this is' : 'one of these is'} the API session it uses itself${reason ? ` (${reason})` : ''}: if it is, you will be signed out of that controller.`;
+  }
+  return '';
+}
+
+/** Connections whose production confirmation names them: one typed name per production controller involved. */
+export function productionLabels(records: readonly { label: string; production?: boolean }[]): string[] {
+  return [...new Set(records.filter((r) => r.production).map((r) => r.label))];
+}

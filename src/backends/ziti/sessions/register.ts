@@ -92,7 +92,7 @@ export function registerZitiSessions(deps: ExtensionDeps): void {
         autoRefresh.setSeconds(readSeconds());
       }
       if (e.affectsConfiguration('sessionManager.ziti.sessionGroupBy') || e.affectsConfiguration('sessionManager.pageSize')) {
-        cmd.refreshSessionGroups(cmdDeps);
+        void cmd.refreshSessionGroups(cmdDeps);
       }
     }),
   );
