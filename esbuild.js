@@ -221,6 +221,9 @@ function bundleOptions() {
       target: 'node18',
       outfile: 'dist/extension.js',
       external: ['vscode'],
+      // axios probes `navigator` to detect a browser; in a Node extension host that read only triggers VS Code's
+      // "navigator is now a global" migration warning. The extension always runs in Node, so there is none.
+      define: { navigator: 'undefined' },
       plugins: [noFormData],
     },
   ];

@@ -59,9 +59,14 @@ async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRec
           const controller = new AbortController();
           token.onCancellationRequested(() => controller.abort());
           const client = await deps.manager.createClient(current, secrets);
-          const result = await client.signIn(controller.signal);
-          await client.listEnvironments(controller.signal);
-          return { client, result };
+          try {
+            const result = await client.signIn(controller.signal);
+            await client.listEnvironments(controller.signal);
+            return { client, result };
+          } catch (e) {
+            client.dispose(); // a client that did not work is not kept: no pooled sockets left behind
+            throw e;
+          }
         },
       );
       return { record: current, summary: tested.result.summary, client: tested.client, expiresAt: tested.result.expiresAt };

@@ -205,14 +205,16 @@ export class ConnectionManager implements vscode.Disposable {
       throw new Error('This connection no longer exists.');
     }
     this.setState(id, { kind: 'signingIn' });
+    let client: BackendClient | undefined;
     try {
-      const client = await this.createClient(record);
+      client = await this.createClient(record);
       const result = await client.signIn();
       this.clients.set(id, client);
       this.log.info(`${record.label}: ${result.summary}`);
       this.setState(id, { kind: 'signedIn', summary: result.summary, expiresAt: result.expiresAt });
       return client;
     } catch (e) {
+      client?.dispose(); // a client that could not sign in is not kept
       this.setState(id, stateForError(e));
       throw e;
     }

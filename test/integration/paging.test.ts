@@ -158,6 +158,38 @@ describe('paging: one pager, bounded and cancellable (OpenZiti sandbox)', functi
     }
   });
 
+  it('a client that fails to sign in is disposed, not left with pooled sockets', async () => {
+    const extra = await zitiFixture(api, 'ziti-dispose-failed', 'Failing controller');
+    const modules = api.manager.modules as Record<string, unknown>;
+    const original = api.manager.modules.ziti;
+    assert.ok(original);
+    const seen = { created: 0, disposed: 0 };
+    modules.ziti = {
+      ...original,
+      createClient: async (...args: Parameters<typeof original.createClient>) => {
+        const client = await original.createClient(...args);
+        seen.created++;
+        const dispose = client.dispose.bind(client);
+        client.dispose = () => {
+          seen.disposed++;
+          dispose();
+        };
+        return client;
+      },
+    };
+    try {
+      api.manager.forget(extra.connectionId);
+      extra.sb.faults.set('ziti', { mode: 'server-error' });
+      await assert.rejects(api.manager.signedInClient(extra.connectionId));
+      assert.strictEqual(seen.created, 1, 'one client was made for the sign-in');
+      assert.strictEqual(seen.disposed, 1, 'the client that could not sign in was disposed');
+    } finally {
+      modules.ziti = original;
+      extra.sb.faults.clear('ziti');
+      await extra.stop();
+    }
+  });
+
   it('the details documents and the tree node map stay bounded', async () => {
     const details = api.details;
     const uris: vscode.Uri[] = [];
