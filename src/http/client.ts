@@ -145,6 +145,7 @@ export interface HttpRequest {
    * This request is a step of signing in (e.g. `POST /authenticate/mfa` with the partially authenticated token):
    * the AuthHandler's current credentials are applied, but it never waits for a re-authentication in flight (it may
    * be a part of it, and would wait for itself) and a 401 is an 'auth' error at once instead of a new sign-in.
+   * Sign-out requests set it too: nothing signs in just to sign out.
    */
   signInStep?: boolean;
   /**

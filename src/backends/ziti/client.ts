@@ -8,6 +8,8 @@ import { describeCertificate, fetchPeerCertificateChain, probeGet, type ProbeNet
 import type { ConnectionRecord, ConnectionSecrets } from '../../connections/model';
 import type { BackendClient, BackendModule, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
 import { httpOptionsFor } from '../common';
+
+const SIGNED_OUT_ENDED = 'Signed out: the API session was ended on the controller.';
 import type { ZitiCurrentApiSession, ZitiEnvelope, ZitiVersion } from './models';
 import { certificatesFromPkcs7 } from './pkcs7';
 
@@ -202,8 +204,16 @@ export class ZitiClient implements BackendClient {
       return 'Signed out.';
     }
     try {
-      await this.api({ method: 'DELETE', path: '/current-api-session', operation: 'sign out', signal, allowEmpty: true });
-      return 'Signed out: the API session was ended on the controller.';
+      // Never signs in just to sign out: no re-authentication on a 401 (as for a step of a sign-in).
+      await this.api({ method: 'DELETE', path: '/current-api-session', operation: 'sign out', signal, allowEmpty: true, signInStep: true });
+      return SIGNED_OUT_ENDED;
+    } catch (e) {
+      // 401/404: the API session is no longer there. If an earlier attempt of this DELETE may have reached the
+      // controller (retried after a 502, 504 or dropped connection), it was this sign-out that ended it.
+      if (e instanceof ApiError && (e.status === 401 || e.status === 404)) {
+        return e.earlierAttemptMayHaveSucceeded ? SIGNED_OUT_ENDED : 'Signed out: the API session had already ended on the controller.';
+      }
+      throw e;
     } finally {
       this.token = undefined;
       this.expiresAt = undefined;

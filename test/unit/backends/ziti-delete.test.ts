@@ -2,9 +2,12 @@
 // the retry then means "deleted", not "already gone" (issue 8, item 13).
 import * as assert from 'assert';
 import { deleteApiSession, deleteSession, type ZitiApi } from '../../../src/backends/ziti/api';
+import { ZitiClient } from '../../../src/backends/ziti/client';
 import { deleteEnrollment } from '../../../src/backends/ziti/enrollments/requests';
+import type { ConnectionRecord } from '../../../src/connections/model';
 import { HttpClient } from '../../../src/http';
 import { type Handler, json, recordingSleep, startHttp, type TestServer } from '../http/helpers';
+import { doubles } from './doubles';
 
 describe('OpenZiti DELETE outcomes after a retry', () => {
   let server: TestServer;
@@ -70,4 +73,54 @@ describe('OpenZiti DELETE outcomes after a retry', () => {
       assert.strictEqual(await del('x5'), 'already-gone');
     });
   }
+});
+
+describe('OpenZiti sign-out never signs in, and knows when it was this request that ended the session', () => {
+  let server: TestServer;
+  let handler: Handler;
+  afterEach(() => server.close());
+
+  async function signOutWith(h: Handler): Promise<{ message: string; paths: string[] }> {
+    handler = h;
+    server = await startHttp((req, res, body, i) => handler(req, res, body, i));
+    const record: ConnectionRecord = {
+      id: 'z',
+      backend: 'ziti',
+      label: 'Lab',
+      endpoints: { url: `${server.url}/edge/management/v1` },
+      auth: { method: 'password', username: 'admin' },
+      source: 'user',
+    };
+    const client = new ZitiClient(record, { password: 'pw-123456', token: 'zt-stored-token' }, doubles().deps);
+    try {
+      const message = await client.signOut();
+      return { message, paths: server.requests.map((r) => `${r.method} ${r.url}`) };
+    } finally {
+      client.dispose();
+    }
+  }
+
+  it('the first DELETE ended it and the connection dropped; the retry gets 401 → "ended", and no sign-in', async () => {
+    let n = 0;
+    const r = await signOutWith((req, res) => {
+      if (req.method === 'DELETE' && n++ === 0) {
+        req.socket.destroy();
+        return;
+      }
+      json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'The request could not be completed. The session is not authorized or the credentials are invalid' } });
+    });
+    assert.strictEqual(r.message, 'Signed out: the API session was ended on the controller.');
+    assert.deepStrictEqual(r.paths, ['DELETE /edge/management/v1/current-api-session', 'DELETE /edge/management/v1/current-api-session']);
+  });
+
+  it('an expired stored token (401 at once) → "had already ended", without signing in to sign out', async () => {
+    const r = await signOutWith((_req, res) => json(res, 401, { error: { code: 'UNAUTHORIZED' } }));
+    assert.strictEqual(r.message, 'Signed out: the API session had already ended on the controller.');
+    assert.deepStrictEqual(r.paths, ['DELETE /edge/management/v1/current-api-session']);
+  });
+
+  it('a 200 → ended', async () => {
+    const r = await signOutWith((_req, res) => json(res, 200, { data: {}, meta: {} }));
+    assert.strictEqual(r.message, 'Signed out: the API session was ended on the controller.');
+  });
 });

@@ -332,7 +332,7 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
     return { label, outcome: 'failed', error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
   });
   for (const r of results) {
-    const line = `revoke session ${r.label}: ${r.outcome === 'revoked' ? 'revoked' : r.outcome === 'already-ended' ? 'revoked (already ended)' : `failed: ${r.error}`}`;
+    const line = `revoke session ${r.label}: ${r.outcome === 'revoked' ? 'revoked' : r.outcome === 'already-ended' ? 'already ended' : `failed: ${r.error}`}`;
     if (r.outcome === 'failed') {
       deps.log.warn(line);
     } else {
