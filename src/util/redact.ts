@@ -79,6 +79,11 @@ const HEADER_LINE_KEYS: ReadonlySet<string> = new Set(['proxyauthorization', 'au
 const PAIR_RE =
   /(\\?["']|)([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=](?!\/\/)\s*)(?:(\\?["'])((?:\\.|(?!\4)[^\\\r\n])*)\4|(\\?["'])([^\r\n]*)|([^"'&\s,;}\]]+))/g;
 
+// The password in a URL's user info (`https://user:password@host`).
+const URL_USERINFO_RE = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)([^\s@/]+)@/gi;
+// A JSON array under a key (`"password": ["a", "b"]`): all of it is the key's value.
+const ARRAY_PAIR_RE = /(\\?["'])([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*:\s*)\[([^\]\r\n]*)\]/g;
+
 /**
  * Redacts secret-looking material in free text: the `extraSecrets` values wherever they appear, JWTs, credentials
  * after an auth scheme, secret header lines, and the values of secret keys in `key=value` and JSON pairs.
@@ -90,6 +95,8 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
       out = out.split(s).join(REDACTED);
     }
   }
+  out = out.replace(URL_USERINFO_RE, (_m, head: string) => `${head}${REDACTED}@`);
+  out = out.replace(ARRAY_PAIR_RE, (m, q: string, key: string, sep: string) => (isSecretKey(key) ? `${q}${key}${q}${sep}[${REDACTED}]` : m));
   out = out.replace(JWT_RE, REDACTED);
   out = out.replace(AUTH_SCHEME_RE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
   out = out.replace(HEADER_LINE_RE, (_m, name: string, sep: string, value: string) => {
@@ -117,11 +124,15 @@ function redactPairs(text: string, depth: number): string {
         return isSecretKey(key) ? `${head}${openQ}${REDACTED}` : depth < 4 ? `${head}${openQ}${redactPairs(rest ?? '', depth + 1)}` : m;
       }
       const value = bare ?? '';
-      if (value === REDACTED || (HEADER_LINE_KEYS.has(normalKey(key)) && sep.includes(':'))) {
+      if (value.replace(/^\[/, '') === REDACTED || (HEADER_LINE_KEYS.has(normalKey(key)) && sep.includes(':'))) {
         // Already redacted, or a header line HEADER_LINE_RE has done (keeping its scheme).
         return m;
       }
-      return isSecretPair(key, value) ? `${head}${REDACTED}` : m;
+      if (isSecretPair(key, value)) {
+        return `${head}${REDACTED}`;
+      }
+      // A bare value can hold pairs of its own: `url=https://host/cb#access_token=…`, `u:pw@host/?api_key=…`.
+      return depth < 4 ? `${head}${redactPairs(value, depth + 1)}` : m;
     },
   );
 }
