@@ -14,6 +14,7 @@ import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './backends/ziti/sessions/register';
 import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
+import { registerWalkthrough } from './walkthrough';
 import { webviewRegistry, WebviewRegistry } from './webviews/registry';
 
 /** What activate() returns while the extension runs under its own tests (never in normal use). */
@@ -147,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details };
   registerZitiSessions(featureDeps);
   registerZitiEnrollments(featureDeps);
+  registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {

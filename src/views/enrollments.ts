@@ -11,6 +11,7 @@ import { toAbortSignal } from '../http/cancel';
 import { ZitiClient } from '../backends/ziti/client';
 import {
   canRefresh,
+  enrollmentCountText,
   enrollmentDescription,
   enrollmentFacts,
   EnrollmentGroupBy,
@@ -47,8 +48,10 @@ interface Loaded {
   /** The page size the list was made with (a changed setting starts a new list). */
   pageSize: number;
   caNames: Map<string, string>;
-  /** The next getChildren shows the list as it is (set by loadMore/loadAll). */
+  /** The next getChildren shows the list as it is (set by loadMore/loadAll and after a reload for a redraw). */
   keep: boolean;
+  /** The count the root's header last showed: when a load changes it, the root is redrawn so both agree. */
+  header?: string;
 }
 
 const loaded = new Map<string, Loaded>();
@@ -98,7 +101,9 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     const l = loaded.get(this.record.id);
     const parts: string[] = [];
     if (state.kind === 'signedIn' && l && l.list.total !== undefined) {
-      parts.push(`${l.list.total.toLocaleString('en-US')} outstanding`);
+      // From the rows the view shows (expired ones apart), not the controller's total of every enrollment.
+      l.header = enrollmentCountText(l.list.items, l.list.total, Date.now());
+      parts.push(l.header);
     } else if (state.kind !== 'signedIn') {
       parts.push(state.kind === 'signingIn' ? 'signing in…' : state.kind === 'signedOut' ? 'signed out' : state.kind);
     }
@@ -186,6 +191,11 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
       await this.loadCaNames(l, signal);
     }
     l.keep = false;
+    if (state.kind === 'signedIn' && l.list.total !== undefined && l.header !== enrollmentCountText(l.list.items, l.list.total, Date.now())) {
+      // The header was drawn before this read: redraw the root (its children as they are now, without reading again).
+      l.keep = true;
+      refreshNode(this);
+    }
     const tail = l.list.tail(this, (e) => this.errorNode(e));
     const items = l.list.items;
     if (items.length === 0 && tail.length > 0) {
@@ -316,6 +326,20 @@ export class EnrollmentNode implements TreeNode, HasDetails {
     item.contextValue = buildContextValue('zitiEnrollment', [canRefresh(e) && 'canRefresh', 'canDelete', !expired && 'hasJwt', 'hasDetails']);
     return item;
   }
+}
+
+/**
+ * Reads a connection's loaded enrollments again (as deep as they were) so that the next redraw shows the header and
+ * the rows from that one read. False when nothing was loaded for it yet.
+ */
+export async function reloadLoadedEnrollments(connectionId: string, signal?: AbortSignal): Promise<boolean> {
+  const l = loaded.get(connectionId);
+  if (!l) {
+    return false;
+  }
+  await l.list.reload(Math.max(l.pageSize, l.list.items.length), signal);
+  l.keep = true;
+  return true;
 }
 
 /** Drops what was loaded for a connection (after create/refresh/delete the next load starts over). */

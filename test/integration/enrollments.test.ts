@@ -117,7 +117,7 @@ describe('enrollments (OpenZiti sandbox)', function () {
     const nodes = await leaves();
     const all = enrollments();
     assert.strictEqual(nodes.length, all.length, 'one item per outstanding enrollment');
-    assert.match(String((await item(await root())).description), new RegExp(`^${all.length} outstanding`));
+    assert.match(String((await item(await root())).description), new RegExp(`^${all.filter((e) => e.expiresAt > Date.now()).length} outstanding`));
     const st = fx.state();
     const secrets = all.flatMap((e) => [e.token]);
     let sawRouter = false;
@@ -292,6 +292,84 @@ describe('enrollments (OpenZiti sandbox)', function () {
     assert.ok(asked.text.includes(name) && asked.text.includes('ottca') && asked.text.includes('Enrollment controller'), asked.text);
     assert.strictEqual(await detail(target.id), undefined, 'deleted on the controller');
     assert.ok(!(await leaves()).some((n) => n.id.endsWith(`/enrollment/${target.id}`)), 'gone from the tree');
+  });
+
+  /** The header's counts, and the counts of the rows under it (expired ones apart). */
+  async function headerAndRows(): Promise<{ header: string; live: number; expired: number; sandboxLive: number; sandboxExpired: number }> {
+    const r = await root();
+    const nodes = await leaves();
+    const header = String((await item(await root())).description);
+    let expired = 0;
+    for (const n of nodes) {
+      if (/warning/.test(String(((await item(n)).iconPath as vscode.ThemeIcon | undefined)?.id))) {
+        expired++;
+      }
+    }
+    void r;
+    const now = Date.now();
+    return {
+      header,
+      live: nodes.length - expired,
+      expired,
+      sandboxLive: enrollments().filter((e) => e.expiresAt > now).length,
+      sandboxExpired: enrollments().filter((e) => e.expiresAt <= now).length,
+    };
+  }
+
+  it('the header counts what the rows show, expired apart, right after a create and a delete', async () => {
+    // Redraw the view once so the header has been drawn from a read before the change.
+    await headerAndRows();
+    const before = await headerAndRows();
+    assert.ok(before.sandboxExpired > 0, 'the sandbox has expired enrollments');
+    assert.strictEqual(before.header.split(' · ').slice(0, 2).join(' · '), `${before.live} outstanding · ${before.expired} expired`);
+    assert.strictEqual(before.live, before.sandboxLive);
+    const id = freeIdentity('ott');
+    const { ref } = await create(createAnswers(id.name, 'ott', []));
+    // The header right after the command, before anything else reads the list again.
+    const afterCreate = String((await item(await root())).description);
+    assert.match(afterCreate, new RegExp(`^${before.sandboxLive + 1} outstanding · ${before.sandboxExpired} expired`), 'the header counts the new enrollment at once');
+    const rowsAfterCreate = await headerAndRows();
+    assert.strictEqual(rowsAfterCreate.live, before.live + 1);
+    assert.ok(rowsAfterCreate.header.startsWith(`${rowsAfterCreate.live} outstanding · ${rowsAfterCreate.expired} expired`), rowsAfterCreate.header);
+    answer([{ confirm: 'Delete' }]);
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.deleteEnrollment', ref), true);
+    const afterDelete = String((await item(await root())).description);
+    assert.match(afterDelete, new RegExp(`^${before.sandboxLive} outstanding · ${before.sandboxExpired} expired`), 'the header drops the deleted enrollment at once');
+    const rowsAfterDelete = await headerAndRows();
+    assert.strictEqual(rowsAfterDelete.live, before.live);
+  });
+
+  it('the delete confirmation says the identity can still enroll when it has another enrollment, and not when it has none', async () => {
+    const target = enrollments().find((e) => e.identityId && e.expiresAt > Date.now() && enrollments().filter((x) => x.identityId === e.identityId).length === 1);
+    assert.ok(target, 'an identity with exactly one outstanding enrollment');
+    const name = fx.state().data.identities.get(target.identityId ?? '')?.name ?? '';
+    // A second, live enrollment of another method for the same identity.
+    const other = { ...target, id: `${target.id}x2`, method: target.method === 'updb' ? 'ott' : 'updb', token: `${target.token}2`, username: 'second', expiresAt: Date.now() + 3 * 86_400_000 };
+    fx.state().data.enrollments.set(other.id, other);
+    let q = answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.deleteEnrollment', { connectionId: fx.connectionId, enrollmentId: target.id });
+    const withOther = q.asked[0]?.detail ?? '';
+    assert.match(withOther, new RegExp(`${name} can still enroll with its other enrollment \\(${other.method}, expires in`), withOther);
+    assert.doesNotMatch(withOther, /cannot enroll/);
+    // With the other one gone, deleting the last one says the identity cannot enroll.
+    fx.state().data.enrollments.delete(other.id);
+    q = answer([{ confirm: undefined }]);
+    await vscode.commands.executeCommand('sessionManager.deleteEnrollment', { connectionId: fx.connectionId, enrollmentId: target.id });
+    assert.match(q.asked[0]?.detail ?? '', new RegExp(`${name} cannot enroll until a new enrollment is created`));
+    assert.ok(await detail(target.id), 'Cancel kept it');
+  });
+
+  it('after Refresh, the picker offers Show QR Code and it opens the QR panel', async () => {
+    const target = enrollments().find((e) => e.method === 'ott' && e.identityId && e.expiresAt > Date.now());
+    assert.ok(target);
+    const q = answer([{ pick: '7 days' }, { confirm: 'Refresh' }, { pick: 'Show QR Code' }]);
+    const res = (await vscode.commands.executeCommand('sessionManager.refreshEnrollment', { connectionId: fx.connectionId, enrollmentId: target.id })) as Ref | undefined;
+    assert.ok(res, JSON.stringify(api.recentErrors.slice(-2)));
+    const handout = q.asked.find((a) => a.kind === 'pick' && (a.items ?? []).includes('Copy JWT'));
+    assert.ok(handout?.items?.includes('Show QR Code'), `the picker after Refresh: ${JSON.stringify(handout?.items)}`);
+    const qr = api.webviews.get('enrollmentQr', `${fx.connectionId}/${target.id}`);
+    assert.ok(qr, 'the QR panel is open');
+    qr.dispose();
   });
 
   it('copies the JWT to the clipboard and saves it as <identity>.jwt', async () => {
@@ -556,7 +634,7 @@ describe('enrollments paging and faults (OpenZiti sandbox)', function () {
       assert.strictEqual(mi.description, `5 of ${total} shown`);
       assert.match(String(mi.contextValue), /^loadMore;canLoadAll/);
       assert.strictEqual((mi.command?.arguments?.[0] as TreeNode | undefined)?.id, root.id, 'Load more… acts on the controller');
-      assert.match(String((await item(root)).description), new RegExp(`^${total} outstanding`));
+      assert.match(String((await item(root)).description), new RegExp(`^\\d+ outstanding .*5 of ${total} loaded`));
 
       assert.strictEqual(await vscode.commands.executeCommand('sessionManager.loadMore', root), true);
       children = await kids(root);

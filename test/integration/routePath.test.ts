@@ -135,6 +135,65 @@ describe('route path panel (OpenZiti sandbox)', function () {
     assert.match(idleView.message ?? '', /No live circuit/);
   });
 
+  /** Whether, after `from`, the panel was told a render and then that nothing is loading (its status leaves "Loading…"). */
+  function settledAfter(rec: WebviewRecord, from: number): boolean {
+    const msgs = rec.posted.slice(from) as { type: string; busy?: boolean }[];
+    const r = msgs.findIndex((m) => m.type === 'render');
+    return r >= 0 && msgs.slice(r).some((m) => m.type === 'busy' && m.busy === false) && msgs[msgs.length - 1].type === 'busy' && msgs[msgs.length - 1].busy === false;
+  }
+
+  it('no live circuit: a reloaded webview gets the message and the end of loading, not only the last render', async () => {
+    const idle = sessions().find((x) => x.type === 'Dial' && x.routePath.length === 0);
+    assert.ok(idle, 'the sandbox has a Dial session without a circuit');
+    const rec = await open({ connectionId: fx.connectionId, sessionId: idle.id });
+    const view = await rendered(rec);
+    assert.strictEqual(view.state, 'empty');
+    assert.match(view.message ?? '', /No live circuit/);
+    await eventually('the first load settled', () => (settledAfter(rec, 0) ? true : undefined));
+    // The webview page starts with "Loading the route path…": whenever it (re)loads, it must be told that loading ended.
+    rec.posted.length = 0;
+    await rec.receive({ type: 'ready' });
+    assert.ok(settledAfter(rec, 0), `after "ready" the panel sent ${JSON.stringify(rec.posted.map((m) => (m as { type: string; busy?: boolean }).busy ?? (m as { type: string }).type))}`);
+    assert.strictEqual((rec.posted.find((m) => (m as { type: string }).type === 'render') as { view: RoutePathView }).view.state, 'empty');
+  });
+
+  it('a panel hidden behind another tab and shown again renders and leaves "Loading…"', async () => {
+    const dials = sessions().filter((x) => x.type === 'Dial' && x.routePath.length > 0);
+    assert.ok(dials.length >= 2);
+    const first = await open({ connectionId: fx.connectionId, sessionId: dials[0].id });
+    await rendered(first);
+    await eventually('the first panel settled', () => (settledAfter(first, 0) ? true : undefined));
+    // A second panel in the same editor group hides the first: VS Code drops the first's page (no retained context).
+    const second = await open({ connectionId: fx.connectionId, sessionId: dials[1].id });
+    await rendered(second);
+    first.posted.length = 0;
+    // Back to the first tab: its page loads again and says "ready".
+    const tab = vscode.window.tabGroups.activeTabGroup.tabs.find((t) => t.input instanceof vscode.TabInputWebview && t.label === (first as unknown as { panel: vscode.WebviewPanel }).panel.title);
+    assert.ok(tab, 'the first panel has a tab');
+    await vscode.commands.executeCommand('workbench.action.openPreviousRecentlyUsedEditorInGroup');
+    await eventually('the first panel is visible again', () => ((first as unknown as { panel: vscode.WebviewPanel }).panel.visible ? true : undefined));
+    await eventually('the shown panel got a render and the end of loading', () => (settledAfter(first, 0) ? true : undefined), 15_000);
+  });
+
+  it('gives panels of two sessions of the same service different titles', async () => {
+    const dials = sessions().filter((x) => x.type === 'Dial');
+    const a = dials[0];
+    const b = dials.find((x) => x !== a && x.serviceId === a.serviceId) ?? dials[1];
+    // Two sessions of one service: the case where a title by service alone repeats.
+    b.serviceId = a.serviceId;
+    const recA = await open({ connectionId: fx.connectionId, sessionId: a.id });
+    const recB = await open({ connectionId: fx.connectionId, sessionId: b.id });
+    await rendered(recA);
+    await rendered(recB);
+    const titles = await eventually('both titles name the service', () => {
+      const t = [recA, recB].map((r) => (r as unknown as { panel: vscode.WebviewPanel }).panel.title);
+      return t.every((x) => x.includes(serviceName(a))) ? t : undefined;
+    });
+    assert.notStrictEqual(titles[0], titles[1], `titles: ${titles.join(' | ')}`);
+    const tabLabels = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview).map((t) => t.label);
+    await eventually(`the tabs show both titles (${titles.join(' | ')})`, () => (tabLabels().includes(titles[0]) && tabLabels().includes(titles[1]) ? true : undefined), 10_000);
+  });
+
   it('names an unknown router id as such, and shows the ended state once the session is gone', async () => {
     const s = sessions().find((x) => x.type === 'Dial' && x.routePath.length >= 2);
     assert.ok(s);

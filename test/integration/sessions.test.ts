@@ -171,7 +171,12 @@ describe('OpenZiti sessions view', function () {
       assert.match(String(i.contextValue), s.type === 'Dial' ? /^zitiSession;canRevoke;hasDetails;hasRoute$/ : /^zitiSession;canRevoke;hasDetails$/);
       const tip = tooltipText(i);
       assert.ok(tip.includes(s.id) && tip.includes(s.apiSessionId), 'ids in the tooltip');
-      assert.ok(/Edge routers/.test(tip) && /(online|offline)/.test(tip), 'edge routers with state');
+      assert.ok(/Allowed edge routers/.test(tip) && /(online|offline)/.test(tip), 'edge routers with state');
+      // Which routers these are: the ones the session may use, not the live circuit the route path panel draws.
+      assert.match(tip, /where this session may connect, not its live circuit/);
+      if (s.type === 'Dial') {
+        assert.match(tip, /The routers its open connection crosses now: Show Route Path/);
+      }
       assert.ok(/Service policies/.test(tip));
       assert.ok(!tip.includes(s.token) && !String(i.description).includes(s.token), 'never the token');
     }

@@ -65,6 +65,92 @@ describe('package.json manifest', () => {
   });
 });
 
+describe('package.json layout and Get Started walkthrough', () => {
+  const views: { id: string; initialSize?: number; visibility?: string }[] = pkg.contributes.views.sessionManager;
+  const view = (id: string): { id: string; initialSize?: number; visibility?: string } => {
+    const v = views.find((x) => x.id === id);
+    assert.ok(v, id);
+    return v;
+  };
+
+  it('gives the Sessions view most of the sidebar and starts Enrollments collapsed', () => {
+    const sessions = view('sessionManager.sessions');
+    const environments = view('sessionManager.environments');
+    const enrollments = view('sessionManager.enrollments');
+    for (const v of [sessions, environments, enrollments]) {
+      assert.ok(typeof v.initialSize === 'number' && v.initialSize > 0, `${v.id} has an initialSize`);
+    }
+    const open = [sessions, environments, enrollments].filter((v) => v.visibility !== 'collapsed' && v.visibility !== 'hidden');
+    const sum = open.reduce((a, v) => a + (v.initialSize ?? 0), 0);
+    assert.ok((sessions.initialSize ?? 0) / sum >= 0.6, `Sessions gets ${sessions.initialSize}/${sum} of the open views' height`);
+    assert.strictEqual(enrollments.visibility, 'collapsed');
+    assert.notStrictEqual(sessions.visibility, 'collapsed');
+  });
+
+  const walkthrough = (pkg.contributes.walkthroughs ?? []).find((w: { id: string }) => w.id === 'sessionManager.getStarted');
+  type Step = { id: string; title: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] };
+
+  it('has a Get Started walkthrough: add a connection, see sessions, revoke one, open a route path', () => {
+    assert.ok(walkthrough, 'contributes.walkthroughs has sessionManager.getStarted');
+    assert.ok(walkthrough.title && walkthrough.description);
+    assert.deepStrictEqual(
+      walkthrough.steps.map((s: Step) => s.id),
+      ['addConnection', 'seeSessions', 'revokeSession', 'openRoutePath'],
+    );
+    for (const s of walkthrough.steps as Step[]) {
+      assert.ok(s.title && s.description, s.id);
+      const media = s.media.markdown ?? s.media.image;
+      assert.ok(media && fs.existsSync(path.join(root, media)), `${s.id}: media ${media} exists`);
+    }
+  });
+
+  it('completes each step on an event that happens when the person did it, naming contexts the extension sets and commands it contributes', () => {
+    const commands = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    const viewIds = new Set(views.map((v) => v.id));
+    // Every context key the extension sets: `setContext` calls with a literal key, or a constant holding one.
+    const srcFiles: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          walk(f);
+        } else if (f.endsWith('.ts')) {
+          srcFiles.push(fs.readFileSync(f, 'utf8'));
+        }
+      }
+    };
+    walk(path.join(root, 'src'));
+    const src = srcFiles.join('\n');
+    assert.ok(src.includes("'setContext'"));
+    for (const s of walkthrough.steps as Step[]) {
+      const events = s.completionEvents ?? [];
+      assert.ok(events.length > 0, `${s.id} completes on an event, not on opening the step`);
+      for (const ev of events) {
+        const [kind, name] = [ev.slice(0, ev.indexOf(':')), ev.slice(ev.indexOf(':') + 1)];
+        if (kind === 'onCommand') {
+          assert.ok(commands.has(name), `${s.id}: ${name} is a contributed command`);
+        } else if (kind === 'onContext') {
+          assert.ok(src.includes(`'${name}'`), `${s.id}: the extension sets the context ${name}`);
+        } else if (kind === 'onView') {
+          assert.ok(viewIds.has(name), `${s.id}: ${name} is a contributed view`);
+        } else {
+          assert.fail(`${s.id}: unexpected completion event ${ev}`);
+        }
+      }
+      // The step's own buttons run contributed commands (or a view's focus command).
+      for (const m of s.description.matchAll(/\(command:([^)?]+)/g)) {
+        const id = m[1];
+        assert.ok(commands.has(id) || (id.endsWith('.focus') && viewIds.has(id.slice(0, -'.focus'.length))), `${s.id}: button runs ${id}`);
+      }
+    }
+    const byId = new Map((walkthrough.steps as Step[]).map((s) => [s.id, s.completionEvents ?? []]));
+    assert.deepStrictEqual(byId.get('addConnection'), ['onContext:sessionManager.hasConnections']);
+    assert.deepStrictEqual(byId.get('revokeSession'), ['onContext:sessionManager.walkthrough.revokedSession']);
+    assert.deepStrictEqual(byId.get('openRoutePath'), ['onContext:sessionManager.walkthrough.openedRoutePath']);
+    assert.deepStrictEqual(byId.get('seeSessions'), ['onContext:sessionManager.walkthrough.sawSessions']);
+  });
+});
+
 describe('the .vsix contents', function () {
   this.timeout(60_000);
   it('holds only dist/ (with ThirdPartyNotices.txt), media/, package.json, README.md, CHANGELOG.md and LICENSE (no src, test, maps or node_modules)', () => {

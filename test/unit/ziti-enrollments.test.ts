@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import * as path from 'path';
 import {
   canRefresh,
+  deleteConsequence,
+  enrollmentCountText,
   enrollmentDescription,
   enrollmentFacts,
   expiryText,
@@ -179,5 +181,28 @@ describe('enrollments: QR code', () => {
     for (const bad of [null, { type: 'copy', jwt: 'x' }, { type: 'delete' }, 'copy']) {
       assert.ok(!isQrWebviewMessage(bad));
     }
+  });
+});
+
+describe('enrollments: header count and delete wording', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const e = (id: string, method: string, expiresAt: string, identityId = 'i1'): ZitiEnrollment =>
+    parseEnrollment({ id, method, expiresAt, identityId, identity: { id: identityId, name: 'alice' } }) as ZitiEnrollment;
+  const live = e('e1', 'ott', '2026-01-02T00:00:00Z');
+  const live2 = e('e2', 'updb', '2026-01-03T00:00:00Z');
+  const old = e('e3', 'ottca', '2025-12-01T00:00:00Z');
+
+  it('counts expired enrollments apart from outstanding ones, and says when not all are loaded', () => {
+    assert.strictEqual(enrollmentCountText([live, live2, old], 3, now), '2 outstanding · 1 expired');
+    assert.strictEqual(enrollmentCountText([live, live2], 2, now), '2 outstanding');
+    assert.strictEqual(enrollmentCountText([live, old], 40, now), '1 outstanding · 1 expired · 2 of 40 loaded');
+  });
+
+  it('tells whether the identity can still enroll with another enrollment', () => {
+    assert.match(deleteConsequence(live, [live], now), /cannot enroll until a new enrollment is created/);
+    const withOther = deleteConsequence(live, [live, live2], now);
+    assert.match(withOther, /alice can still enroll with its other enrollment \(updb, expires in/);
+    assert.doesNotMatch(withOther, /cannot enroll/);
+    assert.match(deleteConsequence(live, [live, old], now), /has another enrollment, but it has expired/);
   });
 });

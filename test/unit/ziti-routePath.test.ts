@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { ApiError } from '../../src/http/errors';
 import { MAX_ROUTERS, resolveRoutePath, ROUTER_LOOKUP_CONCURRENCY, routerRole, ZitiCaller } from '../../src/backends/ziti/routePath/resolve';
-import { renderRoutePathPage } from '../../src/backends/ziti/routePath/page';
+import { renderRoutePathPage, ROUTE_PATH_SOURCE, routePathTitle } from '../../src/backends/ziti/routePath/page';
 import { routePathTargetFrom } from '../../src/backends/ziti/routePath/target';
 import { contentSecurityPolicy, escapeAttr, escapeHtml, makeNonce, renderPage } from '../../src/webviews/html';
 import { isHostMessage, isRoutePathPanelState, isRoutePathView, isWebviewMessage, MAX_HOPS, RoutePathView, viewProblem } from '../../src/webviews/routePath/protocol';
@@ -257,5 +257,18 @@ describe('webview HTML', () => {
   it('leaves out the script tag without a nonce', () => {
     const html = renderPage({ cspSource: 's', title: 't', styles: [], script: 'x.js', body: '' });
     assert.ok(!html.includes('<script'));
+  });
+});
+
+describe('route path panel title and source', () => {
+  it('titles two sessions of one service differently', () => {
+    assert.notStrictEqual(routePathTitle('web-svc', 's1'), routePathTitle('web-svc', 's2'));
+    assert.strictEqual(routePathTitle('web-svc', 's1'), 'Route path: web-svc (s1)');
+  });
+
+  it('says the path is the live circuit, not the allowed edge routers of the hover', () => {
+    const html = renderRoutePathPage({ cspSource: 'x', nonce: 'n', scriptUri: 's', styleUri: 't', sessionId: 's1', connectionLabel: 'c' });
+    assert.ok(html.includes('live circuit') && /allowed to connect through, not this path/.test(ROUTE_PATH_SOURCE));
+    assert.ok(html.includes('id="source"'));
   });
 });

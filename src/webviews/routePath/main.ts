@@ -147,7 +147,7 @@ let current: RoutePathView | undefined;
 function render(view: RoutePathView): void {
   current = view;
   vscode.setState({ connectionId: view.connectionId, sessionId: view.sessionId });
-  const heading = view.serviceName ? `Route path: ${view.serviceName}` : `Route path: session ${view.sessionId}`;
+  const heading = view.serviceName ? `Route path: ${view.serviceName} (${view.sessionId})` : `Route path: session ${view.sessionId}`;
   byId('heading').textContent = heading;
   document.title = heading;
   const meta = [`${view.sessionType ?? 'Session'} session ${view.sessionId}`, view.identityName ? `identity ${view.identityName}` : '', `on ${view.connectionLabel}`, `updated ${new Date(view.updatedAt).toLocaleTimeString()}`];
@@ -173,9 +173,16 @@ function render(view: RoutePathView): void {
     const title = view.state === 'ended' ? 'This session has ended' : view.state === 'empty' ? 'No route path' : view.state === 'error' ? 'Could not load the route path' : 'Loading…';
     notice.replaceChildren(el('h2', {}, title), el('p', {}, view.message ?? ''));
   }
+  if (!busyNow) {
+    // A (re)loaded page starts with "Loading…" in its status: an answer ends that, whatever arrives after it.
+    setBusy(false);
+  }
 }
 
+let busyNow = false;
+
 function setBusy(busy: boolean, label?: string): void {
+  busyNow = busy;
   byId<HTMLButtonElement>('refresh').disabled = busy;
   byId<HTMLButtonElement>('revoke').disabled = busy;
   byId('status').textContent = busy ? (label ?? 'Working…') : current ? `Updated ${new Date(current.updatedAt).toLocaleTimeString()}` : '';

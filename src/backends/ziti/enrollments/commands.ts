@@ -10,10 +10,11 @@ import type { ConnectionRecord } from '../../../connections/model';
 import { UserCancelled } from '../../../commands/registerCommand';
 import { ApiError } from '../../../http/errors';
 import { BACK, PickItem, runSteps, StepInfo } from '../../../ui/input';
-import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, GROUP_BY_SETTING, forgetLoadedEnrollments } from '../../../views/enrollments';
+import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, GROUP_BY_SETTING, forgetLoadedEnrollments, reloadLoadedEnrollments } from '../../../views/enrollments';
 import { ZitiClient } from '../client';
 import {
   canRefresh,
+  deleteConsequence,
   EXPIRY_PRESETS,
   expiryText,
   EnrollmentGroupBy,
@@ -23,12 +24,13 @@ import {
   jwtSaveFolder,
   methodLabel,
   parseExpiry,
+  subjectId,
   subjectKind,
   subjectName,
   validateExpiry,
   ZitiEnrollment,
 } from './model';
-import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, refreshEnrollment, searchIdentities } from './requests';
+import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, listIdentityEnrollments, refreshEnrollment, searchIdentities } from './requests';
 import { QrPanels, QrTarget } from './qrPanel';
 
 /**
@@ -157,8 +159,11 @@ export class EnrollmentCommands {
     }
   }
 
-  private refreshView(connectionId: string): void {
-    forgetLoadedEnrollments(connectionId);
+  /** Reads the connection's enrollments again, then redraws its root: the header and the rows come from one read. */
+  private async refreshView(connectionId: string): Promise<void> {
+    if (!(await reloadLoadedEnrollments(connectionId))) {
+      forgetLoadedEnrollments(connectionId);
+    }
     const p = this.deps.views.providers.enrollments;
     if (!p.refreshById(enrollmentRootId(connectionId))) {
       p.refresh();
@@ -412,7 +417,7 @@ export class EnrollmentCommands {
       }
       return this.resolveConflict(record, client, identity, method, expiresAt, { caId, username });
     }
-    this.refreshView(record.id);
+    await this.refreshView(record.id);
     const created = await getEnrollment(client, id);
     this.deps.log.addSecret(created.jwt);
     this.deps.log.addSecret(created.token);
@@ -447,7 +452,7 @@ export class EnrollmentCommands {
       await deleteEnrollment(client, existing.id);
       this.qr.close(record.id, existing.id);
       const id = await createEnrollment(client, { method, identityId: identity.id, expiresAt, ...extra });
-      this.refreshView(record.id);
+      await this.refreshView(record.id);
       const created = await getEnrollment(client, id);
       this.deps.log.addSecret(created.jwt);
       await this.offerHandout(record, created, true);
@@ -455,7 +460,7 @@ export class EnrollmentCommands {
     } else {
       return cancelled();
     }
-    this.refreshView(record.id);
+    await this.refreshView(record.id);
     const refreshed = await getEnrollment(client, existing.id);
     this.deps.log.addSecret(refreshed.jwt);
     this.qr.update(this.qrTarget(record, refreshed), this.requireJwt(refreshed));
@@ -486,7 +491,7 @@ export class EnrollmentCommands {
     }
     await this.confirmProduction(record, enrollment, 'refresh');
     await refreshEnrollment(client, enrollment.id, expiresAt);
-    this.refreshView(record.id);
+    await this.refreshView(record.id);
     const fresh = await getEnrollment(client, enrollment.id);
     this.deps.log.addSecret(fresh.jwt);
     this.deps.log.addSecret(fresh.token);
@@ -494,8 +499,24 @@ export class EnrollmentCommands {
     if (fresh.jwt) {
       this.qr.update(this.qrTarget(record, fresh), fresh.jwt);
     }
-    await this.offerHandout(record, fresh, false);
+    await this.offerHandout(record, fresh, Boolean(fresh.jwt));
     return { connectionId: record.id, enrollmentId: enrollment.id };
+  }
+
+  /** What deleting means for the identity: it can still enroll when it has another enrollment that has not expired. */
+  private async deleteConsequence(client: ZitiClient, enrollment: ZitiEnrollment): Promise<string> {
+    const identityId = subjectKind(enrollment) === 'identity' ? subjectId(enrollment) : undefined;
+    let others: ZitiEnrollment[] = [];
+    if (identityId) {
+      try {
+        others = await listIdentityEnrollments(client, identityId);
+      } catch (e) {
+        // Without the list, say what is certain rather than guess either way.
+        this.deps.log.warn(`could not read the other enrollments of ${subjectName(enrollment)}: ${e instanceof Error ? e.message : String(e)}`);
+        return `Its JWT stops working at once. (Whether ${subjectName(enrollment)} has another enrollment could not be read.)`;
+      }
+    }
+    return deleteConsequence(enrollment, others, Date.now());
   }
 
   async delete(arg: unknown): Promise<boolean> {
@@ -507,7 +528,7 @@ export class EnrollmentCommands {
     } else {
       const ok = await this.deps.ui().confirm(
         `Delete the ${enrollment.method} enrollment of ${kind} ${name} on ${record.label}?`,
-        `Its JWT stops working at once; ${name} cannot enroll until a new enrollment is created. Controller: ${record.endpoints.url ?? record.label}.`,
+        `${await this.deleteConsequence(client, enrollment)} Controller: ${record.endpoints.url ?? record.label}.`,
         ['Delete'],
       );
       if (ok !== 'Delete') {
@@ -516,7 +537,7 @@ export class EnrollmentCommands {
     }
     const outcome = await deleteEnrollment(client, enrollment.id);
     this.qr.close(record.id, enrollment.id);
-    this.refreshView(record.id);
+    await this.refreshView(record.id);
     this.deps.log.info(`${record.label}: deleted the ${enrollment.method} enrollment ${enrollment.id} of ${name}${outcome === 'already-gone' ? ' (it was already gone)' : ''}`);
     void vscode.window.showInformationMessage(
       outcome === 'already-gone' ? `The enrollment of ${name} was already gone.` : `Deleted the ${enrollment.method} enrollment of ${name}.`,

@@ -259,3 +259,35 @@ export function validateExpiry(text: string, now: number): string | undefined {
 export function zqlString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
+
+/**
+ * What deleting `e` means for its subject, given the subject's other enrollments (read from the controller): an
+ * identity with another enrollment that has not expired can still enroll with that one.
+ */
+export function deleteConsequence(e: ZitiEnrollment, others: readonly ZitiEnrollment[], now: number): string {
+  const name = subjectName(e);
+  const rest = others.filter((o) => o.id !== e.id);
+  const live = rest.filter((o) => !isExpired(o, now));
+  if (live.length > 0) {
+    const which = live.map((o) => `${o.method}, ${expiryText(o.expiresAt, now)}`).join('; ');
+    return `Its JWT stops working at once. ${name} can still enroll with its other ${live.length === 1 ? 'enrollment' : `${live.length} enrollments`} (${which}).`;
+  }
+  if (rest.length > 0) {
+    return `Its JWT stops working at once. ${name} has ${rest.length === 1 ? 'another enrollment, but it has' : `${rest.length} other enrollments, but they have`} expired: it cannot enroll until a new enrollment is created or one is refreshed.`;
+  }
+  return `Its JWT stops working at once; ${name} cannot enroll until a new enrollment is created.`;
+}
+
+/** The Enrollments header: enrollments not yet expired, and the expired ones apart; "of N" when not all are loaded. */
+export function enrollmentCountText(items: readonly ZitiEnrollment[], total: number | undefined, now: number): string {
+  const expired = items.filter((e) => isExpired(e, now)).length;
+  const live = items.length - expired;
+  const parts = [`${live.toLocaleString('en-US')} outstanding`];
+  if (expired > 0) {
+    parts.push(`${expired.toLocaleString('en-US')} expired`);
+  }
+  if (total !== undefined && total > items.length) {
+    parts.push(`${items.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} loaded`);
+  }
+  return parts.join(' · ');
+}

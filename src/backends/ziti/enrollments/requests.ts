@@ -39,6 +39,18 @@ export async function getEnrollment(client: ZitiCaller, id: string, signal?: Abo
   return e;
 }
 
+/** GET /identities/{id}/enrollments: every enrollment of one identity (first page of 500 is all an identity has). */
+export async function listIdentityEnrollments(client: ZitiCaller, identityId: string, signal?: AbortSignal): Promise<ZitiEnrollment[]> {
+  const env = await client.api<ZitiEnvelope<unknown[]>>({
+    method: 'GET',
+    path: `/identities/${enc(identityId)}/enrollments`,
+    operation: 'list the enrollments of an identity',
+    params: { limit: ENROLLMENT_PAGE_SIZE, offset: 0 },
+    signal,
+  });
+  return (Array.isArray(env?.data) ? env.data : []).map(parseEnrollment).filter((e): e is ZitiEnrollment => Boolean(e));
+}
+
 export interface CreateEnrollmentBody {
   method: IdentityMethod;
   identityId: string;

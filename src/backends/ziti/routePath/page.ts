@@ -13,15 +13,22 @@ export interface RoutePathPageOptions {
   serviceName?: string;
 }
 
+/** The tab title: the service and the session id, so two sessions of one service never share a title. */
 export function routePathTitle(serviceName: string | undefined, sessionId: string): string {
-  return serviceName ? `Route path: ${serviceName}` : `Route path: session ${sessionId}`;
+  return serviceName ? `Route path: ${serviceName} (${sessionId})` : `Route path: session ${sessionId}`;
 }
+
+/** Where the drawn path comes from, and how it differs from the session's allowed edge routers in its hover. */
+export const ROUTE_PATH_SOURCE =
+  "The routers of this session's live circuit, in order, as the controller reports them now (its route path). " +
+  "The edge routers in the session's hover in the Sessions view are the ones it is allowed to connect through, not this path.";
 
 export function renderRoutePathPage(o: RoutePathPageOptions): string {
   const heading = routePathTitle(o.serviceName, o.sessionId);
   const body = `    <header class="header">
       <h1 id="heading">${escapeHtml(heading)}</h1>
       <p id="meta" class="meta">Session ${escapeHtml(o.sessionId)} on ${escapeHtml(o.connectionLabel)}</p>
+      <p id="source" class="meta source">${escapeHtml(ROUTE_PATH_SOURCE)}</p>
       <div class="toolbar" role="toolbar" aria-label="Route path actions">
         <button id="refresh" type="button" class="button">Refresh</button>
         <button id="revoke" type="button" class="button danger" hidden>Revoke Session…</button>

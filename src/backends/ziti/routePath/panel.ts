@@ -17,6 +17,7 @@ import {
 } from '../../../webviews/routePath/protocol';
 import { renderRoutePathPage, routePathTitle } from './page';
 import { resolveRoutePath } from './resolve';
+import { markWalkthroughStep, WALKTHROUGH_CONTEXT } from '../../../walkthrough';
 
 export const REVOKE_SESSION_COMMAND = 'sessionManager.revokeSession';
 
@@ -216,9 +217,16 @@ class RoutePathPanel implements WebviewRecord {
     }
     switch (message.type) {
       case 'ready':
-        // A (re)loaded webview: send what we have, or load it.
+        // A (re)loaded webview (first shown, or shown again after its tab was hidden, which drops its page and every
+        // message posted meanwhile): send what we have and whether a load is running, or load it.
         if (this.last) {
           this.post({ type: 'render', view: this.last });
+        }
+        if (this.loading) {
+          this.post({ type: 'busy', busy: true, label: 'Loading the route path…' });
+          await this.loading;
+        } else if (this.last) {
+          this.post({ type: 'busy', busy: false });
         } else {
           await this.load();
         }
@@ -271,6 +279,7 @@ export class RoutePathPanels implements vscode.Disposable, vscode.WebviewPanelSe
   constructor(private readonly deps: ExtensionDeps) {}
 
   show(connectionId: string, sessionId: string, serviceName?: string): RoutePathPanel {
+    markWalkthroughStep(WALKTHROUGH_CONTEXT.openedRoutePath);
     const key = panelKey(connectionId, sessionId);
     const existing = this.open.get(key);
     if (existing && !existing.disposed) {

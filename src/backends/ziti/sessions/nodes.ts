@@ -453,11 +453,16 @@ export function sessionTooltip(s: ZitiSession, identity: string | undefined, con
   line('Created', s.createdAt);
   const routers = Array.isArray(s.edgeRouters) ? s.edgeRouters : [];
   if (routers.length > 0) {
-    t.appendMarkdown('\n**Edge routers**\n\n');
+    // These are the routers the session may connect through (the controller's list for it), not its live circuit:
+    // the route path panel shows the routers a Dial session's open connection actually crosses.
+    t.appendMarkdown('\n**Allowed edge routers** (where this session may connect, not its live circuit)\n\n');
     for (const r of routers) {
       const state = r.isOnline ? 'online' : 'offline';
       t.appendMarkdown(`- ${escapeMd(r.name ?? '?')}${r.hostname ? ` (${escapeMd(r.hostname)})` : ''} — ${state}${r.disabled ? ', disabled' : ''}\n`);
     }
+  }
+  if (s.type === 'Dial') {
+    t.appendMarkdown('\n_The routers its open connection crosses now: Show Route Path._\n');
   }
   const policies = Array.isArray(s.servicePolicies) ? s.servicePolicies : [];
   if (policies.length > 0) {
