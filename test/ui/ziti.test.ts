@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
 import { outputDir } from '../host/util';
 import type { Sandbox } from '../sandbox/server';
+import { ZITI_HOSTILE_SERVICE_NAME } from '../sandbox';
 import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface SandboxSession {
@@ -33,10 +34,14 @@ const HOSTILE = {
 
 /**
  * Console errors that are not about what the extension shows: the workbench's own GitHub sign-in (the test host is
- * offline). Everything else fails the test, VS Code's "navigator is now a global" warning included (esbuild.js
+ * offline) and its save participants timing out under load. Everything else fails the test, VS Code's "navigator is now a global" warning included (esbuild.js
  * defines `navigator` away for the bundled axios).
  */
-const UNRELATED_ERRORS = [/Timed out waiting for authentication provider 'github'/];
+const UNRELATED_ERRORS = [
+  /Timed out waiting for authentication provider 'github'/,
+  // The workbench's save participants giving up on a slow machine (a settings write under load): no API text involved.
+  /Aborted onWillSaveTextDocument-event after \d+ms/,
+];
 
 /** What the page and its frames (webviews too) said: console messages and uncaught errors. */
 interface Heard {
@@ -318,16 +323,17 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     await page.waitForTimeout(1000);
     await screenshot(page, 'ziti-hostile-sessions');
 
-    // A route path through routers with hostile names, for a session of the hostile identity where there is one.
-    const identityId = [...d.identities.values()].find((i) => i.name === HOSTILE.identity)?.id;
-    const dial = [...d.sessions.values()].find((x) => x.type === 'Dial' && x.routePath.length >= 2 && x.identityId === identityId) ?? [...d.sessions.values()].find((x) => x.type === 'Dial' && x.routePath.length >= 2);
-    assert.ok(dial);
+    // A route path through routers with hostile names, for a session of the hostile service (the name the issue
+    // reported: the panel shows it in its last hop and its tab title).
+    const dial = [...d.sessions.values()].find((x) => x.type === 'Dial' && x.routePath.length >= 1 && d.services.get(x.serviceId)?.name === ZITI_HOSTILE_SERVICE_NAME);
+    assert.ok(dial, 'the sandbox has a Dial session of the hostile service');
     await runFromPalette(page, 'Session Manager: Show Route Path');
     await answerQuickInput(page, 'Session id', dial.id);
     const frame = webviewFrame(page);
     await frame.locator('table').first().waitFor({ state: 'attached', timeout: 30_000 });
     const table = await frame.locator('table').first().innerText();
     assert.ok(table.includes(HOSTILE.router), `the route path shows the router names as text: ${table.slice(0, 300)}`);
+    assert.ok(table.includes(ZITI_HOSTILE_SERVICE_NAME), `the route path shows the service name as text: ${table.slice(0, 300)}`);
     await page.waitForTimeout(500);
     await screenshot(page, 'ziti-hostile-route-path');
 
