@@ -41,8 +41,49 @@ describe('ziti sessions: filter translation', () => {
     }
   });
 
+  // The whole ZitiQL operator set (the sandbox grammar in test/sandbox/ziti/zitiql.ts, after the vendor's ZitiQl.g4, and
+  // the set functions of the vendor CLI's filter examples: shared/reference/vendor-tools.md §1.5), each in the forms a
+  // person types: spaced, unspaced where the grammar allows it, upper case.
+  const COMPARISONS = ['=', '!=', '<', '>', '<=', '>='];
+  const WORD_OPS = ['contains "x"', 'icontains "x"', 'not contains "x"', 'not icontains "x"', 'in ["a", "b"]', 'not in ["a"]', 'between 1 and 5', 'not between 1 and 5', 'is null', 'is not null'];
+  const RAW = [
+    ...COMPARISONS.flatMap((op) => [`type ${op} "Dial"`, `createdAt${op}datetime(2025-01-01T00:00:00Z)`, `service.name ${op} "web"`]),
+    ...WORD_OPS.flatMap((op) => [`name ${op}`, `identity.name ${op.toUpperCase().replace(/"X"|"A"|"B"/g, (m) => m.toLowerCase())}`]),
+    'not type = "Bind"',
+    'not (type = "Bind")',
+    'not(type = "Bind")',
+    '(type = "Dial") or (type = "Bind")',
+    'true',
+    'false',
+    'TRUE sort by createdAt desc',
+    'sort by createdAt desc',
+    'skip 10 limit 10',
+    'limit none',
+    'limit 5',
+    'tags.env = "prod"',
+    'anyOf(roleAttributes) = "web"',
+    'allOf(roleAttributes) in ["a", "b"]',
+    'count(roleAttributes) > 1',
+    'isEmpty(roleAttributes)',
+    'not isEmpty(roleAttributes)',
+  ];
+
+  it('passes the whole ZitiQL operator set through as raw ZitiQL', () => {
+    assert.deepStrictEqual(RAW.filter((raw) => !isRawZitiQl(raw)), [], 'taken for free text');
+    for (const raw of RAW) {
+      assert.strictEqual(filterToZitiQl(raw), raw);
+      assert.strictEqual(filterToZitiQl(`  ${raw}  `), raw, 'only trimmed');
+    }
+  });
+
+  it('every raw query in that list is valid ZitiQL (the sandbox grammar parses the ones without set functions)', () => {
+    for (const raw of RAW.filter((q) => !/(anyOf|allOf|count|isEmpty)\(/.test(q))) {
+      assert.doesNotThrow(() => parseZitiQl(raw), raw);
+    }
+  });
+
   it('treats plain words (even "and"/"or") as free text, and blank as no filter', () => {
-    for (const text of ['web', 'alice laptop', 'sales and ops', 'in', 'contains']) {
+    for (const text of ['web', 'alice laptop', 'sales and ops', 'in', 'contains', 'not', 'web-prod', 'db.internal', 'count', 'isEmpty', 'laptop (alice)', 'truex', 'limitless', 'sort', 'null', 'between', 'alice is nice', 'skipper']) {
       assert.ok(!isRawZitiQl(text), text);
     }
     assert.strictEqual(filterToZitiQl('   '), undefined);

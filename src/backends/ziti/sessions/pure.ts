@@ -12,9 +12,9 @@ export function parseGroupBy(value: unknown): SessionGroupBy {
   return GROUP_BY_VALUES.includes(value as SessionGroupBy) ? (value as SessionGroupBy) : 'none';
 }
 
-// A raw ZitiQL query starts with a field and an operator, a parenthesis, `not`, `true`/`false`, or is only
-// sort/skip/limit clauses. Anything else is free text.
-const RAW_START = /^\s*(\(|not\s|true\b|false\b|sort\s+by\b|skip\s+\d|limit\s+(\d|none))/i;
+// A raw ZitiQL query starts with a field and an operator, a parenthesis, `not`, `true`/`false`, a set function
+// (`anyOf(`, `allOf(`, `count(`, `isEmpty(`), or is only sort/skip/limit clauses. Anything else is free text.
+const RAW_START = /^\s*(\(|not[\s(]|true\b|false\b|(anyOf|allOf|count|isEmpty)\s*\(|sort\s+by\b|skip\s+\d|limit\s+(\d|none))/i;
 const FIELD_OP = /^\s*[A-Za-z_][\w.]*\s*(=|!=|<=|>=|<|>|\s(not\s+)?(contains|icontains|in|between)\s|\sis\s+(not\s+)?null\b)/i;
 
 /** Whether the text typed into "Filter…" is already ZitiQL (then it is sent as is). */
