@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { IdentityCache, mapBounded, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
 import {
   AutoRefreshSchedule,
@@ -6,13 +8,19 @@ import {
   countText,
   filterToZitiQl,
   groupSessions,
+  hasMore,
   isRawZitiQl,
+  loadAllContinues,
+  mergePage,
   parseGroupBy,
   relativeAge,
+  reloadDone,
+  reloadLimit,
+  sessionContextValue,
   summarizeRevokes,
   type Timer,
 } from '../../src/backends/ziti/sessions/pure';
-import type { ZitiSession } from '../../src/backends/ziti/api';
+import { MAX_PAGE_SIZE, type ZitiSession } from '../../src/backends/ziti/api';
 import { compileQuery, parseZitiQl } from '../sandbox/ziti/zitiql';
 
 function session(id: string, service: string, identityId: string, type: 'Dial' | 'Bind' = 'Dial'): ZitiSession {
@@ -264,5 +272,159 @@ describe('ziti sessions: identity cache and bounded concurrency', () => {
     });
     assert.strictEqual(peak, 3);
     assert.deepStrictEqual(out.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [10, 20, 30, 'four', 50, 60, 70]);
+  });
+});
+
+describe('ziti sessions: Show Route Path only on Dial sessions', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  /** The menu entries of package.json that offer Show Route Path on a session row, as regexes over contextValue. */
+  const routeMenus = (pkg.contributes.menus['view/item/context'] as { command: string; when: string }[])
+    .filter((m) => m.command === 'sessionManager.showRoutePath')
+    .map((m) => new RegExp(/viewItem =~ \/(.+?)\/(?=\s|$)/.exec(m.when)![1]));
+
+  it('a Dial session row carries hasRoute and every Show Route Path menu matches it', () => {
+    assert.ok(routeMenus.length >= 2, 'the inline button and the context menu');
+    for (const revoking of [false, true]) {
+      const v = sessionContextValue({ type: 'Dial' }, revoking);
+      assert.ok(v.split(';').includes('hasRoute'), v);
+      for (const re of routeMenus) {
+        assert.ok(re.test(v), `${re} does not match ${v}`);
+      }
+    }
+  });
+
+  it('a Bind (or typeless) session row has no hasRoute and no Show Route Path menu matches it', () => {
+    for (const type of ['Bind', undefined] as const) {
+      const v = sessionContextValue({ type: type as ZitiSession['type'] }, false);
+      assert.ok(!v.split(';').includes('hasRoute'), v);
+      assert.deepStrictEqual(routeMenus.filter((re) => re.test(v)), [], v);
+    }
+  });
+
+  it('a row being revoked cannot be revoked again; otherwise it can', () => {
+    assert.strictEqual(sessionContextValue({ type: 'Bind' }, false), 'zitiSession;canRevoke;hasDetails');
+    assert.strictEqual(sessionContextValue({ type: 'Bind' }, true), 'zitiSession;hasDetails');
+    assert.strictEqual(sessionContextValue({ type: 'Dial' }, true), 'zitiSession;hasDetails;hasRoute');
+  });
+});
+
+describe('ziti sessions: paging (Load more… / Load all)', () => {
+  const ids = (n: number, from = 0): { id: string }[] => Array.from({ length: n }, (_, i) => ({ id: `s${from + i}` }));
+
+  /** A list the way the Sessions view pages it, against a server holding `total` items. */
+  class PagedList {
+    items: { id: string }[] = [];
+    total: number | undefined;
+    requests: [number, number][] = [];
+    constructor(
+      private readonly serverTotal: number,
+      private readonly pageSize: number,
+    ) {}
+    private fetch(offset: number, limit: number): { items: { id: string }[]; totalCount: number } {
+      this.requests.push([offset, limit]);
+      return { items: ids(Math.max(0, Math.min(limit, this.serverTotal - offset)), offset), totalCount: this.serverTotal };
+    }
+    reload(target = 0): void {
+      const t = Math.max(this.pageSize, target);
+      this.items = [];
+      this.total = undefined;
+      for (;;) {
+        const before = this.items.length;
+        ({ items: this.items, total: this.total } = mergePage(this.items, this.fetch(this.items.length, reloadLimit(this.pageSize, t, this.items.length))));
+        if (reloadDone(before, this.items.length, t, this.total)) {
+          break;
+        }
+      }
+    }
+    append(limit: number, all: boolean): void {
+      let before: number;
+      do {
+        before = this.items.length;
+        ({ items: this.items, total: this.total } = mergePage(this.items, this.fetch(this.items.length, limit)));
+      } while (all && loadAllContinues(before, this.items.length, this.total));
+    }
+    get loadMoreShown(): boolean {
+      return hasMore(this.items.length, this.total);
+    }
+  }
+
+  it('shows "Load more…" only while fewer items are loaded than the server has', () => {
+    assert.strictEqual(hasMore(99, 100), true);
+    assert.strictEqual(hasMore(100, 100), false);
+    assert.strictEqual(hasMore(101, 100), false);
+    assert.strictEqual(hasMore(0, 0), false);
+    assert.strictEqual(hasMore(0, 1), true);
+    assert.strictEqual(hasMore(5, undefined), false, 'no total (an error or not loaded): no Load more');
+  });
+
+  it('first page of exactly one page: no Load more; one more item: Load more', () => {
+    const exact = new PagedList(100, 100);
+    exact.reload();
+    assert.strictEqual(exact.items.length, 100);
+    assert.strictEqual(exact.loadMoreShown, false);
+    assert.deepStrictEqual(exact.requests, [[0, 100]]);
+    const oneMore = new PagedList(101, 100);
+    oneMore.reload();
+    assert.strictEqual(oneMore.items.length, 100);
+    assert.strictEqual(oneMore.loadMoreShown, true);
+  });
+
+  it('Load more adds exactly one page from where the list ends, and stops showing at the last item', () => {
+    const l = new PagedList(250, 100);
+    l.reload();
+    l.append(100, false);
+    assert.deepStrictEqual(l.requests, [[0, 100], [100, 100]]);
+    assert.deepStrictEqual([l.items.length, l.items[199].id, l.loadMoreShown], [200, 's199', true]);
+    l.append(100, false);
+    assert.deepStrictEqual(l.requests.at(-1), [200, 100]);
+    assert.deepStrictEqual([l.items.length, l.items[249].id, l.loadMoreShown], [250, 's249', false]);
+  });
+
+  it('Load all reads every remaining item in pages of the maximum, no request past the end', () => {
+    const l = new PagedList(1201, 100);
+    l.reload();
+    l.append(MAX_PAGE_SIZE, true);
+    assert.strictEqual(l.items.length, 1201);
+    assert.strictEqual(new Set(l.items.map((i) => i.id)).size, 1201);
+    assert.deepStrictEqual(l.requests, [[0, 100], [100, 500], [600, 500], [1100, 500]]);
+    assert.strictEqual(l.loadMoreShown, false);
+    const exact = new PagedList(1100, 100);
+    exact.reload();
+    exact.append(MAX_PAGE_SIZE, true);
+    assert.deepStrictEqual(exact.requests, [[0, 100], [100, 500], [600, 500]], 'stops at exactly the total');
+  });
+
+  it('Load all stops on a page that adds nothing (a server that over-reports its total)', () => {
+    assert.strictEqual(loadAllContinues(100, 100, 500), false);
+    assert.strictEqual(loadAllContinues(100, 101, 500), true);
+    assert.strictEqual(loadAllContinues(100, 500, 500), false);
+    assert.strictEqual(loadAllContinues(100, 499, 500), true);
+    assert.strictEqual(loadAllContinues(0, 10, undefined), false);
+  });
+
+  it('a refresh re-reads as deep as before, in pages no larger than the maximum', () => {
+    const l = new PagedList(2000, 100);
+    l.reload(1100);
+    assert.strictEqual(l.items.length, 1100);
+    assert.deepStrictEqual(l.requests, [[0, 500], [500, 500], [1000, 100]]);
+    assert.strictEqual(reloadLimit(100, 0, 0), 100, 'at least a page');
+    assert.strictEqual(reloadLimit(100, 250, 200), 100);
+    assert.strictEqual(reloadLimit(100, 450, 200), 250);
+    assert.strictEqual(reloadLimit(100, 5000, 0), MAX_PAGE_SIZE);
+  });
+
+  it('re-reading stops when nothing new came, at the depth, or at the total; not one item early', () => {
+    assert.strictEqual(reloadDone(100, 100, 300, 1000), true, 'nothing new');
+    assert.strictEqual(reloadDone(100, 299, 300, 1000), false);
+    assert.strictEqual(reloadDone(100, 300, 300, 1000), true);
+    assert.strictEqual(reloadDone(100, 199, 300, 200), false);
+    assert.strictEqual(reloadDone(100, 200, 300, 200), true);
+    assert.strictEqual(reloadDone(0, 10, 300, undefined), true);
+  });
+
+  it('merges a page by id: duplicates and malformed items dropped, the total never below what is loaded', () => {
+    const m = mergePage([{ id: 'a' }, { id: 'b' }], { items: [{ id: 'b' }, { id: 'c' }, null as unknown as { id: string }, { id: 7 } as unknown as { id: string }], totalCount: 1 });
+    assert.deepStrictEqual(m, { items: [{ id: 'a' }, { id: 'b' }, { id: 'c' }], total: 3 });
+    assert.strictEqual(mergePage([], { items: ids(2), totalCount: 40 }).total, 40);
   });
 });

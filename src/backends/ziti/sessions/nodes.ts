@@ -10,7 +10,7 @@ import type { HasDetails } from '../../../views/details';
 import { escapeMd } from '../../../views/environments';
 import { apiSessionFilter, listApiSessions, listSessions, MAX_PAGE_SIZE, type ListPage, type ZitiApiSession, type ZitiSession } from '../api';
 import type { SessionNodeLike, SessionsContext } from './context';
-import { countText, groupSessions, relativeAge, serviceName, type SessionGroupBy } from './pure';
+import { countText, groupSessions, hasMore, loadAllContinues, mergePage, relativeAge, reloadDone, reloadLimit, serviceName, sessionContextValue, type SessionGroupBy } from './pure';
 
 export function controllerNodeId(connectionId: string): string {
   return `ziti/${connectionId}`;
@@ -165,14 +165,7 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
   protected abstract emptyText(): string;
 
   private merge(page: ListPage<T>): void {
-    const seen = new Set(this.items.map((i) => i.id));
-    for (const it of page.items) {
-      if (it && typeof it.id === 'string' && !seen.has(it.id)) {
-        this.items.push(it);
-        seen.add(it.id);
-      }
-    }
-    this.total = Math.max(page.totalCount, this.items.length);
+    ({ items: this.items, total: this.total } = mergePage(this.items, page));
   }
 
   /** Re-reads from the start, as deep as before. */
@@ -182,11 +175,10 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
     this.items = [];
     this.total = undefined;
     for (;;) {
-      const limit = Math.min(MAX_PAGE_SIZE, Math.max(pageSize, target - this.items.length));
-      const page = await this.fetch(this.items.length, limit, signal);
+      const page = await this.fetch(this.items.length, reloadLimit(pageSize, target, this.items.length), signal);
       const before = this.items.length;
       this.merge(page);
-      if (this.items.length === before || this.items.length >= target || this.items.length >= (this.total ?? 0)) {
+      if (reloadDone(before, this.items.length, target, this.total)) {
         break;
       }
     }
@@ -220,7 +212,7 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
       return [new MessageNode(`${this.id}/empty`, this.emptyText(), { parent: this })];
     }
     const nodes = await this.render();
-    if (this.total !== undefined && this.items.length < this.total) {
+    if (hasMore(this.items.length, this.total)) {
       nodes.push(new LoadMoreNode(`${this.id}/more`, this, this.items.length, this.total));
     }
     return nodes;
@@ -229,13 +221,11 @@ abstract class PagedNode<T extends { id: string }> implements TreeNode, Pageable
   private async append(limitPerPage: number, all: boolean): Promise<void> {
     this.error = undefined;
     try {
+      let before: number;
       do {
-        const before = this.items.length;
+        before = this.items.length;
         this.merge(await this.fetch(this.items.length, limitPerPage));
-        if (this.items.length === before) {
-          break;
-        }
-      } while (all && this.items.length < (this.total ?? 0));
+      } while (all && loadAllContinues(before, this.items.length, this.total));
       await this.afterLoad();
     } catch (e) {
       this.error = loadError(this.ctx, this.record.id, this, e, this.filtered);
@@ -412,7 +402,7 @@ export class ZitiSessionNode implements SessionNodeLike, HasDetails {
     item.description = revoking ? 'Revoking…' : [s.type, this.identityName() ?? s.identityId, relativeAge(s.createdAt, Date.now())].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(revoking ? 'loading~spin' : s.type === 'Bind' ? 'radio-tower' : 'arrow-right');
     item.tooltip = sessionTooltip(s, this.identityName(), this.record.label);
-    item.contextValue = buildContextValue('zitiSession', [!revoking && 'canRevoke', 'hasDetails', s.type === 'Dial' && 'hasRoute']);
+    item.contextValue = sessionContextValue(s, revoking);
     item.accessibilityInformation = { label: `${this.serviceName}, ${s.type} session of ${this.identityName() ?? s.identityId}${revoking ? ', revoking' : ''}` };
     return item;
   }

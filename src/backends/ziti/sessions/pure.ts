@@ -1,6 +1,7 @@
 // Pure helpers of the OpenZiti Sessions view: filter translation, grouping, relative ages, the auto-refresh
 // schedule. No `vscode` import (unit-tested in plain Node).
-import { zitiString, type ZitiSession } from '../api';
+import { buildContextValue } from '../../../tree/contextValue';
+import { MAX_PAGE_SIZE, zitiString, type ZitiSession } from '../api';
 
 /** Revokes in flight at once in a bulk revoke (the HTTP core still honours 429 Retry-After per request). */
 export const REVOKE_CONCURRENCY = 4;
@@ -37,6 +38,50 @@ export function filterToZitiQl(text: string): string | undefined {
   }
   const lit = zitiString(t);
   return `service.name contains ${lit} or identity.name contains ${lit}`;
+}
+
+/**
+ * The contextValue of a service-session row. Show Route Path (`hasRoute`) is offered on Dial sessions only: a Bind
+ * session hosts its service and has no route path of its own. A row being revoked cannot be revoked again.
+ */
+export function sessionContextValue(s: Pick<ZitiSession, 'type'>, revoking: boolean): string {
+  return buildContextValue('zitiSession', [!revoking && 'canRevoke', 'hasDetails', s.type === 'Dial' && 'hasRoute']);
+}
+
+// Paging of a list in the Sessions view: the first page (or as deep as before a refresh), then "Load more…" (one more
+// page) and "Load all" (pages of MAX_PAGE_SIZE until the total). Pure, so the off-by-ones are unit-tested.
+
+/** The loaded items with a page merged in: new items appended by id (duplicates and malformed items dropped); the total is never below what is loaded. */
+export function mergePage<T extends { id: string }>(items: readonly T[], page: { items: readonly T[]; totalCount: number }): { items: T[]; total: number } {
+  const out = [...items];
+  const seen = new Set(out.map((i) => i.id));
+  for (const it of page.items) {
+    if (it && typeof it.id === 'string' && !seen.has(it.id)) {
+      out.push(it);
+      seen.add(it.id);
+    }
+  }
+  return { items: out, total: Math.max(page.totalCount, out.length) };
+}
+
+/** Whether a "Load more…" row follows `loaded` items: only when the server reported more than are loaded. */
+export function hasMore(loaded: number, total: number | undefined): boolean {
+  return total !== undefined && loaded < total;
+}
+
+/** The limit of the next request when re-reading a list `target` items deep (at least a page, at most the server's maximum). */
+export function reloadLimit(pageSize: number, target: number, loaded: number): number {
+  return Math.min(MAX_PAGE_SIZE, Math.max(pageSize, target - loaded));
+}
+
+/** Whether re-reading stops after a page took the list from `before` to `loaded` items: nothing new, as deep as before, or everything. */
+export function reloadDone(before: number, loaded: number, target: number, total: number | undefined): boolean {
+  return loaded === before || loaded >= target || loaded >= (total ?? 0);
+}
+
+/** Whether Load All asks for another page after one took the list from `before` to `loaded` items. */
+export function loadAllContinues(before: number, loaded: number, total: number | undefined): boolean {
+  return loaded > before && loaded < (total ?? 0);
 }
 
 export function serviceName(s: ZitiSession): string {
