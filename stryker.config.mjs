@@ -38,7 +38,10 @@ const chosen = FOLDERS[/** @type {keyof typeof FOLDERS} */ (folder)];
 if (!chosen) {
   throw new Error(`SM_MUTATION_FOLDER must be one of ${Object.keys(FOLDERS).join(', ')}, not "${folder}"`);
 }
-const out = `test-output/mutation/${folder}`;
+// A part of a folder (`--mutate` on the command line, e.g. one file) keeps its own reports and incremental file, so a
+// long folder can be done in pieces; test/mutation.js merges every report under test-output/mutation/.
+const part = process.env.SM_MUTATION_PART;
+const out = `test-output/mutation/${part ? `${folder}-${part}` : folder}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -3,7 +3,9 @@
 // one folder at a time, then the mutation score per folder with its target. Examples:
 //   npm run mutation                          every folder in turn: http, util, connections, backends (slow)
 //   npm run mutation -- --folder http         src/http only (incremental: later runs reuse unchanged results)
-//   node test/mutation.js --scores-only       print the scores of the last reports again
+//   npm run mutation -- --folder http --part client --mutate src/http/client.ts
+//                                             one piece of a folder, with its own report (test-output/mutation/http-client)
+//   node test/mutation.js --scores-only       print the scores of the last reports again (all pieces merged)
 // HTML reports: test-output/mutation/<folder>/index.html. Exits non-zero when a folder misses its target.
 'use strict';
 const fs = require('fs');
@@ -65,7 +67,13 @@ function folderScores(report) {
 }
 
 function printScores() {
-  const files = FOLDERS.map((f) => path.join(REPORTS, f, 'mutation.json')).filter((f) => fs.existsSync(f));
+  const files = fs.existsSync(REPORTS)
+    ? fs
+        .readdirSync(REPORTS)
+        .sort()
+        .map((d) => path.join(REPORTS, d, 'mutation.json'))
+        .filter((f) => fs.existsSync(f))
+    : [];
   if (files.length === 0) {
     console.error(`no report under ${path.relative(ROOT, REPORTS)}: run "npm run mutation" first`);
     return false;
@@ -90,9 +98,14 @@ function printScores() {
 function main() {
   const args = process.argv.slice(2);
   if (!args.includes('--scores-only')) {
-    const i = args.indexOf('--folder');
-    const folders = i >= 0 ? [args[i + 1]] : FOLDERS;
-    const rest = i >= 0 ? [...args.slice(0, i), ...args.slice(i + 2)] : args;
+    const take = (flag) => {
+      const i = args.indexOf(flag);
+      return i >= 0 ? args.splice(i, 2)[1] : undefined;
+    };
+    const only = take('--folder');
+    const part = take('--part');
+    const folders = only ? [only] : FOLDERS;
+    const rest = args;
     for (const folder of folders) {
       if (!FOLDERS.includes(folder)) {
         console.error(`--folder must be one of ${FOLDERS.join(', ')}`);
@@ -100,7 +113,7 @@ function main() {
         return;
       }
       // Stryker runs the unit layer in a copy of the repository, where ../shared/specs is not beside it.
-      const env = { ...process.env, SM_MUTATION_FOLDER: folder, SM_SPECS_DIR: process.env.SM_SPECS_DIR || path.resolve(ROOT, '..', 'shared', 'specs') };
+      const env = { ...process.env, SM_MUTATION_FOLDER: folder, ...(part ? { SM_MUTATION_PART: part } : {}), SM_SPECS_DIR: process.env.SM_SPECS_DIR || path.resolve(ROOT, '..', 'shared', 'specs') };
       const stryker = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
       console.log(`\n=== mutation testing: ${folder} ===`);
       const r = spawnSync(process.execPath, [stryker, 'run', ...rest], { cwd: ROOT, env, stdio: 'inherit' });
