@@ -106,6 +106,8 @@ describe('http/errors (pure)', () => {
   it('requestIdFromHeaders takes the first known header, clipped to 100 characters', () => {
     assert.strictEqual(requestIdFromHeaders({ 'request-id': 'd', 'x-correlation-id': 'b', 'x-request-id': '' }), 'b');
     assert.strictEqual(requestIdFromHeaders({ 'x-amzn-requestid': 'c', 'correlation-id': 'e' }), 'e');
+    assert.strictEqual(requestIdFromHeaders({ 'correlation-id': 'e', 'x-correlation-id': 'b' }), 'b');
+    assert.strictEqual(requestIdFromHeaders({ 'request-id': 'd', 'x-amzn-requestid': 'c' }), 'c');
     assert.strictEqual(requestIdFromHeaders({ 'x-amzn-requestid': 'c' }), 'c');
     assert.strictEqual(requestIdFromHeaders({ 'request-id': 'd' }), 'd');
     assert.strictEqual(requestIdFromHeaders({ 'x-request-id': 'r'.repeat(150) })?.length, 100);
