@@ -8,6 +8,7 @@ describe('http/retryAfter', () => {
     assert.strictEqual(parseRetryAfter('120'), 120_000);
     assert.strictEqual(parseRetryAfter(' 0 '), 0);
     assert.strictEqual(parseRetryAfter('1.5'), 1500);
+    assert.strictEqual(parseRetryAfter('1.25'), 1250);
     assert.strictEqual(parseRetryAfter(['2', '9']), 2000);
   });
 
