@@ -9,6 +9,11 @@
 // Host for the integration layer, SM_TEST_HOST=electron|code-server forces one. By default desktop VS Code
 // (@vscode/test-electron) is used when VSCODE_EXECUTABLE_PATH is set or a download is cached in .vscode-test/;
 // otherwise code-server from the npm registry, installed on first use into ~/.cache/session-manager-test-host.
+//
+// The unit and sandbox layers hold the code and the emulator to the vendor API specs in ../shared/specs
+// (SM_SPECS_DIR overrides the place). Without them the run fails, unless SM_ALLOW_MISSING_SPECS=1 asks explicitly to
+// run without: then those checks are recorded as skipped and the summary says loudly what did not run.
+// A layer fails when it ran no test or when every test in it was skipped; skipped tests are listed per layer.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -139,6 +144,14 @@ async function runIntegration() {
   return readSummary(`${resultFile}.json`) || { passes: 0, failures: 1, pending: 0, tests: 0, note: 'the extension host wrote no summary' };
 }
 
+/** The vendor spec files that are missing (the unit and sandbox layers need them). */
+function missingSpecs() {
+  const { specsDir, SPEC_FILES } = requireOut('sandbox/contract.js');
+  return Object.values(SPEC_FILES)
+    .map((f) => path.join(specsDir(), f))
+    .filter((f) => !fs.existsSync(f));
+}
+
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const layers = wanted.length === 0 || wanted.includes('all') ? LAYERS : wanted;
@@ -146,6 +159,16 @@ async function main() {
     if (!LAYERS.includes(l)) {
       throw new Error(`unknown layer "${l}"; choose from all, ${LAYERS.join(', ')}`);
     }
+  }
+  const needSpecs = layers.includes('unit') || layers.includes('sandbox');
+  const noSpecs = needSpecs ? missingSpecs() : [];
+  const allowMissing = process.env.SM_ALLOW_MISSING_SPECS === '1';
+  if (noSpecs.length > 0 && !allowMissing) {
+    console.error(`The vendor API specs are missing:\n${noSpecs.map((f) => `  ${f}`).join('\n')}`);
+    console.error('The unit and sandbox layers check the code and the emulator against them. Put them there, or run');
+    console.error('with SM_ALLOW_MISSING_SPECS=1 to run without those checks (they are then reported as skipped).');
+    process.exitCode = 1;
+    return;
   }
   const results = [];
   for (const layer of layers) {
@@ -164,6 +187,16 @@ async function main() {
     if (r.tests === 0 && r.failures === 0) {
       r = { ...r, failures: 1, note: 'no test ran' };
       console.log(`${layer}: no test ran, which counts as a failure`);
+    } else if (r.passes === 0 && r.failures === 0) {
+      r = { ...r, failures: 1, note: 'every test was skipped' };
+      console.log(`${layer}: every test was skipped, which counts as a failure`);
+    }
+    const skipped = r.skipped || [];
+    if (skipped.length > 0) {
+      console.log(`${layer}: skipped (did not run):`);
+      for (const t of skipped) {
+        console.log(`  - ${t}`);
+      }
     }
     console.log(`${layer}: ${r.passes} passed, ${r.failures} failed${r.pending ? `, ${r.pending} skipped` : ''}`);
     results.push({ layer, ...r });
@@ -172,6 +205,12 @@ async function main() {
   console.log('\n=== summary ===');
   for (const r of results) {
     console.log(`  ${r.layer.padEnd(12)} ${r.passes} passed, ${r.failures} failed${r.pending ? `, ${r.pending} skipped` : ''}`);
+  }
+  if (noSpecs.length > 0) {
+    const bar = '!'.repeat(100);
+    console.log(`\n${bar}\nRAN WITHOUT THE VENDOR SPECS (SM_ALLOW_MISSING_SPECS=1). Missing:\n${noSpecs.map((f) => `  ${f}`).join('\n')}`);
+    console.log(`${total.pending} test(s) did not run (listed per layer above): this run does NOT prove that the emulator`);
+    console.log(`or the backend clients match the vendor APIs.\n${bar}`);
   }
   console.log(`${total.passes} passed, ${total.failures} failed${total.pending ? `, ${total.pending} skipped` : ''}`);
   process.exitCode = total.failures > 0 ? 1 : 0;

@@ -47,6 +47,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts at most once, so `once` only tidies up
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -16,14 +16,17 @@ export function parseRetryAfter(
   value: string | readonly string[] | number | undefined | null,
   options: { now?: () => number; maxMs?: number } = {},
 ): number | undefined {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: equivalent, a shortcut: without it null/undefined become "null"/"undefined", which do not parse as a date, and give undefined all the same
   if (value === undefined || value === null) {
     return undefined;
   }
   const raw = Array.isArray(value) ? value[0] : value;
+  // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, a shortcut: "undefined" does not parse as a date either
   if (raw === undefined) {
     return undefined;
   }
   const text = String(raw).trim();
+  // Stryker disable next-line ConditionalExpression,StringLiteral,BlockStatement: equivalent, a shortcut: an empty text matches neither branch below and gives undefined
   if (text === '') {
     return undefined;
   }
@@ -33,6 +36,7 @@ export function parseRetryAfter(
   } else if (/[a-z]/i.test(text)) {
     // Only something that looks like a date: Date.parse is lenient with bare numbers and odd strings.
     const at = Date.parse(text);
+    // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: a NaN date makes ms NaN, which the finite check below turns into undefined
     if (!Number.isNaN(at)) {
       const now = (options.now ?? Date.now)();
       ms = Math.max(0, at - now);

@@ -12,6 +12,8 @@ export interface InHostSummary {
   pending: number;
   tests: number;
   failed: string[];
+  /** Full titles of the tests that were skipped (test/run.js lists them). */
+  skipped: string[];
 }
 
 function findTests(dir: string): string[] {
@@ -51,6 +53,7 @@ export async function runInHost(testsRoot: string): Promise<void> {
     mocha.addFile(f);
   }
   const failed: string[] = [];
+  const skipped: string[] = [];
   const summary = await new Promise<InHostSummary>((resolve) => {
     try {
       const runner = mocha.run(() => {
@@ -60,12 +63,14 @@ export async function runInHost(testsRoot: string): Promise<void> {
           pending: runner.stats?.pending ?? 0,
           tests: runner.stats?.tests ?? 0,
           failed,
+          skipped,
         });
       });
       runner.on('fail', (test) => failed.push(test.fullTitle()));
+      runner.on('pending', (test) => skipped.push(test.fullTitle()));
     } catch (e) {
       write(`failed to start mocha: ${e instanceof Error ? e.stack : String(e)}\n`);
-      resolve({ passes: 0, failures: 1, pending: 0, tests: 0, failed: ['mocha did not start'] });
+      resolve({ passes: 0, failures: 1, pending: 0, tests: 0, failed: ['mocha did not start'], skipped: [] });
     }
   });
   fs.writeFileSync(`${file}.json`, JSON.stringify(summary));

@@ -84,9 +84,12 @@ describe('connections: all four backends against the sandbox', function () {
       { input: a.credentials.otpToken },
     ]);
     const envs = await env().getChildren(await connectionNode('Aptible', 'Aptible sandbox'));
-    assert.ok(envs.length >= 1);
-    const item = await envs[0].getTreeItem();
-    assert.ok(String(item.label).length > 0);
+    // One environment per Aptible account of the sandbox (an error node would fail here), none of them an error.
+    const accounts = (sb.state.aptible.state as { data: { accounts: { handle: string }[] } }).data.accounts.map((a) => a.handle);
+    assert.deepStrictEqual((await labels(envs)).sort(), [...accounts].sort());
+    for (const e of envs) {
+      assert.doesNotMatch(String((await e.getTreeItem()).contextValue), /^error/);
+    }
   });
 
   it('adds a Cohesity cluster with a self-signed certificate after the person trusts it', async () => {
@@ -159,6 +162,7 @@ describe('connections: all four backends against the sandbox', function () {
     for (const [backend, label] of [
       ['OpenZiti', 'Ziti sandbox'],
       ['PingOne', 'Ping sandbox'],
+      ['Aptible', 'Aptible sandbox'],
       ['Cohesity', 'Cohesity sandbox'],
     ]) {
       const node = await connectionNode(backend, label);

@@ -217,13 +217,27 @@ describe('connections: OpenZiti against the sandbox', function () {
   it('opens the details of a connection as a read-only document without secrets', async () => {
     const conn = await findChild(api, (await childrenOf(api))[0], 'Sandbox controller');
     assert.ok(await vscode.commands.executeCommand('sessionManager.showDetails', conn));
-    const doc = vscode.window.activeTextEditor?.document;
-    assert.ok(doc);
+    const editor = vscode.window.activeTextEditor;
+    const doc = editor?.document;
+    assert.ok(editor && doc);
     assert.strictEqual(doc.uri.scheme, 'session-manager-details');
     const text = doc.getText();
     assert.match(text, /"label": "Sandbox controller"/);
     assert.ok(!text.includes('ziti-sandbox-admin') && !text.includes('BEGIN CERTIFICATE'));
+    // Read-only: typing into the editor (what a person does; the `type` command honours the editor's read-only
+    // state, unlike TextEditor.edit) leaves the document as it was.
+    await vscode.commands.executeCommand('type', { text: 'tampered' });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'still the details editor');
+    assert.strictEqual(doc.getText(), text, 'typing changed the details document');
+    assert.strictEqual(doc.isDirty, false);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // Control: the same typing does change a writable document, so the check above can fail.
+    const scratch = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '' }));
+    await vscode.commands.executeCommand('type', { text: 'tampered' });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.strictEqual(scratch.document.getText(), 'tampered');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('signs out (ending the API session) and removes the connection with its secrets', async () => {

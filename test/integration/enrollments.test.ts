@@ -110,10 +110,26 @@ describe('enrollments (OpenZiti sandbox)', function () {
     return { ref, q };
   }
 
+  /** Undoes what the last test seeded in the sandbox. */
+  let restore: (() => void) | undefined;
+  afterEach(() => {
+    restore?.();
+    restore = undefined;
+  });
+
   it('lists identity and router enrollments under the controller, with method and expiry, and never a secret', async () => {
     const rootItem = await item(await root());
     assert.strictEqual(rootItem.label, 'Enrollment controller');
     assert.match(String(rootItem.contextValue), /^zitiEnrollmentRoot;canCreate;canRefresh$/);
+    // Seed what the test needs: one identity enrollment that expired three hours ago, beside unexpired ones.
+    const expired = enrollments().find((e) => e.method === 'ott' && e.expiresAt > Date.now());
+    assert.ok(expired, 'an outstanding ott enrollment to expire');
+    const originalExpiry = expired.expiresAt;
+    restore = () => {
+      expired.expiresAt = originalExpiry;
+    };
+    expired.expiresAt = Date.now() - 3 * 3600_000 - 60_000;
+    assert.ok(enrollments().some((e) => e.expiresAt > Date.now()), 'unexpired enrollments remain');
     const nodes = await leaves();
     const all = enrollments();
     assert.strictEqual(nodes.length, all.length, 'one item per outstanding enrollment');
@@ -122,6 +138,7 @@ describe('enrollments (OpenZiti sandbox)', function () {
     const secrets = all.flatMap((e) => [e.token]);
     let sawRouter = false;
     let sawExpired = false;
+    let sawUnexpired = false;
     for (const n of nodes) {
       const i = await item(n);
       const e = all.find((x) => n.id === `ziti/${fx.connectionId}/enrollment/${x.id}`);
@@ -150,10 +167,16 @@ describe('enrollments (OpenZiti sandbox)', function () {
       if (e.expiresAt < Date.now()) {
         sawExpired = true;
         assert.match(String(i.description), /expired .* ago$/);
+      } else {
+        sawUnexpired = true;
+        assert.match(String(i.description), / · expires in /);
+      }
+      if (e.id === expired.id) {
+        assert.strictEqual(i.description, 'ott · expired 3 h ago');
       }
     }
     assert.ok(sawRouter, 'router enrollments are listed');
-    assert.ok(sawExpired || all.every((e) => e.expiresAt > Date.now()));
+    assert.ok(sawExpired && sawUnexpired, 'the seeded expired enrollment and unexpired ones are listed');
     // Details are redacted.
     const withJwt = nodes[0] as unknown as { detailsTitle(): string; details(): unknown; id: string };
     const text = await api.details.provideTextDocumentContent(api.details.uriFor(withJwt));
@@ -726,7 +749,7 @@ describe('enrollments paging and faults (OpenZiti sandbox)', function () {
       assert.ok(a.length > 1 && a.every((n) => n.id.includes('/by-method/')), `groups: ${a.map((n) => n.id).join(', ')}`);
       assert.deepStrictEqual(leaves.map((n) => n.id).sort(), sandboxIds(fx));
       const signIns = countRequests(/\/authenticate$/, 'POST') - before;
-      assert.ok(signIns >= 1 && signIns <= 2, `${signIns} sign-ins`);
+      assert.strictEqual(signIns, 1, `${signIns} sign-ins`);
       assert.strictEqual(q.asked.length, 0, 'no prompt');
       assert.strictEqual(api.manager.state(fx.connectionId).kind, 'signedIn');
     } finally {

@@ -15,8 +15,20 @@ describe('views and first commands', () => {
 
   it('showLogs reveals the Session Manager log channel', async () => {
     await testingApi();
-    const result = await vscode.commands.executeCommand('sessionManager.showLogs');
-    assert.strictEqual(result, true);
+    // The Output panel's editor shows a channel as a document of the `output` scheme named after the channel.
+    const shownChannel = (): string | undefined =>
+      vscode.window.visibleTextEditors.map((e) => e.document.uri).find((u) => u.scheme === 'output' && /Session Manager/.test(decodeURIComponent(u.toString())))?.toString();
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    for (let i = 0; i < 40 && shownChannel(); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.strictEqual(shownChannel(), undefined, 'the log is not shown before the command');
+    await vscode.commands.executeCommand('sessionManager.showLogs');
+    for (let i = 0; i < 100 && !shownChannel(); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const shown = vscode.window.visibleTextEditors.map((e) => `${e.document.uri.toString()}`);
+    assert.ok(shownChannel(), `the Session Manager channel is not in the visible editors: ${shown.join(', ')}`);
   });
 
   it('refresh fires a change event on every view', async () => {

@@ -9,10 +9,11 @@ export type Answer =
   | { back: true } // press the Back button
   | { confirm: string | undefined } // press this modal button (undefined = Cancel)
   | { typed: string } // text typed into a type-to-confirm box
-  | { save: string | undefined }; // the path chosen in a save dialog (undefined = Cancel)
+  | { save: string | undefined } // the path chosen in a save dialog (undefined = Cancel)
+  | { open: string | undefined }; // the file chosen in an open dialog (undefined = Cancel)
 
 export interface Asked {
-  kind: 'pick' | 'input' | 'confirm' | 'typeToConfirm' | 'saveFile';
+  kind: 'pick' | 'input' | 'confirm' | 'typeToConfirm' | 'openFile' | 'saveFile';
   title: string;
   text: string;
   step?: number;
@@ -87,8 +88,11 @@ export class QueuedInput implements UserInput {
     return a.typed === expected;
   }
 
-  async openFile(): Promise<string | undefined> {
-    return undefined;
+  async openFile(title: string): Promise<string | undefined> {
+    this.asked.push({ kind: 'openFile', title, text: title });
+    const a = this.next('openFile', title);
+    assert.ok('open' in a, `expected ${JSON.stringify(a)} but an open dialog asked: ${title}`);
+    return a.open;
   }
 
   /** Titles of the progress notifications shown, in order (kept apart from `asked`: progress asks nothing). */

@@ -35,7 +35,7 @@ import addFormats from 'ajv-formats';
 
 export type SpecName = 'ziti' | 'pingone' | 'aptible';
 
-const SPEC_FILES: Record<SpecName, string> = {
+export const SPEC_FILES: Record<SpecName, string> = {
   ziti: 'openziti-edge-management.yml',
   pingone: 'pingone-management.yaml',
   aptible: 'aptible.yaml',
@@ -76,9 +76,33 @@ export function repoRoot(): string {
   return path.resolve(__dirname, '..', '..', '..');
 }
 
-/** `<repo>/../shared/specs`. */
+/** `<repo>/../shared/specs`, or `SM_SPECS_DIR` when set (the mutation run works in a copy of the repository). */
 export function specsDir(): string {
-  return path.resolve(repoRoot(), '..', 'shared', 'specs');
+  return process.env.SM_SPECS_DIR ? path.resolve(process.env.SM_SPECS_DIR) : path.resolve(repoRoot(), '..', 'shared', 'specs');
+}
+
+/** Whether the person asked to run without the vendor specs (`SM_ALLOW_MISSING_SPECS=1`). */
+export function missingSpecsAllowed(): boolean {
+  return process.env.SM_ALLOW_MISSING_SPECS === '1';
+}
+
+/**
+ * The spec a suite or test needs, for a `before` hook or a test: `const spec = requireSpec(this, 'ziti')`.
+ * When the spec file is absent the suite FAILS, unless the person asked to run without the specs
+ * (`SM_ALLOW_MISSING_SPECS=1`): then the suite or test is recorded as skipped (never silently passed).
+ */
+export function requireSpec(ctx: Mocha.Context, name: SpecName): LoadedSpec {
+  const spec = loadSpec(name);
+  if (spec) {
+    return spec;
+  }
+  const file = path.join(specsDir(), SPEC_FILES[name]);
+  if (!missingSpecsAllowed()) {
+    throw new Error(`${file} is missing: the vendor-contract checks need ../shared/specs. Run with SM_ALLOW_MISSING_SPECS=1 to skip them explicitly.`);
+  }
+  console.log(`  skipped (SM_ALLOW_MISSING_SPECS=1): ${file} is missing`);
+  ctx.skip();
+  throw new Error('unreachable: mocha aborts a skipped runnable');
 }
 
 const loaded = new Map<SpecName, LoadedSpec | undefined>();

@@ -2,7 +2,7 @@
 // and the generic contract validator (Swagger 2.0 and OpenAPI 3.0).
 import * as assert from 'assert';
 import * as net from 'net';
-import { loadSpec, specFromObject, validateResponse, findOperation } from './contract';
+import { requireSpec, specFromObject, validateResponse, findOperation } from './contract';
 import { request, HttpResult } from './http';
 import { start, Sandbox } from './server';
 import type { ZitiState } from './ziti';
@@ -10,7 +10,6 @@ import type { ZitiState } from './ziti';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type J = any;
 
-const zitiSpec = loadSpec('ziti');
 
 async function login(sb: Sandbox): Promise<string> {
   const r = await request(`${sb.urls.ziti}/edge/management/v1/authenticate?method=password`, {
@@ -30,10 +29,9 @@ function admin(sb: Sandbox, method: string, path: string, body?: unknown): Promi
   return request(`${sb.urls.ziti}/__sandbox/${path}`, { method, body, ca: sb.ca.pem });
 }
 
-function checkContract(path: string, r: HttpResult): void {
-  if (zitiSpec) {
-    assert.deepStrictEqual(validateResponse(zitiSpec, 'GET', path, r.status, r.json), []);
-  }
+/** Checks an answer against the vendor spec; `ctx` is the test's, which fails (or is skipped) without the spec. */
+function checkContract(ctx: Mocha.Context, path: string, r: HttpResult): void {
+  assert.deepStrictEqual(validateResponse(requireSpec(ctx, 'ziti'), 'GET', path, r.status, r.json), []);
 }
 
 describe('sandbox server: faults over real HTTPS', function () {
@@ -68,7 +66,7 @@ describe('sandbox server: faults over real HTTPS', function () {
     assert.ok(r.elapsedMs >= 240, `took ${r.elapsedMs} ms`);
   });
 
-  it('429 with Retry-After and the vendor error body for the next N requests, then normal', async () => {
+  it('429 with Retry-After and the vendor error body for the next N requests, then normal', async function () {
     sb.faults.set('ziti', { mode: 'rate-limit', count: 2, retryAfterSeconds: 4 });
     for (let i = 0; i < 2; i++) {
       const r = await get(sb, SESSIONS, token);
@@ -76,7 +74,7 @@ describe('sandbox server: faults over real HTTPS', function () {
       assert.strictEqual(r.headers['retry-after'], '4');
       assert.strictEqual((r.json as J).error.code, 'RATE_LIMITED');
       assert.ok((r.json as J).error.requestId);
-      checkContract(SESSIONS, r);
+      checkContract(this, SESSIONS, r);
     }
     assert.strictEqual((await get(sb, SESSIONS, token)).status, 200);
   });
@@ -90,12 +88,12 @@ describe('sandbox server: faults over real HTTPS', function () {
     assert.strictEqual((await get(sb, SESSIONS, token)).status, 200);
   });
 
-  it('503 for all requests until cleared', async () => {
+  it('503 for all requests until cleared', async function () {
     sb.faults.set('ziti', { mode: 'unavailable' });
     for (let i = 0; i < 3; i++) {
       const r = await get(sb, SESSIONS, token);
       assert.strictEqual(r.status, 503);
-      checkContract(SESSIONS, r);
+      checkContract(this, SESSIONS, r);
     }
     sb.faults.clear('ziti');
     assert.strictEqual((await get(sb, SESSIONS, token)).status, 200);
@@ -107,14 +105,14 @@ describe('sandbox server: faults over real HTTPS', function () {
     assert.strictEqual((await get(sb, SESSIONS, token)).status, 200);
   });
 
-  it('slow body: trickled, but complete and valid', async () => {
+  it('slow body: trickled, but complete and valid', async function () {
     sb.faults.set('ziti', { mode: 'slow-body', count: 1, slowBodyChunkBytes: 512, slowBodyIntervalMs: 10 });
     const r = await get(sb, SESSIONS, token);
     assert.strictEqual(r.status, 200);
     assert.strictEqual((r.json as J).data.length, 10);
     const chunks = Math.ceil(Buffer.byteLength(r.text) / 512);
     assert.ok(r.elapsedMs >= (chunks - 1) * 10, `took ${r.elapsedMs} ms for ${chunks} chunks`);
-    checkContract(SESSIONS, r);
+    checkContract(this, SESSIONS, r);
   });
 
   it('malformed JSON: 200 application/json whose body does not parse', async () => {
@@ -334,30 +332,23 @@ describe('contract.ts: generic response validation', () => {
   });
 
   it('Swagger 2 (OpenZiti): basePath, definitions, x-nullable', function () {
-    if (!zitiSpec) {
-      console.log('contract suite cannot run: ../shared/specs not found');
-      this.skip();
-    }
-    assert.strictEqual(findOperation(zitiSpec!, 'GET', '/edge/management/v1/sessions/abc/route-path')?.template, '/sessions/{id}/route-path');
-    assert.deepStrictEqual(validateResponse(zitiSpec!, 'GET', '/sessions/{id}/route-path', 200, { data: { routePath: ['a'] }, meta: {} }), []);
-    assert.ok(validateResponse(zitiSpec!, 'GET', '/sessions/{id}/route-path', 200, { data: { routePath: [1] }, meta: {} }).length > 0);
-    assert.ok(validateResponse(zitiSpec!, 'GET', '/sessions/{id}/route-path', 200, { data: { routePath: [] } }).some((e) => /meta/.test(e)));
+    const zitiSpec = requireSpec(this, 'ziti');
+    assert.strictEqual(findOperation(zitiSpec, 'GET', '/edge/management/v1/sessions/abc/route-path')?.template, '/sessions/{id}/route-path');
+    assert.deepStrictEqual(validateResponse(zitiSpec, 'GET', '/sessions/{id}/route-path', 200, { data: { routePath: ['a'] }, meta: {} }), []);
+    assert.ok(validateResponse(zitiSpec, 'GET', '/sessions/{id}/route-path', 200, { data: { routePath: [1] }, meta: {} }).length > 0);
+    assert.ok(validateResponse(zitiSpec, 'GET', '/sessions/{id}/route-path', 200, { data: { routePath: [] } }).some((e) => /meta/.test(e)));
     // x-nullable: identity.externalId may be null but not a number.
-    const errs = validateResponse(zitiSpec!, 'GET', '/identities/{id}', 200, { data: { externalId: 5 }, meta: {} });
+    const errs = validateResponse(zitiSpec, 'GET', '/identities/{id}', 200, { data: { externalId: 5 }, meta: {} });
     assert.ok(errs.some((e) => /externalId/.test(e)));
     assert.ok(!errs.some((e) => /externalId/.test(e) && /null/.test(e) && /must have required/.test(e)));
   });
 
   it('loads the PingOne and Aptible specs (OpenAPI 3) when present', function () {
-    const p = loadSpec('pingone');
-    const a = loadSpec('aptible');
-    if (!p || !a) {
-      console.log('contract suite cannot run: ../shared/specs not found');
-      this.skip();
-    }
-    assert.strictEqual(p!.kind, 'openapi3');
-    assert.deepStrictEqual(p!.basePaths, ['/v1']);
-    assert.strictEqual(findOperation(p!, 'GET', '/v1/environments/abc/users')?.template, '/environments/{environmentID}/users');
-    assert.strictEqual(findOperation(a!, 'GET', '/accounts/12')?.template, '/accounts/{id}');
+    const p = requireSpec(this, 'pingone');
+    const a = requireSpec(this, 'aptible');
+    assert.strictEqual(p.kind, 'openapi3');
+    assert.deepStrictEqual(p.basePaths, ['/v1']);
+    assert.strictEqual(findOperation(p, 'GET', '/v1/environments/abc/users')?.template, '/environments/{environmentID}/users');
+    assert.strictEqual(findOperation(a, 'GET', '/accounts/12')?.template, '/accounts/{id}');
   });
 });

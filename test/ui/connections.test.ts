@@ -104,8 +104,8 @@ describe('workbench UI: connections', function () {
     for (const label of ['OpenZiti', 'PingOne', 'Aptible', 'Cohesity', 'Customers Prod', cluster, new URL(sb.urls.ziti).host]) {
       await treeRow(page, label).waitFor({ state: 'visible', timeout: 30_000 });
     }
-    const file = await screenshot(page, 'connections-environments');
-    assert.ok(fs.statSync(file).size > 20_000);
+    // A picture for people; what is asserted is the rows above, not the file.
+    await screenshot(page, 'connections-environments');
   });
 
   it('left no secret in clear in the user-data folder, logs, settings or browser storage', async () => {

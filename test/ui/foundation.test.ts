@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import * as assert from 'assert';
-import * as fs from 'fs';
 import { openSession, openSessionManager, runFromPalette, screenshot, UiSession } from './workbench';
 
 describe('workbench UI: foundation', function () {
@@ -43,8 +42,8 @@ describe('workbench UI: foundation', function () {
     assert.ok(texts.some((t) => t.includes('Outstanding OpenZiti enrollments')), texts.join('\n---\n'));
     const buttons = page.locator('.welcome-view-content a.monaco-button, .welcome-view-content .monaco-button', { hasText: 'Add Connection' });
     assert.ok((await buttons.count()) >= 3, 'each view offers an Add Connection button');
-    const file = await screenshot(page, 'foundation-views');
-    assert.ok(fs.statSync(file).size > 10_000);
+    // A picture for people; what is asserted is the DOM above, not the file.
+    await screenshot(page, 'foundation-views');
   });
 
   it('runs Show Logs from the Command Palette and reveals the Session Manager log', async () => {

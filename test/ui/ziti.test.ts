@@ -55,6 +55,16 @@ function isHtmlSink(h: Heard): boolean {
   return /Content Security Policy|inline event handler|alert\(1\d?\)/i.test(h.text);
 }
 
+/** Theme class and relative luminances (0 black … 1 white) of the route-path webview. */
+interface Paint {
+  theme: string;
+  background: number;
+  color: number;
+  boxFill: number;
+  textFill: number;
+  boxes: number;
+}
+
 function pane(page: Page, title: string) {
   return page.locator('.pane').filter({ has: page.locator(`.pane-header[aria-label^="${title}"]`) }).first();
 }
@@ -247,38 +257,70 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     const tableText = await frame.locator('table').first().innerText();
     assert.ok(tableText.includes(serviceName), `the table names the service ${serviceName}`);
     assert.ok(tableText.includes(data().identities.get(withRoute.identityId)?.name ?? '?'), 'the table names the identity');
-    await page.waitForTimeout(500);
-    const dark = await screenshot(page, 'ziti-route-path-dark');
+    // The webview's own rendering, read from its DOM: the theme class VS Code gives its body and the colours its CSS
+    // computes from the theme variables, for the page, the text, the SVG boxes and their labels.
+    const paint = (): Promise<Paint> =>
+      frame.locator('body').evaluate((body) => {
+        const rgb = (c: string): number => {
+          const [r, g, b] = (c.match(/[\d.]+/g) ?? ['0', '0', '0']).map(Number);
+          return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+        };
+        const box = body.querySelector('svg.path .box');
+        const text = body.querySelector('svg.path text.name');
+        return {
+          theme: ['vscode-dark', 'vscode-light'].find((c) => body.classList.contains(c)) ?? body.className,
+          background: rgb(getComputedStyle(body).backgroundColor),
+          color: rgb(getComputedStyle(body).color),
+          boxFill: box ? rgb(getComputedStyle(box).fill) : NaN,
+          textFill: text ? rgb(getComputedStyle(text).fill) : NaN,
+          boxes: body.querySelectorAll('svg.path .box').length,
+        };
+      });
+    const hops = withRoute.routePath.length + 2;
+    const dark = await paint();
+    assert.strictEqual(dark.theme, 'vscode-dark', JSON.stringify(dark));
+    assert.ok(dark.background < 0.3 && dark.color > 0.6, `dark page, light text: ${JSON.stringify(dark)}`);
+    assert.ok(dark.boxFill < 0.4 && dark.textFill > 0.6, `dark boxes, light labels: ${JSON.stringify(dark)}`);
+    assert.strictEqual(dark.boxes, hops, 'one box per hop');
+    await screenshot(page, 'ziti-route-path-dark');
     await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
-    // Wait until the workbench really paints light (the sidebar's background), then let the webview follow.
-    await page.waitForFunction(
-      () => {
-        const bg = getComputedStyle(document.querySelector('.part.sidebar') as Element).backgroundColor;
-        const [r, g, b] = (bg.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
-        return r + g + b > 600;
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
-    await page.waitForTimeout(1500);
-    const light = await screenshot(page, 'ziti-route-path-light');
-    assert.ok(fs.statSync(dark).size > 20_000 && fs.statSync(light).size > 20_000);
+    // Wait until the webview itself re-themes (not only the workbench around it).
+    const deadline = Date.now() + 30_000;
+    let light = await paint();
+    while (light.theme !== 'vscode-light' && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+      light = await paint();
+    }
+    assert.strictEqual(light.theme, 'vscode-light', JSON.stringify(light));
+    assert.ok(light.background > 0.7 && light.color < 0.4, `light page, dark text: ${JSON.stringify(light)}`);
+    assert.ok(light.boxFill > 0.6 && light.textFill < 0.4, `light boxes, dark labels: ${JSON.stringify(light)}`);
+    assert.strictEqual(light.boxes, hops, 'the path is still drawn');
+    await screenshot(page, 'ziti-route-path-light');
   });
 
   it('creates an enrollment and copies its JWT', async () => {
     const page = s.page;
-    const identity = [...data().identities.values()].map((i) => i.name).find((n) => /laptop|phone|tablet|macbook/.test(n)) ?? [...data().identities.values()][3].name;
+    type SbEnrollment = { id: string; jwt?: string; token: string; method: string; identityId?: string };
+    const enrollments = (sb.state.ziti.state as { data: { enrollments: Map<string, SbEnrollment> } }).data.enrollments;
+    const identities = [...(data().identities as Map<string, { name: string }>).entries()];
+    // An identity without an outstanding ott enrollment (the controller allows one per identity and method).
+    const busy = new Set([...enrollments.values()].filter((e) => e.method === 'ott').map((e) => e.identityId));
+    const chosen = identities.find(([id, i]) => !busy.has(id) && /laptop|phone|tablet|macbook/.test(i.name)) ?? identities.find(([id]) => !busy.has(id));
+    assert.ok(chosen, 'an identity without an ott enrollment');
+    const [identityId, { name: identity }] = chosen;
+    // The snapshot is taken before the wizard starts, so the create cannot race it.
+    const before = new Set(enrollments.keys());
     await runFromPalette(page, 'Session Manager: Create Enrollment…');
     // One controller: the wizard starts at the identity search.
     await answerQuickInput(page, 'Search identities by name', identity);
     await answerQuickInput(page, 'Pick the identity to enroll', identity);
     await answerQuickInput(page, 'Enrollment method', 'ott');
     await answerQuickInput(page, 'When should the enrollment expire?', '24 h');
-    const before = new Set([...(sb.state.ziti.state as { data: { enrollments: Map<string, unknown> } }).data.enrollments.keys()]);
     await answerQuickInput(page, 'The enrollment JWT is a secret', 'Copy JWT');
-    const enrollments = (sb.state.ziti.state as { data: { enrollments: Map<string, { id: string; jwt?: string; token: string }> } }).data.enrollments;
-    const created = [...enrollments.values()].find((e) => !before.has(e.id));
-    assert.ok(created || enrollments.size > 0);
+    const created = [...enrollments.values()].filter((e) => !before.has(e.id));
+    assert.strictEqual(created.length, 1, 'exactly one enrollment was created on the controller');
+    assert.strictEqual(created[0].method, 'ott');
+    assert.strictEqual(created[0].identityId, identityId, `the enrollment is for ${identity}`);
     let clip = '';
     const deadline = Date.now() + 15_000;
     while (!/^eyJ/.test(clip) && Date.now() < deadline) {
@@ -287,8 +329,10 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     }
     assert.match(clip, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'the clipboard holds the enrollment JWT');
     const [, payload] = clip.split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { em: string; sub: string };
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { em: string; sub: string; jti: string };
     assert.strictEqual(claims.em, 'ott');
+    assert.strictEqual(claims.sub, identityId, `the JWT enrolls the chosen identity ${identity}`);
+    assert.strictEqual(claims.jti, created[0].token, 'the JWT is the new enrollment\'s');
     await setPaneExpanded(page, 'Sessions', false);
     await setPaneExpanded(page, 'Enrollments', true);
     await treeRow(page, identity).waitFor({ state: 'visible', timeout: 30_000 });

@@ -14,10 +14,11 @@ import {
   parseGroupBy,
   productionLabels,
   relativeAge,
+  sessionContextValue,
   summarizeRevokes,
   type Timer,
 } from '../../src/backends/ziti/sessions/pure';
-import type { ZitiSession } from '../../src/backends/ziti/api';
+import { type ZitiSession } from '../../src/backends/ziti/api';
 import { compileQuery, parseZitiQl } from '../sandbox/ziti/zitiql';
 import { escapeMarkdown } from '../../src/util/markdown';
 
@@ -47,8 +48,49 @@ describe('ziti sessions: filter translation', () => {
     }
   });
 
+  // The whole ZitiQL operator set (the sandbox grammar in test/sandbox/ziti/zitiql.ts, after the vendor's ZitiQl.g4, and
+  // the set functions of the vendor CLI's filter examples: shared/reference/vendor-tools.md §1.5), each in the forms a
+  // person types: spaced, unspaced where the grammar allows it, upper case.
+  const COMPARISONS = ['=', '!=', '<', '>', '<=', '>='];
+  const WORD_OPS = ['contains "x"', 'icontains "x"', 'not contains "x"', 'not icontains "x"', 'in ["a", "b"]', 'not in ["a"]', 'between 1 and 5', 'not between 1 and 5', 'is null', 'is not null'];
+  const RAW = [
+    ...COMPARISONS.flatMap((op) => [`type ${op} "Dial"`, `createdAt${op}datetime(2025-01-01T00:00:00Z)`, `service.name ${op} "web"`]),
+    ...WORD_OPS.flatMap((op) => [`name ${op}`, `identity.name ${op.toUpperCase().replace(/"X"|"A"|"B"/g, (m) => m.toLowerCase())}`]),
+    'not type = "Bind"',
+    'not (type = "Bind")',
+    'not(type = "Bind")',
+    '(type = "Dial") or (type = "Bind")',
+    'true',
+    'false',
+    'TRUE sort by createdAt desc',
+    'sort by createdAt desc',
+    'skip 10 limit 10',
+    'limit none',
+    'limit 5',
+    'tags.env = "prod"',
+    'anyOf(roleAttributes) = "web"',
+    'allOf(roleAttributes) in ["a", "b"]',
+    'count(roleAttributes) > 1',
+    'isEmpty(roleAttributes)',
+    'not isEmpty(roleAttributes)',
+  ];
+
+  it('passes the whole ZitiQL operator set through as raw ZitiQL', () => {
+    assert.deepStrictEqual(RAW.filter((raw) => !isRawZitiQl(raw)), [], 'taken for free text');
+    for (const raw of RAW) {
+      assert.strictEqual(filterToZitiQl(raw), raw);
+      assert.strictEqual(filterToZitiQl(`  ${raw}  `), raw, 'only trimmed');
+    }
+  });
+
+  it('every raw query in that list is valid ZitiQL (the sandbox grammar parses the ones without set functions)', () => {
+    for (const raw of RAW.filter((q) => !/(anyOf|allOf|count|isEmpty)\(/.test(q))) {
+      assert.doesNotThrow(() => parseZitiQl(raw), raw);
+    }
+  });
+
   it('treats plain words (even "and"/"or") as free text, and blank as no filter', () => {
-    for (const text of ['web', 'alice laptop', 'sales and ops', 'in', 'contains']) {
+    for (const text of ['web', 'alice laptop', 'sales and ops', 'in', 'contains', 'not', 'web-prod', 'db.internal', 'count', 'isEmpty', 'laptop (alice)', 'truex', 'limitless', 'sort', 'null', 'between', 'alice is nice', 'skipper']) {
       assert.ok(!isRawZitiQl(text), text);
     }
     assert.strictEqual(filterToZitiQl('   '), undefined);
@@ -321,5 +363,38 @@ describe('Markdown tooltips: no HTML rendering anywhere', () => {
         assert.ok(/escapeMd|escapeMarkdown/.test(text), `${path.relative(root, f)} builds Markdown without escapeMarkdown`);
       }
     }
+  });
+});
+
+describe('ziti sessions: Show Route Path only on Dial sessions', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  /** The menu entries of package.json that offer Show Route Path on a session row, as regexes over contextValue. */
+  const routeMenus = (pkg.contributes.menus['view/item/context'] as { command: string; when: string }[])
+    .filter((m) => m.command === 'sessionManager.showRoutePath')
+    .map((m) => new RegExp(/viewItem =~ \/(.+?)\/(?=\s|$)/.exec(m.when)![1]));
+
+  it('a Dial session row carries hasRoute and every Show Route Path menu matches it', () => {
+    assert.ok(routeMenus.length >= 2, 'the inline button and the context menu');
+    for (const revoking of [false, true]) {
+      const v = sessionContextValue({ type: 'Dial' }, revoking);
+      assert.ok(v.split(';').includes('hasRoute'), v);
+      for (const re of routeMenus) {
+        assert.ok(re.test(v), `${re} does not match ${v}`);
+      }
+    }
+  });
+
+  it('a Bind (or typeless) session row has no hasRoute and no Show Route Path menu matches it', () => {
+    for (const type of ['Bind', undefined] as const) {
+      const v = sessionContextValue({ type: type as ZitiSession['type'] }, false);
+      assert.ok(!v.split(';').includes('hasRoute'), v);
+      assert.deepStrictEqual(routeMenus.filter((re) => re.test(v)), [], v);
+    }
+  });
+
+  it('a row being revoked cannot be revoked again; otherwise it can', () => {
+    assert.strictEqual(sessionContextValue({ type: 'Bind' }, false), 'zitiSession;canRevoke;hasDetails');
+    assert.strictEqual(sessionContextValue({ type: 'Bind' }, true), 'zitiSession;hasDetails');
+    assert.strictEqual(sessionContextValue({ type: 'Dial' }, true), 'zitiSession;hasDetails;hasRoute');
   });
 });

@@ -8,6 +8,7 @@ describe('http/retryAfter', () => {
     assert.strictEqual(parseRetryAfter('120'), 120_000);
     assert.strictEqual(parseRetryAfter(' 0 '), 0);
     assert.strictEqual(parseRetryAfter('1.5'), 1500);
+    assert.strictEqual(parseRetryAfter('1.25'), 1250);
     assert.strictEqual(parseRetryAfter(['2', '9']), 2000);
   });
 
@@ -29,7 +30,20 @@ describe('http/retryAfter', () => {
     assert.strictEqual(parseRetryAfter('12abc'), undefined);
   });
 
+  it('takes a number, the first of several header values, and an upper-case HTTP-date', () => {
+    assert.strictEqual(parseRetryAfter(5), 5000);
+    assert.strictEqual(parseRetryAfter(['3', 'Sun, 01 Jun 2025 10:00:07 GMT'], { now }), 3000);
+    assert.strictEqual(parseRetryAfter([]), undefined);
+    assert.strictEqual(parseRetryAfter(null), undefined);
+    assert.strictEqual(parseRetryAfter('SUN, 01 JUN 2025 10:00:07 GMT', { now }), 7000);
+    assert.strictEqual(parseRetryAfter('2025-06-01T10:00:09Z', { now }), 9000);
+    assert.strictEqual(parseRetryAfter('0', { maxMs: 0 }), 0);
+    assert.strictEqual(parseRetryAfter('7', { maxMs: 0 }), 0);
+  });
+
   it('backoff uses full jitter below an exponential, capped ceiling', () => {
+    assert.strictEqual(backoffDelay(-3, { baseDelayMs: 300, maxDelayMs: 30_000 }, () => 0.5), 150, 'a negative attempt counts as the first');
+    assert.strictEqual(backoffDelay(1, { baseDelayMs: 300, maxDelayMs: 30_000 }, () => 0.5), 300);
     const opts = { baseDelayMs: 300, maxDelayMs: 30_000 };
     assert.strictEqual(backoffDelay(0, opts, () => 0.5), 150);
     assert.strictEqual(backoffDelay(3, opts, () => 0.5), 1200);

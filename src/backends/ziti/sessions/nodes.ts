@@ -11,7 +11,7 @@ import type { HasDetails } from '../../../views/details';
 import { escapeMarkdown as escapeMd } from '../../../util/markdown';
 import { apiSessionFilter, listApiSessions, listSessions, MAX_PAGE_SIZE, type ListPage, type ZitiApiSession, type ZitiSession } from '../api';
 import type { SessionNodeLike, SessionsContext } from './context';
-import { countText, groupSessions, relativeAge, serviceName, type SessionGroupBy } from './pure';
+import { countText, groupSessions, relativeAge, serviceName, sessionContextValue, type SessionGroupBy } from './pure';
 
 export function controllerNodeId(connectionId: string): string {
   return `ziti/${connectionId}`;
@@ -432,7 +432,7 @@ export class ZitiSessionNode implements SessionNodeLike, HasDetails {
     item.description = revoking ? 'Revoking…' : [s.type, this.identityName() ?? s.identityId, relativeAge(s.createdAt, Date.now())].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(revoking ? 'loading~spin' : s.type === 'Bind' ? 'radio-tower' : 'arrow-right');
     item.tooltip = sessionTooltip(s, this.identityName(), this.record.label);
-    item.contextValue = buildContextValue('zitiSession', [!revoking && 'canRevoke', 'hasDetails', s.type === 'Dial' && 'hasRoute']);
+    item.contextValue = sessionContextValue(s, revoking);
     item.accessibilityInformation = { label: `${this.serviceName}, ${s.type} session of ${this.identityName() ?? s.identityId}${revoking ? ', revoking' : ''}` };
     return item;
   }

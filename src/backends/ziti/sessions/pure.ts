@@ -1,5 +1,6 @@
 // Pure helpers of the OpenZiti Sessions view: filter translation, grouping, relative ages, the auto-refresh
 // schedule. No `vscode` import (unit-tested in plain Node).
+import { buildContextValue } from '../../../tree/contextValue';
 import { zitiString, type ZitiSession } from '../api';
 
 /** Revokes in flight at once in a bulk revoke (the HTTP core still honours 429 Retry-After per request). */
@@ -12,9 +13,9 @@ export function parseGroupBy(value: unknown): SessionGroupBy {
   return GROUP_BY_VALUES.includes(value as SessionGroupBy) ? (value as SessionGroupBy) : 'none';
 }
 
-// A raw ZitiQL query starts with a field and an operator, a parenthesis, `not`, `true`/`false`, or is only
-// sort/skip/limit clauses. Anything else is free text.
-const RAW_START = /^\s*(\(|not\s|true\b|false\b|sort\s+by\b|skip\s+\d|limit\s+(\d|none))/i;
+// A raw ZitiQL query starts with a field and an operator, a parenthesis, `not`, `true`/`false`, a set function
+// (`anyOf(`, `allOf(`, `count(`, `isEmpty(`), or is only sort/skip/limit clauses. Anything else is free text.
+const RAW_START = /^\s*(\(|not[\s(]|true\b|false\b|(anyOf|allOf|count|isEmpty)\s*\(|sort\s+by\b|skip\s+\d|limit\s+(\d|none))/i;
 const FIELD_OP = /^\s*[A-Za-z_][\w.]*\s*(=|!=|<=|>=|<|>|\s(not\s+)?(contains|icontains|in|between)\s|\sis\s+(not\s+)?null\b)/i;
 
 /** Whether the text typed into "Filter…" is already ZitiQL (then it is sent as is). */
@@ -38,6 +39,16 @@ export function filterToZitiQl(text: string): string | undefined {
   const lit = zitiString(t);
   return `service.name contains ${lit} or identity.name contains ${lit}`;
 }
+
+/**
+ * The contextValue of a service-session row. Show Route Path (`hasRoute`) is offered on Dial sessions only: a Bind
+ * session hosts its service and has no route path of its own. A row being revoked cannot be revoked again.
+ */
+export function sessionContextValue(s: Pick<ZitiSession, 'type'>, revoking: boolean): string {
+  return buildContextValue('zitiSession', [!revoking && 'canRevoke', 'hasDetails', s.type === 'Dial' && 'hasRoute']);
+}
+
+// Paging of the Sessions view's lists is the shared Pager (src/http/paging.ts) through tree/paged.ts, unit-tested there.
 
 export function serviceName(s: ZitiSession): string {
   return s.service?.name || s.serviceId || '(unknown service)';
