@@ -16,6 +16,7 @@ export interface Asked {
   title: string;
   text: string;
   step?: number;
+  totalSteps?: number;
   items?: string[];
   detail?: string;
   validation?: string;
@@ -40,7 +41,7 @@ export class QueuedInput implements UserInput {
 
   async pick<T>(info: StepInfo, items: PickItem<T>[], opts: { placeholder?: string } = {}): Promise<T | Back> {
     const text = opts.placeholder ?? info.title;
-    this.asked.push({ kind: 'pick', title: info.title, text, step: info.step, items: items.map((i) => i.label) });
+    this.asked.push({ kind: 'pick', title: info.title, text, step: info.step, totalSteps: info.totalSteps, items: items.map((i) => i.label) });
     const a = this.next('pick', text);
     if ('back' in a) {
       assert.ok(info.canGoBack, `Back pressed on "${text}", which has no Back button`);
@@ -53,7 +54,7 @@ export class QueuedInput implements UserInput {
   }
 
   async input(info: StepInfo, opts: { prompt: string; value?: string; password?: boolean; validate?: (v: string) => string | undefined }): Promise<string | Back> {
-    const entry: Asked = { kind: 'input', title: info.title, text: opts.prompt, step: info.step };
+    const entry: Asked = { kind: 'input', title: info.title, text: opts.prompt, step: info.step, totalSteps: info.totalSteps };
     this.asked.push(entry);
     const a = this.next('input', opts.prompt);
     if ('back' in a) {
