@@ -79,9 +79,9 @@ describe('connections: all four backends against the sandbox', function () {
       { pick: 'Username and password' },
       { input: a.credentials.mfaEmail },
       { input: a.credentials.mfaPassword },
+      { input: a.credentials.otpToken }, // the sign-in is checked right after the credentials
       { input: 'Aptible sandbox' },
       { pick: 'Not production' },
-      { input: a.credentials.otpToken },
     ]);
     const envs = await env().getChildren(await connectionNode('Aptible', 'Aptible sandbox'));
     assert.ok(envs.length >= 1);
@@ -94,13 +94,13 @@ describe('connections: all four backends against the sandbox', function () {
     await add([
       { pick: 'Cohesity' },
       { input: sb.urls.cohesity },
+      { confirm: 'Trust' }, // checked right after the address
       { pick: 'Username and password' },
       { input: c.credentials.username },
       { input: c.credentials.password },
       { input: 'LOCAL' },
       { input: 'Cohesity sandbox' },
       { pick: 'Not production' },
-      { confirm: 'Trust' },
     ]);
     const envs = await env().getChildren(await connectionNode('Cohesity', 'Cohesity sandbox'));
     const cluster = (sb.state.cohesity.state as { cluster: { name: string } }).cluster;
@@ -109,7 +109,7 @@ describe('connections: all four backends against the sandbox', function () {
   });
 
   it('adds an OpenZiti controller too, and a failing backend never blanks the others', async () => {
-    await add([...zitiAnswers(sb, 'Ziti sandbox'), { confirm: 'Trust' }]);
+    await add(zitiAnswers(sb, 'Ziti sandbox'));
     sb.faults.set('pingone', { mode: 'server-error', pathRegex: '^/v1/' });
     try {
       const [ziti, ping, apt, coh] = await Promise.all([

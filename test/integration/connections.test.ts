@@ -37,10 +37,12 @@ function answerWith(api: TestingApi, answers: Answer[]): QueuedInput {
   return q;
 }
 
-export function zitiAnswers(sb: Sandbox, label: string, password = 'ziti-sandbox-admin'): Answer[] {
+/** The wizard's questions for a sandbox controller; the CA is trusted right after the URL (`trust`: that modal's answer). */
+export function zitiAnswers(sb: Sandbox, label: string, password = 'ziti-sandbox-admin', trust: Answer[] = [{ confirm: 'Trust' }]): Answer[] {
   return [
     { pick: 'OpenZiti' },
     { input: sb.urls.ziti },
+    ...trust,
     { pick: 'Username and password' },
     { input: 'admin' },
     { input: password },
@@ -67,7 +69,7 @@ describe('connections: OpenZiti against the sandbox', function () {
   });
 
   it('adds a controller through the command: wizard, untrusted CA, trust, sign-in test, saved', async () => {
-    const q = answerWith(api, [...zitiAnswers(sb, 'Sandbox controller'), { confirm: 'Trust' }]);
+    const q = answerWith(api, zitiAnswers(sb, 'Sandbox controller'));
     const record = (await vscode.commands.executeCommand('sessionManager.addConnection')) as { id: string; label: string } | undefined;
     assert.ok(record, `the command returned nothing; errors: ${JSON.stringify(api.recentErrors.slice(-2))}`);
     assert.strictEqual(q.remaining, 0);

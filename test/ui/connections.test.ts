@@ -88,13 +88,13 @@ describe('workbench UI: connections', function () {
     await runFromPalette(page, 'Session Manager: Add Connection…');
     await answerQuickInput(page, 'Which kind of backend?', 'Cohesity');
     await answerQuickInput(page, 'Cluster address', sb.urls.cohesity);
+    await answerModal(page, /not trusted/, 'Trust');
     await answerQuickInput(page, 'How do you sign in?', 'Username and password');
     await answerQuickInput(page, 'Username', c.credentials.username);
     await answerQuickInput(page, 'Password for', c.credentials.password);
     await answerQuickInput(page, 'Domain', 'LOCAL');
     await answerQuickInput(page, 'A name for this connection', 'Cohesity sandbox');
     await answerQuickInput(page, 'Is this a production system?', 'Not production');
-    await answerModal(page, /not trusted/, 'Trust');
     await treeRow(page, 'Cohesity sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     for (const label of ['Sandbox controller', 'Ping sandbox', 'Aptible sandbox', 'Cohesity sandbox']) {
