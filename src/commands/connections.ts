@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConnectionManager } from '../connections/manager';
-import { BACKEND_LABELS, BackendKind, bindingOf, carryOverOnEdit, ConnectionRecord, ConnectionSecrets } from '../connections/model';
+import { BACKEND_LABELS, BackendKind, bindingOf, carryOverOnEdit, ConnectionRecord, ConnectionSecrets, newConnectionId } from '../connections/model';
 import { askToTrust } from '../connections/trust';
 import type { BackendClient } from '../backends/types';
 import { connectionWizard, defaultLabel, WizardChecks } from '../connections/wizard';
@@ -64,6 +64,8 @@ interface Tested {
 class WizardChecker implements WizardChecks {
   /** The certificates the person trusted during this wizard, and for which addresses. */
   private trusted: { origins: string; tls: NonNullable<ConnectionRecord['tls']> } | undefined;
+  /** The id a new connection gets, chosen at its first check, so that the client tested is the one saved. */
+  private readonly newIds = new Map<BackendKind, string>();
   tested: Tested | undefined;
 
   constructor(
@@ -76,6 +78,11 @@ class WizardChecker implements WizardChecks {
     const carried = this.existing ? carryOverOnEdit(this.existing.record, this.existing.secrets, record, secrets) : { record: { ...record }, secrets: { ...secrets }, dropped: [] };
     if (this.trusted && this.trusted.origins === bindingOf(record).origins.join(' ')) {
       carried.record.tls = this.trusted.tls;
+    }
+    if (!this.existing) {
+      const id = this.newIds.get(record.backend) ?? newConnectionId(record.backend);
+      this.newIds.set(record.backend, id);
+      carried.record.id = id;
     }
     if (!carried.record.label) {
       carried.record.label = defaultLabel(record.backend, record);

@@ -34,7 +34,7 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
   if (candidate.certificates.length === 0) {
     throw new Error(`${record.label}: the server offered no certificate to trust.`);
   }
-  const previous = new Set(record.tls?.fingerprints ?? (record.tls?.trustedCertificates ?? []).map((pem) => describeCertificate(pem).sha256Fingerprint));
+  const previous = new Set(trustedFingerprints(record));
   const changed = previous.size > 0 && !candidate.certificates.some((c) => previous.has(c.sha256));
   const lines: string[] = [];
   for (const c of candidate.certificates) {
@@ -53,7 +53,10 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
   const wanted = candidate.certificates.map((c) => c.sha256);
   const sharing = changed
     ? undefined
-    : others.find((o) => o.id !== record.id && o.tls?.fingerprints !== undefined && wanted.every((f) => o.tls?.fingerprints?.includes(f)));
+    : others.find((o) => {
+        const theirs = o.id === record.id ? [] : trustedFingerprints(o);
+        return theirs.length > 0 && wanted.every((f) => theirs.includes(f));
+      });
   const what = own ? "the server's own certificate" : 'this certificate';
   const message = changed
     ? `The certificate of ${record.label} (${BACKEND_LABELS[record.backend]}) has CHANGED since you trusted it. Trust the new one?`
@@ -85,4 +88,9 @@ function isServersOwn(cert: CertificateInfo, record: ConnectionRecord): boolean 
   } catch {
     return false;
   }
+}
+
+/** The SHA-256 fingerprints of the certificates a connection trusts. */
+function trustedFingerprints(record: ConnectionRecord): string[] {
+  return record.tls?.fingerprints ?? (record.tls?.trustedCertificates ?? []).map((pem) => describeCertificate(pem).sha256Fingerprint);
 }

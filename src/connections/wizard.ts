@@ -61,8 +61,9 @@ export function defaultLabel(backend: BackendKind, record: Partial<ConnectionRec
 }
 
 /**
- * The Add/Edit Connection wizard: backend, endpoint, sign-in method, credentials, name. Every step has a Back
- * button (but the first) and validates inline. Returns undefined only through cancellation (which throws).
+ * The Add/Edit Connection wizard: backend, addresses (checked: reachable, certificate trusted), name, production,
+ * sign-in method, credentials (checked: a real sign-in, the last step). Every step has a Back button (but the first)
+ * and validates inline. Returns only once the checks passed or the person chose to save anyway; cancellation throws.
  */
 export async function connectionWizard(
   ui: UserInput,
@@ -85,7 +86,7 @@ export async function connectionWizard(
   let verified = Boolean(opts.checks);
 
   // An http:// address is accepted only after the person has seen that credentials would travel unencrypted.
-  let afterInsecure = METHOD;
+  let afterInsecure = LABEL;
   const afterEndpoints = (next: number): number => {
     if (insecureUrls(r).length === 0) {
       return next;
@@ -122,7 +123,7 @@ export async function connectionWizard(
           return BACK;
         }
         r.endpoints.url = v.trim().replace(/\/+$/, '');
-        return afterEndpoints(METHOD);
+        return afterEndpoints(LABEL);
       }
       case 'pingone': {
         const v = await ui.pick(info, REGION_ITEMS.map((i) => ({ ...i, picked: i.value === r.endpoints.region })), { placeholder: 'Which PingOne region?' });
@@ -134,7 +135,7 @@ export async function connectionWizard(
         if (v !== 'custom') {
           delete r.endpoints.apiUrl;
           delete r.endpoints.authUrl;
-          return CRED1;
+          return LABEL;
         }
         return ENDPOINT2;
       }
@@ -154,7 +155,7 @@ export async function connectionWizard(
         if (v === 'default') {
           r.endpoints.authUrl = 'https://auth.aptible.com';
           r.endpoints.apiUrl = 'https://api.aptible.com';
-          return METHOD;
+          return LABEL;
         }
         return ENDPOINT2;
       }
@@ -189,10 +190,10 @@ export async function connectionWizard(
     }
     if (r.backend === 'pingone') {
       r.endpoints.authUrl = v.trim().replace(/\/+$/, '');
-      return afterEndpoints(CRED1);
+      return afterEndpoints(LABEL);
     }
     r.endpoints.apiUrl = v.trim().replace(/\/+$/, '');
-    return afterEndpoints(METHOD);
+    return afterEndpoints(LABEL);
   };
   steps[INSECURE] = async (info) => {
     const urls = insecureUrls(r);
@@ -268,7 +269,7 @@ export async function connectionWizard(
         return BACK;
       }
       s.token = token;
-      return LABEL;
+      return undefined;
     }
     // token / apiKey
     const v = await ui.input(info, {
@@ -284,7 +285,7 @@ export async function connectionWizard(
     } else {
       s.token = v.trim();
     }
-    return LABEL;
+    return undefined;
   };
   steps[CRED2] = async (info) => {
     if (r.backend === 'pingone') {
@@ -301,14 +302,14 @@ export async function connectionWizard(
         return BACK;
       }
       r.auth.keyPath = v.trim();
-      return LABEL;
+      return undefined;
     }
     const v = await ui.input(info, { prompt: `Password for ${r.auth.username ?? ''}`.trim(), password: true, validate: required('password') });
     if (v === BACK) {
       return BACK;
     }
     s.password = v;
-    return r.backend === 'cohesity' ? CRED3 : LABEL;
+    return r.backend === 'cohesity' ? CRED3 : undefined;
   };
   steps[CRED3] = async (info) => {
     if (r.backend === 'pingone') {
@@ -325,7 +326,7 @@ export async function connectionWizard(
       return BACK;
     }
     r.auth.domain = v.trim();
-    return LABEL;
+    return undefined;
   };
   steps[CRED4] = async (info) => {
     const v = await ui.pick(
@@ -340,7 +341,7 @@ export async function connectionWizard(
       return BACK;
     }
     r.auth.clientAuth = v;
-    return LABEL;
+    return undefined;
   };
   steps[LABEL] = async (info) => {
     const v = await ui.input(info, { prompt: 'A name for this connection', value: r.label || defaultLabel(r.backend, r), validate: required('name') });
@@ -363,7 +364,8 @@ export async function connectionWizard(
       return BACK;
     }
     r.production = v;
-    return undefined;
+    // The sign-in comes last: once it works, the wizard is done and the connection is saved.
+    return r.backend === 'pingone' ? CRED1 : METHOD;
   };
 
   /**
@@ -371,10 +373,10 @@ export async function connectionWizard(
    * failure the person stays on this step, with the server's reason and every answer kept: change the answer (the
    * step asks again), try again, go back, or save anyway and sign in later.
    */
-  const checked = (kind: 'endpoint' | 'credentials', step: (info: StepInfo) => Promise<number | undefined | typeof BACK>, leads: (next: number) => boolean, changeGoesBack = false) => async (info: StepInfo): Promise<number | undefined | typeof BACK> => {
+  const checked = (kind: 'endpoint' | 'credentials', step: (info: StepInfo) => Promise<number | undefined | typeof BACK>, leads: (next: number | undefined) => boolean, changeGoesBack = false) => async (info: StepInfo): Promise<number | undefined | typeof BACK> => {
     for (;;) {
       const next = await step(info);
-      if (next === BACK || next === undefined || !leads(next) || !verified || !opts.checks) {
+      if (next === BACK || !leads(next) || !verified || !opts.checks) {
         return next;
       }
       for (;;) {
@@ -405,13 +407,13 @@ export async function connectionWizard(
       }
     }
   };
-  const pastEndpoints = (next: number): boolean => next === METHOD || next === CRED1;
+  const pastEndpoints = (next: number | undefined): boolean => next === LABEL;
   steps[ENDPOINT] = checked('endpoint', steps[ENDPOINT], pastEndpoints);
   steps[ENDPOINT3] = checked('endpoint', steps[ENDPOINT3], pastEndpoints);
   // The http:// warning asks nothing to change: "Change the address" after a failed check there goes back to the address.
   steps[INSECURE] = checked('endpoint', steps[INSECURE], pastEndpoints, true);
   for (const c of [CRED1, CRED2, CRED3, CRED4]) {
-    steps[c] = checked('credentials', steps[c], (next) => next === LABEL);
+    steps[c] = checked('credentials', steps[c], (next) => next === undefined);
   }
 
   const askBackend = !(opts.backend || existing);

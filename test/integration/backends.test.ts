@@ -56,12 +56,12 @@ describe('connections: all four backends against the sandbox', function () {
       { input: p.urls.apiBase },
       { input: p.urls.authBase },
       { pick: 'Use http:// anyway' }, // the sandbox's PingOne is http: the wizard says credentials travel unencrypted
+      { input: 'Ping sandbox' },
+      { pick: 'Not production' },
       { input: p.credentials.environmentId },
       { input: p.credentials.basicClientId },
       { input: p.credentials.basicClientSecret },
       { pick: /Authorization header/ },
-      { input: 'Ping sandbox' },
-      { pick: 'Not production' },
     ]);
     const envs = await env().getChildren(await connectionNode('PingOne', 'Ping sandbox'));
     const names = await labels(envs);
@@ -76,12 +76,12 @@ describe('connections: all four backends against the sandbox', function () {
       { input: sb.urls.aptible },
       { input: sb.urls.aptible },
       { pick: 'Use http:// anyway' },
+      { input: 'Aptible sandbox' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: a.credentials.mfaEmail },
       { input: a.credentials.mfaPassword },
       { input: a.credentials.otpToken }, // the sign-in is checked right after the credentials
-      { input: 'Aptible sandbox' },
-      { pick: 'Not production' },
     ]);
     const envs = await env().getChildren(await connectionNode('Aptible', 'Aptible sandbox'));
     assert.ok(envs.length >= 1);
@@ -95,12 +95,12 @@ describe('connections: all four backends against the sandbox', function () {
       { pick: 'Cohesity' },
       { input: sb.urls.cohesity },
       { confirm: 'Trust' }, // checked right after the address
+      { input: 'Cohesity sandbox' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: c.credentials.username },
       { input: c.credentials.password },
       { input: 'LOCAL' },
-      { input: 'Cohesity sandbox' },
-      { pick: 'Not production' },
     ]);
     const envs = await env().getChildren(await connectionNode('Cohesity', 'Cohesity sandbox'));
     const cluster = (sb.state.cohesity.state as { cluster: { name: string } }).cluster;

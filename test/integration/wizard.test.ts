@@ -66,11 +66,11 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
       { pick: 'Change the address' },
       { input: sb.urls.ziti },
       { confirm: 'Trust' },
+      { input: 'Checked controller' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: 'admin' },
       { input: 'ziti-sandbox-admin' },
-      { input: 'Checked controller' },
-      { pick: 'Not production' },
     ]);
     assert.ok(record, JSON.stringify(api.recentErrors.slice(-1)));
     const failures = q.asked.filter((a) => a.kind === 'pick' && /cannot reach https:\/\/127\.0\.0\.1:9/.test(a.text));
@@ -96,24 +96,30 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
   });
 
   it('a second connection to the same controller: "already trusts" with the fingerprint, one click; a wrong password stays on the password step', async () => {
+    // A connection that already trusts the sandbox CA (saved as Add Connection saves one).
+    await api.store.save({ id: 'ziti-first', backend: 'ziti', label: 'First controller', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' }, { password: 'ziti-sandbox-admin' });
+    api.setUserInput(new QueuedInput([], api.BACK));
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.signIn', 'ziti-first'), true, 'signed in before counting logins');
     const seen = logins();
     try {
       const { record, q } = await add([
         { pick: 'OpenZiti' },
         { input: sb.urls.ziti },
         { confirm: 'Trust' }, // one click: the CA another connection already trusts
+        { input: 'Second controller' },
+        { pick: 'Not production' },
         { pick: 'Username and password' },
         { input: 'admin' },
         { input: 'wrong-password-42' },
         { pick: 'Change the answer' },
         { input: 'ziti-sandbox-admin' },
-        { input: 'Second controller' },
-        { pick: 'Not production' },
       ]);
       assert.ok(record, JSON.stringify(api.recentErrors.slice(-1)));
       const trust = q.asked.filter((a) => a.kind === 'confirm');
       assert.strictEqual(trust.length, 1);
-      assert.match(trust[0].text, /Checked controller already trusts this certificate \(SHA-256 [0-9A-F:]+\)\. Trust it for .+ too\?/i);
+      const sharing = /^(.+) already trusts this certificate \(SHA-256 [0-9A-F:]+\)\. Trust it for .+ too\?$/i.exec(trust[0].text);
+      assert.ok(sharing, `the prompt says another connection already trusts it: ${trust[0].text}`);
+      assert.ok(['First controller', 'Checked controller'].includes(sharing[1]), `named after a connection that trusts the CA: ${sharing[1]}`);
       const fp = (s: string): string => s.replace(/:/g, '').toLowerCase();
       assert.ok(fp(trust[0].text).includes(fp(sb.ca.sha256Fingerprint)), `the fingerprint shown is the sandbox CA's: ${trust[0].text}`);
       assert.deepStrictEqual(trust[0].items, ['Trust'], 'accepted with one click');
@@ -129,6 +135,8 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
       assert.strictEqual((await api.store.getSecrets(record.id)).password, 'ziti-sandbox-admin');
     } finally {
       seen.restore();
+      await api.store.remove('ziti-first');
+      api.manager.forget('ziti-first');
     }
   });
 
@@ -137,11 +145,11 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
       { pick: 'OpenZiti' },
       { input: UNREACHABLE },
       { pick: 'Save anyway, sign in later' },
+      { input: 'Later controller' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: 'admin' },
       { input: 'later-password' },
-      { input: 'Later controller' },
-      { pick: 'Not production' },
     ]);
     assert.ok(record, JSON.stringify(api.recentErrors.slice(-1)));
     assert.strictEqual(q.asked.filter((a) => /cannot reach/.test(a.text)).length, 1, 'no sign-in check after Save anyway');
@@ -165,12 +173,12 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
       { input: p.urls.apiBase },
       { input: p.urls.authBase },
       { pick: 'Use http:// anyway' },
+      { input: 'Counted Ping' },
+      { pick: 'Not production' },
       { input: p.credentials.environmentId },
       { input: p.credentials.basicClientId },
       { input: p.credentials.basicClientSecret },
       { pick: /Authorization header/ },
-      { input: 'Counted Ping' },
-      { pick: 'Not production' },
     ]);
     assert.ok(ping.record, JSON.stringify(api.recentErrors.slice(-1)));
     // Before the backend is chosen the total is OpenZiti's; from the backend on it is the PingOne path's (the region
@@ -184,11 +192,11 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
       { input: sb.urls.aptible },
       { input: sb.urls.aptible },
       { pick: 'Use http:// anyway' },
+      { input: 'Counted Aptible' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: a.credentials.email },
       { input: a.credentials.password },
-      { input: 'Counted Aptible' },
-      { pick: 'Not production' },
     ]);
     assert.ok(apt.record, JSON.stringify(api.recentErrors.slice(-1)));
     assert.deepStrictEqual(counter(apt.q), ['1/7', '2/7', '3/9', '4/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
@@ -200,12 +208,12 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
       { pick: 'Cohesity' },
       { input: sb.urls.cohesity },
       { confirm: 'Trust' },
+      { input: 'Counted Cohesity' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: c.credentials.username },
       { input: c.credentials.password },
       { input: 'LOCAL' },
-      { input: 'Counted Cohesity' },
-      { pick: 'Not production' },
     ]);
     assert.ok(record, JSON.stringify(api.recentErrors.slice(-1)));
     const trust = q.asked.find((a) => a.kind === 'confirm') as Asked;

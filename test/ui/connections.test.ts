@@ -62,12 +62,12 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
     await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
     await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
+    await answerQuickInput(page, 'A name for this connection', 'Ping sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Production');
     await answerQuickInput(page, 'Environment ID', p.credentials.environmentId);
     await answerQuickInput(page, 'Client ID', p.credentials.postClientId);
     await answerQuickInput(page, 'Client secret', p.credentials.postClientSecret);
     await answerQuickInput(page, 'token endpoint authentication method', 'request body');
-    await answerQuickInput(page, 'A name for this connection', 'Ping sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Production');
     await treeRow(page, 'Ping sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     const a = sb.details.aptible;
@@ -77,11 +77,11 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'Aptible auth URL', sb.urls.aptible);
     await answerQuickInput(page, 'Aptible API URL', sb.urls.aptible);
     await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
+    await answerQuickInput(page, 'A name for this connection', 'Aptible sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await answerQuickInput(page, 'How do you sign in?', 'Username and password');
     await answerQuickInput(page, 'Email', a.credentials.email);
     await answerQuickInput(page, 'Password for', a.credentials.password);
-    await answerQuickInput(page, 'A name for this connection', 'Aptible sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await treeRow(page, 'Aptible sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     const c = sb.details.cohesity;
@@ -89,12 +89,12 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'Which kind of backend?', 'Cohesity');
     await answerQuickInput(page, 'Cluster address', sb.urls.cohesity);
     await answerModal(page, /not trusted/, 'Trust');
+    await answerQuickInput(page, 'A name for this connection', 'Cohesity sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await answerQuickInput(page, 'How do you sign in?', 'Username and password');
     await answerQuickInput(page, 'Username', c.credentials.username);
     await answerQuickInput(page, 'Password for', c.credentials.password);
     await answerQuickInput(page, 'Domain', 'LOCAL');
-    await answerQuickInput(page, 'A name for this connection', 'Cohesity sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await treeRow(page, 'Cohesity sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     for (const label of ['Sandbox controller', 'Ping sandbox', 'Aptible sandbox', 'Cohesity sandbox']) {

@@ -232,10 +232,10 @@ export async function addZitiControllerViaPalette(page: Page, url: string, label
   await answerQuickInput(page, 'Controller URL', url);
   await beforeTrust?.();
   const prompt = await answerModal(page, /not trusted|already trusts/, 'Trust');
+  await answerQuickInput(page, 'A name for this connection', label);
+  await answerQuickInput(page, 'Is this a production system?', 'Not production');
   await answerQuickInput(page, 'How do you sign in?', 'Username and password');
   await answerQuickInput(page, 'Username', 'admin');
   await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
-  await answerQuickInput(page, 'A name for this connection', label);
-  await answerQuickInput(page, 'Is this a production system?', 'Not production');
   return prompt;
 }
