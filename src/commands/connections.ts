@@ -100,12 +100,12 @@ class WizardChecker implements WizardChecks {
         if (e instanceof ApiError && e.kind === 'untrusted-certificate' && attempt === 0) {
           const module = this.deps.manager.modules[record.backend];
           if (!module) {
-            return e.message;
+            return messageOf(e);
           }
           try {
             record = await askToTrust(this.deps.ui(), module, record, undefined, this.deps.manager.store.list());
           } catch (declined) {
-            return declined instanceof UserCancelled ? `${e.message}. It was not trusted.` : messageOf(declined);
+            return declined instanceof UserCancelled ? `${messageOf(e)}; you did not trust it.` : messageOf(declined);
           }
           if (record.tls) {
             this.trusted = { origins: bindingOf(record).origins.join(' '), tls: record.tls };
@@ -149,7 +149,11 @@ class WizardChecker implements WizardChecks {
   }
 }
 
+/** The reason a check failed, for the step that stays open: the server's answer, without the connection's name. */
 function messageOf(e: unknown): string {
+  if (e instanceof ApiError) {
+    return `${e.operation.charAt(0).toUpperCase()}${e.operation.slice(1)} failed: ${e.summary}`;
+  }
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -108,6 +108,33 @@ describe('workbench UI: connections', function () {
     assert.ok(fs.statSync(file).size > 20_000);
   });
 
+  it('checks the address as it goes: an unreachable URL stays on its step (2/7) with the reason, then a second connection trusts the CA with one click', async () => {
+    const page = s.page;
+    const widget = page.locator('.quick-input-widget');
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
+    await answerQuickInput(page, 'Controller URL', 'https://127.0.0.1:9');
+    const stepText = async (): Promise<string> => widget.evaluate((el) => `${el.querySelector('.quick-input-title')?.textContent ?? ''} | ${(el.querySelector('input.input') as HTMLInputElement | null)?.placeholder ?? ''}`);
+    const deadline = Date.now() + 30_000;
+    while (!/cannot reach/.test(await stepText()) && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+    }
+    const failed = await stepText();
+    assert.match(failed, /Add Connection.*\(2\/7\)/, `the failure stays on the URL step, of 7: ${failed}`);
+    assert.match(failed, /cannot reach https:\/\/127\.0\.0\.1:9/);
+    await screenshot(page, 'connections-unreachable-url');
+    await answerQuickInput(page, 'cannot reach', 'Change the address');
+    await answerQuickInput(page, 'Controller URL', sb.urls.ziti);
+    const prompt = await answerModal(page, /already trusts/, 'Trust');
+    assert.match(prompt, /Sandbox controller already trusts this certificate/);
+    await answerQuickInput(page, 'A name for this connection', 'Second controller');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
+    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+    await answerQuickInput(page, 'Username', 'admin');
+    await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
+    await waitForRowText(page, 'Second controller', /signed in as/);
+  });
+
   it('left no secret in clear in the user-data folder, logs, settings or browser storage', async () => {
     const zitiState = sb.state.ziti.state as { data: { apiSessions: Map<string, { token: string; interactive?: boolean }> } };
     const issued = [...zitiState.data.apiSessions.values()].filter((x) => x.interactive).map((x) => x.token);
