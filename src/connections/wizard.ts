@@ -388,7 +388,7 @@ export async function connectionWizard(
         const v = await ui.pick(
           info,
           [
-            { label: kind === 'endpoint' ? 'Change the address' : 'Change the answer', description: 'your other answers are kept', detail: problem, value: 'change' as const },
+            { label: kind === 'endpoint' ? 'Change the address' : 'Change the answer', description: 'your other answers are kept', value: 'change' as const },
             { label: 'Try again', description: `check the ${what} again`, value: 'retry' as const },
             { label: 'Save anyway, sign in later', description: `keep the connection without a working ${what}`, value: 'save' as const },
           ],
