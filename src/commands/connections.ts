@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { ConnectionManager } from '../connections/manager';
-import { BACKEND_LABELS, BackendKind, carryOverOnEdit, ConnectionRecord, ConnectionSecrets } from '../connections/model';
+import { BACKEND_LABELS, BackendKind, bindingOf, carryOverOnEdit, ConnectionRecord, ConnectionSecrets, newConnectionId } from '../connections/model';
 import { askToTrust } from '../connections/trust';
 import type { BackendClient } from '../backends/types';
-import { connectionWizard } from '../connections/wizard';
+import { connectionWizard, defaultLabel, WizardChecks } from '../connections/wizard';
+import { checkReachable } from '../connections/reachability';
+import { vscodeProxySettings } from '../connections/proxySettings';
 import { ApiError } from '../http/errors';
 import { ConnectionNode, endpointOf } from '../views/environments';
 import { Logger } from '../util/log';
@@ -45,71 +47,155 @@ export async function pickConnection(deps: ConnectionCommandDeps, arg: unknown, 
   return v;
 }
 
+/** What the last successful sign-in check of the wizard produced: the client is kept when the connection is saved. */
+interface Tested {
+  record: ConnectionRecord;
+  secrets: ConnectionSecrets;
+  client: BackendClient;
+  summary: string;
+  expiresAt?: number;
+}
+
 /**
- * Signs in with a record that is not saved yet, trusting the server's certificate first if the person agrees.
- * Returns the (possibly updated) record; throws with a clear message when the connection does not work.
+ * The checks the Add/Edit Connection wizard runs as it goes, against a record not saved yet: reachability and trust
+ * right after the addresses, a real sign-in right after the credentials. For an edit, what is tested is what would
+ * be saved: only the secrets and trust that carry over from the connection as it was (see carryOverOnEdit).
  */
-async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRecord, secrets: ConnectionSecrets): Promise<{ record: ConnectionRecord; summary: string; client: BackendClient; expiresAt?: number }> {
-  let current = record;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const tested = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Testing ${current.label}…`, cancellable: true },
-        async (_p, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          const client = await deps.manager.createClient(current, secrets);
-          try {
-            const result = await client.signIn(controller.signal);
-            await client.listEnvironments(controller.signal);
-            return { client, result };
-          } catch (e) {
-            client.dispose(); // a client that did not work is not kept: no pooled sockets left behind
-            throw e;
+class WizardChecker implements WizardChecks {
+  /** The certificates the person trusted during this wizard, and for which addresses. */
+  private trusted: { origins: string; tls: NonNullable<ConnectionRecord['tls']> } | undefined;
+  /** The id a new connection gets, chosen at its first check, so that the client tested is the one saved. */
+  private readonly newIds = new Map<BackendKind, string>();
+  tested: Tested | undefined;
+
+  constructor(
+    private readonly deps: ConnectionCommandDeps,
+    private readonly existing?: { record: ConnectionRecord; secrets: ConnectionSecrets },
+  ) {}
+
+  /** The record and secrets as they would be saved now. */
+  prepare(record: ConnectionRecord, secrets: ConnectionSecrets): { record: ConnectionRecord; secrets: ConnectionSecrets; dropped: string[] } {
+    const carried = this.existing ? carryOverOnEdit(this.existing.record, this.existing.secrets, record, secrets) : { record: { ...record }, secrets: { ...secrets }, dropped: [] };
+    if (this.trusted && this.trusted.origins === bindingOf(record).origins.join(' ')) {
+      carried.record.tls = this.trusted.tls;
+    }
+    if (!this.existing) {
+      const id = this.newIds.get(record.backend) ?? newConnectionId(record.backend);
+      this.newIds.set(record.backend, id);
+      carried.record.id = id;
+    }
+    if (!carried.record.label) {
+      carried.record.label = defaultLabel(record.backend, record);
+    }
+    return carried;
+  }
+
+  async endpoint(wizardRecord: ConnectionRecord): Promise<string | undefined> {
+    let record = this.prepare(wizardRecord, {}).record;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.deps.ui().progress(`Checking ${endpointOf(record)}…`, (signal) => checkReachable(record, { proxy: vscodeProxySettings(), signal }));
+        return undefined;
+      } catch (e) {
+        if (e instanceof ApiError && e.kind === 'untrusted-certificate' && attempt === 0) {
+          const module = this.deps.manager.modules[record.backend];
+          if (!module) {
+            return messageOf(e);
           }
-        },
-      );
-      return { record: current, summary: tested.result.summary, client: tested.client, expiresAt: tested.result.expiresAt };
-    } catch (e) {
-      if (e instanceof ApiError && e.kind === 'untrusted-certificate' && attempt === 0) {
-        const module = deps.manager.modules[current.backend];
-        if (!module) {
+          try {
+            record = await askToTrust(this.deps.ui(), module, record, undefined, this.deps.manager.store.list());
+          } catch (declined) {
+            return declined instanceof UserCancelled ? `${messageOf(e)}; you did not trust it.` : messageOf(declined);
+          }
+          if (record.tls) {
+            this.trusted = { origins: bindingOf(record).origins.join(' '), tls: record.tls };
+            wizardRecord.tls = record.tls;
+          }
+          continue;
+        }
+        return messageOf(e);
+      }
+    }
+    return undefined;
+  }
+
+  async credentials(wizardRecord: ConnectionRecord, wizardSecrets: ConnectionSecrets): Promise<string | undefined> {
+    const { record, secrets } = this.prepare(wizardRecord, wizardSecrets);
+    this.forgetTested();
+    try {
+      const tested = await this.deps.ui().progress(`Signing in to ${endpointOf(record)}…`, async (signal) => {
+        const client = await this.deps.manager.createClient(record, secrets);
+        try {
+          const result = await client.signIn(signal);
+          await client.listEnvironments(signal);
+          return { client, result };
+        } catch (e) {
+          client.dispose(); // a client that did not work is not kept: no pooled sockets left behind
           throw e;
         }
-        current = await askToTrust(deps.ui(), module, current);
-        continue;
-      }
-      if (e instanceof ApiError && e.kind === 'cancelled') {
-        throw new UserCancelled();
-      }
-      throw e;
+      });
+      // `secrets` now holds what the sign-in issued (a session token), saved with the connection.
+      this.tested = { record, secrets, client: tested.client, summary: tested.result.summary, expiresAt: tested.result.expiresAt };
+      return undefined;
+    } catch (e) {
+      return messageOf(e);
     }
   }
-  throw new Error('unreachable');
+
+  /** Drops the client of an earlier check (the answers changed, or the wizard ended without saving). */
+  forgetTested(): void {
+    this.tested?.client.dispose();
+    this.tested = undefined;
+  }
+}
+
+/** The reason a check failed, for the step that stays open: the server's answer, without the connection's name. */
+function messageOf(e: unknown): string {
+  if (e instanceof ApiError) {
+    return `${e.operation.charAt(0).toUpperCase()}${e.operation.slice(1)} failed: ${e.summary}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Runs the wizard with its checks and saves the connection it produces: signed in with the client of the last
+ * successful check, or (after "Save anyway, sign in later") saved as it is, signed out.
+ */
+async function runWizardAndSave(deps: ConnectionCommandDeps, opts: { backend?: BackendKind; existing?: ConnectionRecord; existingSecrets?: ConnectionSecrets }): Promise<{ record: ConnectionRecord; verified: boolean; summary?: string }> {
+  const checker = new WizardChecker(deps, opts.existing ? { record: opts.existing, secrets: opts.existingSecrets ?? {} } : undefined);
+  let result: Awaited<ReturnType<typeof connectionWizard>>;
+  try {
+    result = await connectionWizard(deps.ui(), { ...opts, checks: checker });
+  } catch (e) {
+    checker.forgetTested();
+    throw e;
+  }
+  const tested = result.verified ? checker.tested : undefined;
+  if (!tested) {
+    checker.forgetTested();
+  }
+  const prepared = tested ? { record: tested.record, secrets: tested.secrets, dropped: [] as string[] } : checker.prepare(result.record, result.secrets);
+  // Name and production were answered after the sign-in check.
+  const record: ConnectionRecord = { ...prepared.record, label: result.record.label, production: result.record.production };
+  if (opts.existing && prepared.dropped.length > 0) {
+    deps.log.info(`Edit ${opts.existing.label}: dropped ${prepared.dropped.join(' and ')}.`);
+  }
+  await deps.manager.store.save(record, prepared.secrets);
+  deps.manager.forget(record.id);
+  if (tested) {
+    deps.manager.adopt(record.id, tested.client, tested.summary, tested.expiresAt);
+  }
+  return { record, verified: Boolean(tested), summary: tested?.summary };
 }
 
 export async function addConnection(deps: ConnectionCommandDeps, backend?: unknown): Promise<ConnectionRecord | undefined> {
   const kind = typeof backend === 'string' && ['ziti', 'pingone', 'aptible', 'cohesity'].includes(backend) ? (backend as BackendKind) : undefined;
-  const { record, secrets } = await connectionWizard(deps.ui(), { backend: kind });
-  let tested: Awaited<ReturnType<typeof testBeforeSave>>;
-  try {
-    tested = await testBeforeSave(deps, record, secrets);
-  } catch (e) {
-    if (e instanceof UserCancelled) {
-      throw e;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    deps.log.warn(`Add Connection: ${record.label} was not saved: ${message}`);
-    throw new Error(`${record.label} was not saved: ${message}`, { cause: e });
-  }
-  await deps.manager.store.save(tested.record, secrets);
-  deps.manager.forget(tested.record.id);
-  deps.manager.adopt(tested.record.id, tested.client, tested.summary, tested.expiresAt);
-  deps.log.info(`Added ${BACKEND_LABELS[tested.record.backend]} connection ${tested.record.label}`);
+  const { record, verified, summary } = await runWizardAndSave(deps, { backend: kind });
+  deps.log.info(`Added ${BACKEND_LABELS[record.backend]} connection ${record.label}${verified ? '' : ' (not signed in)'}`);
   deps.refresh();
-  await deps.reveal(tested.record.id).catch((e) => deps.log.debug(`reveal failed: ${String(e)}`));
-  void vscode.window.showInformationMessage(`Added ${tested.record.label}: ${tested.summary}.`);
-  return tested.record;
+  await deps.reveal(record.id).catch((e) => deps.log.debug(`reveal failed: ${String(e)}`));
+  void vscode.window.showInformationMessage(verified ? `Added ${record.label}: ${summary}.` : `Added ${record.label} without signing in: sign in when the server can be reached.`);
+  return record;
 }
 
 export async function editConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<ConnectionRecord | undefined> {
@@ -119,17 +205,9 @@ export async function editConnection(deps: ConnectionCommandDeps, arg: unknown):
   }
   // Only secrets bound to the connection as it is; stored ones of another endpoint are never offered again.
   const existingSecrets = (await deps.manager.store.secretsFor(existing)).secrets;
-  const edited = await connectionWizard(deps.ui(), { existing, existingSecrets });
-  const { record, secrets, dropped } = carryOverOnEdit(existing, existingSecrets, edited.record, edited.secrets);
-  if (dropped.length > 0) {
-    deps.log.info(`Edit ${existing.label}: dropped ${dropped.join(' and ')}.`);
-  }
-  const tested = await testBeforeSave(deps, record, secrets);
-  await deps.manager.store.save(tested.record, secrets);
-  deps.manager.forget(record.id);
-  deps.manager.adopt(record.id, tested.client, tested.summary, tested.expiresAt);
+  const { record } = await runWizardAndSave(deps, { existing, existingSecrets });
   deps.refresh();
-  return tested.record;
+  return record;
 }
 
 export async function removeConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
@@ -183,7 +261,7 @@ async function trustAndSave(deps: ConnectionCommandDeps, record: ConnectionRecor
   if (!module) {
     throw new Error(`${record.backend} is not supported.`);
   }
-  const updated = await askToTrust(deps.ui(), module, record);
+  const updated = await askToTrust(deps.ui(), module, record, undefined, deps.manager.store.list());
   if (record.source === 'preset') {
     throw new Error(`${record.label} comes from settings; add its certificate to your system store, or add the connection yourself.`);
   }

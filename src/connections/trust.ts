@@ -1,4 +1,6 @@
-import { BackendModule, TrustCandidate } from '../backends/types';
+import { X509Certificate } from 'crypto';
+import { isIP } from 'net';
+import { BackendModule, CertificateInfo, TrustCandidate } from '../backends/types';
 import { UserCancelled } from '../commands/registerCommand';
 import { BACKEND_LABELS, ConnectionRecord } from './model';
 import { UserInput } from '../ui/input';
@@ -10,7 +12,7 @@ import { vscodeProxySettings } from './proxySettings';
  * record with its trust updated, or throws UserCancelled when they decline. Nothing is trusted without consent,
  * and nothing changes for any other connection or for the process.
  */
-export async function askToTrust(ui: UserInput, module: BackendModule, record: ConnectionRecord, signal?: AbortSignal): Promise<ConnectionRecord> {
+export async function askToTrust(ui: UserInput, module: BackendModule, record: ConnectionRecord, signal?: AbortSignal, others: readonly ConnectionRecord[] = []): Promise<ConnectionRecord> {
   if (!module.trustCandidate) {
     throw new Error(`${BACKEND_LABELS[record.backend]} connections do not support trusting a certificate; install the CA in your system store.`);
   }
@@ -32,18 +34,35 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
   if (candidate.certificates.length === 0) {
     throw new Error(`${record.label}: the server offered no certificate to trust.`);
   }
-  const previous = new Set(record.tls?.fingerprints ?? (record.tls?.trustedCertificates ?? []).map((pem) => describeCertificate(pem).sha256Fingerprint));
+  const previous = new Set(trustedFingerprints(record));
   const changed = previous.size > 0 && !candidate.certificates.some((c) => previous.has(c.sha256));
   const lines: string[] = [];
   for (const c of candidate.certificates) {
     lines.push(`Subject: ${c.subject}`, `Issuer: ${c.issuer}`, `SHA-256: ${c.sha256}`, `Valid: ${c.validFrom} – ${c.validTo}`, '');
   }
   lines.push(`Source: ${candidate.source}.`);
-  lines.push(candidate.verified ? "The server's certificate chains to this certificate." : "Session Manager could not verify that the server's certificate chains to this certificate.");
+  // A self-signed server certificate is the server's own certificate, not a CA it chains to.
+  const own = candidate.certificates.length === 1 && isServersOwn(candidate.certificates[0], record);
+  if (own) {
+    lines.push(candidate.verified ? "This is the server's own certificate (self-signed): it was read from the server and matches what it presents." : "This is the server's own certificate (self-signed); Session Manager could not verify that it is the one the server presents.");
+  } else {
+    lines.push(candidate.verified ? "The server's certificate chains to this certificate." : "Session Manager could not verify that the server's certificate chains to this certificate.");
+  }
   lines.push('', 'It will be trusted for this connection only.');
+  // Another connection that already trusts exactly these certificates (the same controller, added twice).
+  const wanted = candidate.certificates.map((c) => c.sha256);
+  const sharing = changed
+    ? undefined
+    : others.find((o) => {
+        const theirs = o.id === record.id ? [] : trustedFingerprints(o);
+        return theirs.length > 0 && wanted.every((f) => theirs.includes(f));
+      });
+  const what = own ? "the server's own certificate" : 'this certificate';
   const message = changed
     ? `The certificate of ${record.label} (${BACKEND_LABELS[record.backend]}) has CHANGED since you trusted it. Trust the new one?`
-    : `${record.label} (${BACKEND_LABELS[record.backend]}) presents a certificate that is not trusted. Trust it for this connection?`;
+    : sharing
+      ? `${sharing.label} already trusts ${what} (SHA-256 ${wanted.join(', ')}). Trust it for ${record.label} too?`
+      : `${record.label} (${BACKEND_LABELS[record.backend]}) presents a certificate that is not trusted. Trust it for this connection?`;
   const choice = await ui.confirm(message, lines.join('\n'), ['Trust']);
   if (choice !== 'Trust') {
     throw new UserCancelled();
@@ -55,4 +74,23 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
       fingerprints: candidate.certificates.map((c) => c.sha256),
     },
   };
+}
+
+/** Whether `cert` is self-signed and issued for the server's own address: the server's certificate, not a CA. */
+function isServersOwn(cert: CertificateInfo, record: ConnectionRecord): boolean {
+  if (cert.subject !== cert.issuer) {
+    return false;
+  }
+  try {
+    const x = new X509Certificate(cert.pem);
+    const host = new URL(record.endpoints.url ?? record.endpoints.apiUrl ?? '').hostname.replace(/^\[|\]$/g, '');
+    return (isIP(host) ? x.checkIP(host) : x.checkHost(host)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The SHA-256 fingerprints of the certificates a connection trusts. */
+function trustedFingerprints(record: ConnectionRecord): string[] {
+  return record.tls?.fingerprints ?? (record.tls?.trustedCertificates ?? []).map((pem) => describeCertificate(pem).sha256Fingerprint);
 }

@@ -1,11 +1,26 @@
 import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, INSECURE_WARNING, insecureUrls, newConnectionId, PingOneRegion, validateUrl } from './model';
 import { BACK, PickItem, runSteps, StepInfo, UserInput } from '../ui/input';
 import { readAptibleCliToken } from './aptibleCliToken';
+import { wizardStepCount } from './wizardSteps';
+
+export { wizardStepCount, type WizardPath } from './wizardSteps';
 
 /** What the wizard produced: a record and its secrets, not yet saved. */
 export interface WizardResult {
   record: ConnectionRecord;
   secrets: ConnectionSecrets;
+  /** False when the person chose "Save anyway, sign in later" after a failed check (or no checks were given). */
+  verified: boolean;
+}
+
+/**
+ * What the wizard checks as it goes, each returning why it failed (the server's reason) or undefined when it worked.
+ * `endpoint` runs right after the addresses (reachability and TLS trust; it may set `record.tls` once the person
+ * trusted a certificate); `credentials` right after the last sign-in answer (a real sign-in).
+ */
+export interface WizardChecks {
+  endpoint(record: ConnectionRecord): Promise<string | undefined>;
+  credentials(record: ConnectionRecord, secrets: ConnectionSecrets): Promise<string | undefined>;
 }
 
 const METHOD_LABELS: Record<AuthMethod, { label: string; detail: string }> = {
@@ -29,7 +44,8 @@ const REGION_ITEMS: PickItem<PingOneRegion>[] = [
 
 const required = (what: string) => (v: string) => (v.trim() ? undefined : `Enter the ${what}.`);
 
-function defaultLabel(backend: BackendKind, record: Partial<ConnectionRecord>): string {
+/** The name the wizard proposes for a connection: the backend and its host (or PingOne region). */
+export function defaultLabel(backend: BackendKind, record: Partial<ConnectionRecord>): string {
   const url = record.endpoints?.url ?? record.endpoints?.apiUrl;
   if (url) {
     try {
@@ -45,10 +61,14 @@ function defaultLabel(backend: BackendKind, record: Partial<ConnectionRecord>): 
 }
 
 /**
- * The Add/Edit Connection wizard: backend, endpoint, sign-in method, credentials, name. Every step has a Back
- * button (but the first) and validates inline. Returns undefined only through cancellation (which throws).
+ * The Add/Edit Connection wizard: backend, addresses (checked: reachable, certificate trusted), name, production,
+ * sign-in method, credentials (checked: a real sign-in, the last step). Every step has a Back button (but the first)
+ * and validates inline. Returns only once the checks passed or the person chose to save anyway; cancellation throws.
  */
-export async function connectionWizard(ui: UserInput, opts: { backend?: BackendKind; existing?: ConnectionRecord; existingSecrets?: ConnectionSecrets; aptibleTokenFile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WizardResult> {
+export async function connectionWizard(
+  ui: UserInput,
+  opts: { backend?: BackendKind; existing?: ConnectionRecord; existingSecrets?: ConnectionSecrets; aptibleTokenFile?: string; env?: NodeJS.ProcessEnv; checks?: WizardChecks } = {},
+): Promise<WizardResult> {
   const existing = opts.existing;
   const r: ConnectionRecord = existing
     ? (JSON.parse(JSON.stringify(existing)) as ConnectionRecord)
@@ -60,8 +80,13 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
   // Step indices.
   const BACKEND = 0, ENDPOINT = 1, ENDPOINT2 = 2, ENDPOINT3 = 3, METHOD = 4, CRED1 = 5, CRED2 = 6, CRED3 = 7, CRED4 = 8, LABEL = 9, PROD = 10, INSECURE = 11;
 
+  // PingOne custom hosts, or Aptible custom URLs: two more address steps.
+  let customHosts = r.backend === 'pingone' ? r.endpoints.region === 'custom' : r.backend === 'aptible' && Boolean(existing) && (r.endpoints.authUrl !== 'https://auth.aptible.com' || r.endpoints.apiUrl !== 'https://api.aptible.com');
+  // Checks stop once the person chose to save without a working sign-in.
+  let verified = Boolean(opts.checks);
+
   // An http:// address is accepted only after the person has seen that credentials would travel unencrypted.
-  let afterInsecure = METHOD;
+  let afterInsecure = LABEL;
   const afterEndpoints = (next: number): number => {
     if (insecureUrls(r).length === 0) {
       return next;
@@ -79,6 +104,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
     if (v !== r.backend) {
       r.endpoints = {};
       r.auth = { method: AUTH_METHODS[v][0] };
+      customHosts = false;
     }
     r.backend = v;
     return ENDPOINT;
@@ -97,7 +123,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
           return BACK;
         }
         r.endpoints.url = v.trim().replace(/\/+$/, '');
-        return afterEndpoints(METHOD);
+        return afterEndpoints(LABEL);
       }
       case 'pingone': {
         const v = await ui.pick(info, REGION_ITEMS.map((i) => ({ ...i, picked: i.value === r.endpoints.region })), { placeholder: 'Which PingOne region?' });
@@ -105,10 +131,11 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
           return BACK;
         }
         r.endpoints.region = v;
+        customHosts = v === 'custom';
         if (v !== 'custom') {
           delete r.endpoints.apiUrl;
           delete r.endpoints.authUrl;
-          return CRED1;
+          return LABEL;
         }
         return ENDPOINT2;
       }
@@ -124,10 +151,11 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
         if (v === BACK) {
           return BACK;
         }
+        customHosts = v === 'custom';
         if (v === 'default') {
           r.endpoints.authUrl = 'https://auth.aptible.com';
           r.endpoints.apiUrl = 'https://api.aptible.com';
-          return METHOD;
+          return LABEL;
         }
         return ENDPOINT2;
       }
@@ -162,10 +190,10 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
     }
     if (r.backend === 'pingone') {
       r.endpoints.authUrl = v.trim().replace(/\/+$/, '');
-      return afterEndpoints(CRED1);
+      return afterEndpoints(LABEL);
     }
     r.endpoints.apiUrl = v.trim().replace(/\/+$/, '');
-    return afterEndpoints(METHOD);
+    return afterEndpoints(LABEL);
   };
   steps[INSECURE] = async (info) => {
     const urls = insecureUrls(r);
@@ -241,7 +269,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
         return BACK;
       }
       s.token = token;
-      return LABEL;
+      return undefined;
     }
     // token / apiKey
     const v = await ui.input(info, {
@@ -257,7 +285,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
     } else {
       s.token = v.trim();
     }
-    return LABEL;
+    return undefined;
   };
   steps[CRED2] = async (info) => {
     if (r.backend === 'pingone') {
@@ -274,14 +302,14 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
         return BACK;
       }
       r.auth.keyPath = v.trim();
-      return LABEL;
+      return undefined;
     }
     const v = await ui.input(info, { prompt: `Password for ${r.auth.username ?? ''}`.trim(), password: true, validate: required('password') });
     if (v === BACK) {
       return BACK;
     }
     s.password = v;
-    return r.backend === 'cohesity' ? CRED3 : LABEL;
+    return r.backend === 'cohesity' ? CRED3 : undefined;
   };
   steps[CRED3] = async (info) => {
     if (r.backend === 'pingone') {
@@ -298,7 +326,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
       return BACK;
     }
     r.auth.domain = v.trim();
-    return LABEL;
+    return undefined;
   };
   steps[CRED4] = async (info) => {
     const v = await ui.pick(
@@ -313,7 +341,7 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
       return BACK;
     }
     r.auth.clientAuth = v;
-    return LABEL;
+    return undefined;
   };
   steps[LABEL] = async (info) => {
     const v = await ui.input(info, { prompt: 'A name for this connection', value: r.label || defaultLabel(r.backend, r), validate: required('name') });
@@ -336,11 +364,63 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
       return BACK;
     }
     r.production = v;
-    return undefined;
+    // The sign-in comes last: once it works, the wizard is done and the connection is saved.
+    return r.backend === 'pingone' ? CRED1 : METHOD;
   };
 
-  const start = opts.backend || existing ? ENDPOINT : BACKEND;
-  if (start === ENDPOINT) {
+  /**
+   * Runs a check when `step` leads past the addresses (endpoint) or past the last sign-in answer (credentials). On
+   * failure the person stays on this step, with the server's reason and every answer kept: change the answer (the
+   * step asks again), try again, go back, or save anyway and sign in later.
+   */
+  const checked = (kind: 'endpoint' | 'credentials', step: (info: StepInfo) => Promise<number | undefined | typeof BACK>, leads: (next: number | undefined) => boolean, changeGoesBack = false) => async (info: StepInfo): Promise<number | undefined | typeof BACK> => {
+    for (;;) {
+      const next = await step(info);
+      if (next === BACK || !leads(next) || !verified || !opts.checks) {
+        return next;
+      }
+      for (;;) {
+        const problem = kind === 'endpoint' ? await opts.checks.endpoint(r) : await opts.checks.credentials(r, s);
+        if (problem === undefined) {
+          return next;
+        }
+        const what = kind === 'endpoint' ? 'address' : 'sign-in';
+        const v = await ui.pick(
+          info,
+          [
+            { label: kind === 'endpoint' ? 'Change the address' : 'Change the answer', description: 'your other answers are kept', value: 'change' as const },
+            { label: 'Try again', description: `check the ${what} again`, value: 'retry' as const },
+            { label: 'Save anyway, sign in later', description: `keep the connection without a working ${what}`, value: 'save' as const },
+          ],
+          { placeholder: problem },
+        );
+        if (v === BACK || (v === 'change' && changeGoesBack)) {
+          return BACK;
+        }
+        if (v === 'save') {
+          verified = false;
+          return next;
+        }
+        if (v === 'change') {
+          break; // ask this step again, its answer prefilled where it is not a secret
+        }
+      }
+    }
+  };
+  const pastEndpoints = (next: number | undefined): boolean => next === LABEL;
+  steps[ENDPOINT] = checked('endpoint', steps[ENDPOINT], pastEndpoints);
+  steps[ENDPOINT3] = checked('endpoint', steps[ENDPOINT3], pastEndpoints);
+  // The http:// warning asks nothing to change: "Change the address" after a failed check there goes back to the address.
+  steps[INSECURE] = checked('endpoint', steps[INSECURE], pastEndpoints, true);
+  for (const c of [CRED1, CRED2, CRED3, CRED4]) {
+    steps[c] = checked('credentials', steps[c], (next) => next === undefined);
+  }
+
+  const askBackend = !(opts.backend || existing);
+  const total = (): number => wizardStepCount({ backend: r.backend, method: r.auth.method, customHosts, askBackend });
+  // The http:// warning belongs to the address step; the Aptible CLI token step asks nothing when a token is found.
+  const counted = (i: number): boolean => i !== INSECURE && !(i === CRED1 && r.auth.method === 'cliToken');
+  if (!askBackend) {
     // Skip the backend question: the steps list starts at the endpoint.
     const offset = steps.slice(ENDPOINT);
     await runSteps(
@@ -349,15 +429,16 @@ export async function connectionWizard(ui: UserInput, opts: { backend?: BackendK
         return n === BACK || n === undefined ? n : n - ENDPOINT;
       }),
       title,
-      r.backend === 'pingone' ? 7 : 5,
+      total,
+      (i) => counted(i + ENDPOINT),
     );
   } else {
-    await runSteps(steps, title, r.backend === 'pingone' ? 8 : 6);
+    await runSteps(steps, title, total, counted);
   }
   if (!r.id) {
     r.id = newConnectionId(r.backend);
   }
-  return { record: r, secrets: s };
+  return { record: r, secrets: s, verified };
 }
 
 function backendHint(b: BackendKind): string {

@@ -164,13 +164,22 @@ export class VsCodeInput implements UserInput {
 
 /**
  * Runs steps with a working Back button: each step returns the index of the next step (or undefined when
- * finished); BACK returns to the previous step the person actually saw.
+ * finished); BACK returns to the previous step the person actually saw. `totalSteps` is the number of steps on the
+ * path chosen so far (a function, re-read before each step, when an answer changes the path); `counted` says which
+ * steps get a number of their own (a warning that belongs to the step before it does not).
  */
-export async function runSteps(steps: ((info: StepInfo) => Promise<number | undefined | Back>)[], title: string, totalSteps = steps.length): Promise<void> {
+export async function runSteps(
+  steps: ((info: StepInfo) => Promise<number | undefined | Back>)[],
+  title: string,
+  totalSteps: number | (() => number) = steps.length,
+  counted: (index: number) => boolean = () => true,
+): Promise<void> {
   const history: number[] = [];
   let current: number | undefined = 0;
   while (current !== undefined) {
-    const info: StepInfo = { title, step: history.length + 1, totalSteps: Math.max(totalSteps, history.length + 1), canGoBack: history.length > 0 };
+    const step = history.filter(counted).length + (counted(current) ? 1 : 0);
+    const total = typeof totalSteps === 'function' ? totalSteps() : totalSteps;
+    const info: StepInfo = { title, step: Math.max(step, 1), totalSteps: Math.max(total, step, 1), canGoBack: history.length > 0 };
     const next: number | undefined | Back = await steps[current](info);
     if (next === BACK) {
       current = history.pop() ?? 0;

@@ -56,12 +56,12 @@ describe('connections: all four backends against the sandbox', function () {
       { input: p.urls.apiBase },
       { input: p.urls.authBase },
       { pick: 'Use http:// anyway' }, // the sandbox's PingOne is http: the wizard says credentials travel unencrypted
+      { input: 'Ping sandbox' },
+      { pick: 'Not production' },
       { input: p.credentials.environmentId },
       { input: p.credentials.basicClientId },
       { input: p.credentials.basicClientSecret },
       { pick: /Authorization header/ },
-      { input: 'Ping sandbox' },
-      { pick: 'Not production' },
     ]);
     const envs = await env().getChildren(await connectionNode('PingOne', 'Ping sandbox'));
     const names = await labels(envs);
@@ -76,12 +76,12 @@ describe('connections: all four backends against the sandbox', function () {
       { input: sb.urls.aptible },
       { input: sb.urls.aptible },
       { pick: 'Use http:// anyway' },
+      { input: 'Aptible sandbox' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: a.credentials.mfaEmail },
       { input: a.credentials.mfaPassword },
-      { input: 'Aptible sandbox' },
-      { pick: 'Not production' },
-      { input: a.credentials.otpToken },
+      { input: a.credentials.otpToken }, // the sign-in is checked right after the credentials
     ]);
     const envs = await env().getChildren(await connectionNode('Aptible', 'Aptible sandbox'));
     // One environment per Aptible account of the sandbox (an error node would fail here), none of them an error.
@@ -97,13 +97,13 @@ describe('connections: all four backends against the sandbox', function () {
     await add([
       { pick: 'Cohesity' },
       { input: sb.urls.cohesity },
+      { confirm: 'Trust' }, // checked right after the address
+      { input: 'Cohesity sandbox' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: c.credentials.username },
       { input: c.credentials.password },
       { input: 'LOCAL' },
-      { input: 'Cohesity sandbox' },
-      { pick: 'Not production' },
-      { confirm: 'Trust' },
     ]);
     const envs = await env().getChildren(await connectionNode('Cohesity', 'Cohesity sandbox'));
     const cluster = (sb.state.cohesity.state as { cluster: { name: string } }).cluster;
@@ -112,7 +112,7 @@ describe('connections: all four backends against the sandbox', function () {
   });
 
   it('adds an OpenZiti controller too, and a failing backend never blanks the others', async () => {
-    await add([...zitiAnswers(sb, 'Ziti sandbox'), { confirm: 'Trust' }]);
+    await add(zitiAnswers(sb, 'Ziti sandbox'));
     sb.faults.set('pingone', { mode: 'server-error', pathRegex: '^/v1/' });
     try {
       const [ziti, ping, apt, coh] = await Promise.all([

@@ -205,13 +205,14 @@ describe('credentials bound to the server that issued them', function () {
   describe('Edit and Remove of an OpenZiti connection', () => {
     const ID = 'ziti-bound';
     const alias = (): string => sb.urls.ziti.replace('127.0.0.1', 'localhost');
-    const editAnswers = (url: string, password: string): Answer[] => [
+    const editAnswers = (url: string, password: string, trust: Answer[] = []): Answer[] => [
       { input: url },
+      ...trust,
+      { input: 'Bound controller' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: 'admin' },
       { input: password },
-      { input: 'Bound controller' },
-      { pick: 'Not production' },
     ];
 
     before(async () => {
@@ -227,7 +228,7 @@ describe('credentials bound to the server that issued them', function () {
       const oldToken = (await api.store.getSecrets(ID)).token;
       assert.ok(oldToken);
       const seen = requestLog(sb.state.ziti);
-      const q = answer(api, [...editAnswers(alias(), 'ziti-sandbox-admin'), { confirm: 'Trust' }]);
+      const q = answer(api, editAnswers(alias(), 'ziti-sandbox-admin', [{ confirm: 'Trust' }]));
       const result = await vscode.commands.executeCommand('sessionManager.editConnection', ID);
       assert.ok(result, JSON.stringify(api.recentErrors.slice(-1)));
       assert.strictEqual(q.remaining, 0, 'the certificate of the new address was asked for: the old trust did not carry over');
@@ -248,10 +249,13 @@ describe('credentials bound to the server that issued them', function () {
       const before = await api.store.getSecrets(ID);
       const seen = requestLog(sb.state.ziti);
       const errors = api.recentErrors.length;
-      const q = answer(api, editAnswers(alias(), 'wrong-password-42'));
+      // The failed sign-in keeps the wizard on the password step; Escape there ends the edit without saving.
+      const q = answer(api, [...editAnswers(alias(), 'wrong-password-42'), { cancel: true }]);
       assert.strictEqual(await vscode.commands.executeCommand('sessionManager.editConnection', ID), undefined);
       assert.strictEqual(q.remaining, 0);
-      assert.ok(api.recentErrors.length > errors, 'the failure was shown');
+      const failed = q.asked.find((x) => x.kind === 'pick' && /401/.test(x.text));
+      assert.ok(failed, `the failure was shown on the password step: ${JSON.stringify(q.asked)}`);
+      assert.deepStrictEqual(api.recentErrors.slice(errors).map((e) => e.message), [], 'nothing failed but the sign-in');
       const logins = seen.filter((r) => r.method === 'POST' && /\/authenticate$/.test(r.path));
       assert.strictEqual(logins.length, 1, JSON.stringify(seen.map((r) => `${r.method} ${r.path} ${r.status}`)));
       assert.strictEqual(logins[0].status, 401);
@@ -302,11 +306,11 @@ describe('credentials bound to the server that issued them', function () {
       { pick: 'Change the address' },
       { input: sb.urls.aptible },
       { pick: 'Use http:// anyway' },
+      { input: 'Plain Aptible' },
+      { pick: 'Not production' },
       { pick: 'Username and password' },
       { input: a.credentials.email },
       { input: a.credentials.password },
-      { input: 'Plain Aptible' },
-      { pick: 'Not production' },
     ]);
     const record = (await vscode.commands.executeCommand('sessionManager.addConnection')) as { id: string } | undefined;
     assert.ok(record, JSON.stringify(api.recentErrors.slice(-1)));

@@ -209,9 +209,11 @@ describe('enrollments (OpenZiti sandbox)', function () {
 
   it('creates an ott enrollment, reads its JWT back and copies it', async () => {
     const who = freeIdentity('ott');
-    const { ref } = await create(createAnswers(who.name, 'ott', [], [{ pick: '24 hours' }], { pick: 'Copy JWT' }));
+    const { ref, q } = await create(createAnswers(who.name, 'ott', [], [{ pick: '24 hours' }], { pick: 'Copy JWT' }));
     const e = fx.state().data.enrollments.get(ref.enrollmentId);
     assert.ok(e && e.method === 'ott' && e.identityId === who.id);
+    const steps = q.asked.filter((a) => a.title.startsWith('Create Enrollment'));
+    assert.deepStrictEqual(steps.map((a) => `${a.step}/${a.totalSteps}`), ['1/4', '2/4', '3/4', '4/4'], 'ott: four steps, the total known from the start');
     const jwt = (await detail(ref.enrollmentId))?.jwt;
     assert.ok(jwt && jwt.startsWith('eyJ'));
     assert.strictEqual(await vscode.env.clipboard.readText(), jwt, 'the JWT is on the clipboard');
@@ -238,6 +240,8 @@ describe('enrollments (OpenZiti sandbox)', function () {
     const { ref, q } = await create(createAnswers(who.name, 'updb', [{ input: 'carol' }], [{ pick: '1 hour' }]));
     assert.ok(q.asked.some((a) => a.kind === 'input' && /Username/.test(a.text)));
     assert.strictEqual((await detail(ref.enrollmentId))?.username, 'carol');
+    const steps = q.asked.filter((a) => a.title.startsWith('Create Enrollment'));
+    assert.deepStrictEqual(steps.map((a) => `${a.step}/${a.totalSteps}`), ['1/4', '2/4', '3/4', '4/5', '5/5'], 'updb: five steps once the method is chosen (four before: the ott path)');
   });
 
   it('refuses a custom expiry in the past and accepts one in the future', async () => {

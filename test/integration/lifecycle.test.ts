@@ -85,11 +85,11 @@ describe('connection lifecycle: edit, sign in again, test, certificates, presets
     const q = new QueuedInput(
       [
         { input: sb.urls.ziti },
+        { input: 'Renamed controller' },
+        { pick: 'Production' },
         { pick: 'Username and password' },
         { input: 'admin' },
         { input: 'ziti-sandbox-admin' },
-        { input: 'Renamed controller' },
-        { pick: 'Production' },
       ],
       api.BACK,
     );

@@ -1,12 +1,14 @@
 // Answers Session Manager's prompts from a queue, inside the real extension host. Each answer is matched against
 // the question asked, so a test fails clearly when the wizard asks something else than expected.
 import * as assert from 'assert';
+import * as vscode from 'vscode';
 import type { Back, PickItem, StepInfo, UserInput } from '../../src/ui/input';
 
 export type Answer =
   | { pick: string | RegExp } // choose the item whose label matches
   | { input: string } // type this value (validation runs as in the real input box)
   | { back: true } // press the Back button
+  | { cancel: true } // press Escape on a pick or input box
   | { confirm: string | undefined } // press this modal button (undefined = Cancel)
   | { typed: string } // text typed into a type-to-confirm box
   | { save: string | undefined } // the path chosen in a save dialog (undefined = Cancel)
@@ -17,6 +19,9 @@ export interface Asked {
   title: string;
   text: string;
   step?: number;
+  totalSteps?: number;
+  /** The value an input box was opened with (answers kept from before). */
+  value?: string;
   items?: string[];
   detail?: string;
   validation?: string;
@@ -41,8 +46,11 @@ export class QueuedInput implements UserInput {
 
   async pick<T>(info: StepInfo, items: PickItem<T>[], opts: { placeholder?: string } = {}): Promise<T | Back> {
     const text = opts.placeholder ?? info.title;
-    this.asked.push({ kind: 'pick', title: info.title, text, step: info.step, items: items.map((i) => i.label) });
+    this.asked.push({ kind: 'pick', title: info.title, text, step: info.step, totalSteps: info.totalSteps, items: items.map((i) => i.label) });
     const a = this.next('pick', text);
+    if ('cancel' in a) {
+      throw new vscode.CancellationError();
+    }
     if ('back' in a) {
       assert.ok(info.canGoBack, `Back pressed on "${text}", which has no Back button`);
       return this.back;
@@ -54,9 +62,12 @@ export class QueuedInput implements UserInput {
   }
 
   async input(info: StepInfo, opts: { prompt: string; value?: string; password?: boolean; validate?: (v: string) => string | undefined }): Promise<string | Back> {
-    const entry: Asked = { kind: 'input', title: info.title, text: opts.prompt, step: info.step };
+    const entry: Asked = { kind: 'input', title: info.title, text: opts.prompt, step: info.step, totalSteps: info.totalSteps, value: opts.value };
     this.asked.push(entry);
     const a = this.next('input', opts.prompt);
+    if ('cancel' in a) {
+      throw new vscode.CancellationError();
+    }
     if ('back' in a) {
       assert.ok(info.canGoBack, `Back pressed on "${opts.prompt}", which has no Back button`);
       return this.back;

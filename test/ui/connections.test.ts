@@ -62,12 +62,12 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
     await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
     await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
+    await answerQuickInput(page, 'A name for this connection', 'Ping sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Production');
     await answerQuickInput(page, 'Environment ID', p.credentials.environmentId);
     await answerQuickInput(page, 'Client ID', p.credentials.postClientId);
     await answerQuickInput(page, 'Client secret', p.credentials.postClientSecret);
     await answerQuickInput(page, 'token endpoint authentication method', 'request body');
-    await answerQuickInput(page, 'A name for this connection', 'Ping sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Production');
     await treeRow(page, 'Ping sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     const a = sb.details.aptible;
@@ -77,24 +77,24 @@ describe('workbench UI: connections', function () {
     await answerQuickInput(page, 'Aptible auth URL', sb.urls.aptible);
     await answerQuickInput(page, 'Aptible API URL', sb.urls.aptible);
     await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
+    await answerQuickInput(page, 'A name for this connection', 'Aptible sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await answerQuickInput(page, 'How do you sign in?', 'Username and password');
     await answerQuickInput(page, 'Email', a.credentials.email);
     await answerQuickInput(page, 'Password for', a.credentials.password);
-    await answerQuickInput(page, 'A name for this connection', 'Aptible sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await treeRow(page, 'Aptible sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     const c = sb.details.cohesity;
     await runFromPalette(page, 'Session Manager: Add Connection…');
     await answerQuickInput(page, 'Which kind of backend?', 'Cohesity');
     await answerQuickInput(page, 'Cluster address', sb.urls.cohesity);
+    await answerModal(page, /not trusted/, 'Trust');
+    await answerQuickInput(page, 'A name for this connection', 'Cohesity sandbox');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
     await answerQuickInput(page, 'How do you sign in?', 'Username and password');
     await answerQuickInput(page, 'Username', c.credentials.username);
     await answerQuickInput(page, 'Password for', c.credentials.password);
     await answerQuickInput(page, 'Domain', 'LOCAL');
-    await answerQuickInput(page, 'A name for this connection', 'Cohesity sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Not production');
-    await answerModal(page, /not trusted/, 'Trust');
     await treeRow(page, 'Cohesity sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     for (const label of ['Sandbox controller', 'Ping sandbox', 'Aptible sandbox', 'Cohesity sandbox']) {
@@ -106,6 +106,33 @@ describe('workbench UI: connections', function () {
     }
     // A picture for people; what is asserted is the rows above, not the file.
     await screenshot(page, 'connections-environments');
+  });
+
+  it('checks the address as it goes: an unreachable URL stays on its step (2/7) with the reason, then a second connection trusts the CA with one click', async () => {
+    const page = s.page;
+    const widget = page.locator('.quick-input-widget');
+    await runFromPalette(page, 'Session Manager: Add Connection…');
+    await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
+    await answerQuickInput(page, 'Controller URL', 'https://127.0.0.1:9');
+    const stepText = async (): Promise<string> => widget.evaluate((el) => `${el.querySelector('.quick-input-title')?.textContent ?? ''} | ${(el.querySelector('input.input') as HTMLInputElement | null)?.placeholder ?? ''}`);
+    const deadline = Date.now() + 30_000;
+    while (!/cannot reach/.test(await stepText()) && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+    }
+    const failed = await stepText();
+    assert.match(failed, /Add Connection.*\(2\/7\)/, `the failure stays on the URL step, of 7: ${failed}`);
+    assert.match(failed, /cannot reach https:\/\/127\.0\.0\.1:9/);
+    await screenshot(page, 'connections-unreachable-url');
+    await answerQuickInput(page, 'cannot reach', 'Change the address');
+    await answerQuickInput(page, 'Controller URL', sb.urls.ziti);
+    const prompt = await answerModal(page, /already trusts/, 'Trust');
+    assert.match(prompt, /Sandbox controller already trusts this certificate/);
+    await answerQuickInput(page, 'A name for this connection', 'Second controller');
+    await answerQuickInput(page, 'Is this a production system?', 'Not production');
+    await answerQuickInput(page, 'How do you sign in?', 'Username and password');
+    await answerQuickInput(page, 'Username', 'admin');
+    await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
+    await waitForRowText(page, 'Second controller', /signed in as/);
   });
 
   it('left no secret in clear in the user-data folder, logs, settings or browser storage', async () => {

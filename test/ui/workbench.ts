@@ -223,18 +223,19 @@ export async function setPaneExpanded(page: Page, title: string, expanded: boole
 }
 
 /**
- * Adds a sandbox OpenZiti controller the way a person does: Command Palette, the Add Connection wizard, then the
- * trust prompt for the sandbox CA. Returns the text of that prompt.
+ * Adds a sandbox OpenZiti controller the way a person does: Command Palette, the Add Connection wizard with the trust
+ * prompt for the sandbox CA right after the URL, then the sign-in. Returns the text of that prompt.
  */
 export async function addZitiControllerViaPalette(page: Page, url: string, label: string, beforeTrust?: () => Promise<unknown>): Promise<string> {
   await runFromPalette(page, 'Session Manager: Add Connection…');
   await answerQuickInput(page, 'Which kind of backend?', 'OpenZiti');
   await answerQuickInput(page, 'Controller URL', url);
+  await beforeTrust?.();
+  const prompt = await answerModal(page, /not trusted|already trusts/, 'Trust');
+  await answerQuickInput(page, 'A name for this connection', label);
+  await answerQuickInput(page, 'Is this a production system?', 'Not production');
   await answerQuickInput(page, 'How do you sign in?', 'Username and password');
   await answerQuickInput(page, 'Username', 'admin');
   await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
-  await answerQuickInput(page, 'A name for this connection', label);
-  await answerQuickInput(page, 'Is this a production system?', 'Not production');
-  await beforeTrust?.();
-  return answerModal(page, /not trusted/, 'Trust');
+  return prompt;
 }

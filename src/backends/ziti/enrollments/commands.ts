@@ -403,7 +403,8 @@ export class EnrollmentCommands {
         },
       ],
       title,
-      5,
+      // search, identity, method, [CA or username,] expiry: the total of the method chosen so far
+      () => (method === 'ott' ? 4 : 5),
     );
     if (!identity) {
       return cancelled();
