@@ -76,7 +76,7 @@ async function testBeforeSave(deps: ConnectionCommandDeps, record: ConnectionRec
         if (!module) {
           throw e;
         }
-        current = await askToTrust(deps.ui(), module, current);
+        current = await askToTrust(deps.ui(), module, current, undefined, deps.log);
         continue;
       }
       if (e instanceof ApiError && e.kind === 'cancelled') {
@@ -99,7 +99,7 @@ export async function addConnection(deps: ConnectionCommandDeps, backend?: unkno
       throw e;
     }
     const message = e instanceof Error ? e.message : String(e);
-    deps.log.warn(`Add Connection: ${record.label} was not saved: ${message}`);
+    // Logged once, by the command wrapper (registerCommand), with the message shown to the person.
     throw new Error(`${record.label} was not saved: ${message}`, { cause: e });
   }
   await deps.manager.store.save(tested.record, secrets);
@@ -183,7 +183,7 @@ async function trustAndSave(deps: ConnectionCommandDeps, record: ConnectionRecor
   if (!module) {
     throw new Error(`${record.backend} is not supported.`);
   }
-  const updated = await askToTrust(deps.ui(), module, record);
+  const updated = await askToTrust(deps.ui(), module, record, undefined, deps.log);
   if (record.source === 'preset') {
     throw new Error(`${record.label} comes from settings; add its certificate to your system store, or add the connection yourself.`);
   }
