@@ -91,6 +91,12 @@ describe('npm run try: a workbench with the four sandbox connections signed in',
       await treeRow(page, label).waitFor({ state: 'visible', timeout: 30_000 });
     }
     await screenshot(page, 'try-connections');
+    // Ordinary connections: the person can edit or remove them (presets from settings could not).
+    await treeRow(page, 'Sandbox Aptible').click({ button: 'right' });
+    for (const action of ['Edit Connection…', 'Remove Connection…', 'Sign Out']) {
+      await page.locator('.context-view .action-label', { hasText: action }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    await page.keyboard.press('Escape');
   });
 
   it('shows the live sessions of the signed-in controller in the Sessions view', async () => {
