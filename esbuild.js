@@ -202,11 +202,11 @@ function webviewEntries() {
 }
 
 /** The esbuild options of each bundle: the extension (for node) and the webview scripts (for the browser), if any. */
-function bundleOptions() {
+function bundleOptions(isProduction = production) {
   const common = {
     bundle: true,
-    minify: production,
-    sourcemap: !production,
+    minify: isProduction,
+    sourcemap: !isProduction,
     sourcesContent: false,
     logLevel: 'silent',
     metafile: true,
@@ -223,7 +223,9 @@ function bundleOptions() {
       external: ['vscode'],
       // axios probes `navigator` to detect a browser; in a Node extension host that read only triggers VS Code's
       // "navigator is now a global" migration warning. The extension always runs in Node, so there is none.
-      define: { navigator: 'undefined' },
+      // SM_DEV_BUILD: development-only code (src/dev, e.g. `npm run try`'s sandbox connections) is left out of the
+      // production bundle, and so out of the .vsix.
+      define: { navigator: 'undefined', SM_DEV_BUILD: String(!isProduction) },
       plugins: [noFormData],
     },
   ];

@@ -16,6 +16,10 @@ import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './b
 import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
 import { webviewRegistry, WebviewRegistry } from './webviews/registry';
+import { addTryConnections } from './dev/trySandbox';
+
+/** True in development builds only (esbuild.js); the production bundle (the .vsix) drops what it guards. */
+declare const SM_DEV_BUILD: boolean;
 
 /** What activate() returns while the extension runs under its own tests (never in normal use). */
 export interface TestingApi {
@@ -151,6 +155,10 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);
+  if (SM_DEV_BUILD) {
+    // `npm run try`: the sandbox connections of this run (development builds only, see src/dev/trySandbox.ts).
+    void addTryConnections(deps, context.globalState).catch((e) => log.warn(`npm run try: ${String(e)}`));
+  }
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return {};
   }

@@ -103,7 +103,7 @@ class WizardChecker implements WizardChecks {
             return messageOf(e);
           }
           try {
-            record = await askToTrust(this.deps.ui(), module, record, undefined, this.deps.manager.store.list());
+            record = await askToTrust(this.deps.ui(), module, record, undefined, this.deps.manager.store.list(), this.deps.log);
           } catch (declined) {
             return declined instanceof UserCancelled ? `${messageOf(e)}; you did not trust it.` : messageOf(declined);
           }
@@ -138,7 +138,9 @@ class WizardChecker implements WizardChecks {
       this.tested = { record, secrets, client: tested.client, summary: tested.result.summary, expiresAt: tested.result.expiresAt };
       return undefined;
     } catch (e) {
-      return messageOf(e);
+      const reason = messageOf(e);
+      this.deps.log.warn(`${this.existing ? 'Edit' : 'Add'} Connection: signing in to ${record.label} (${BACKEND_LABELS[record.backend]}) did not work: ${reason}`);
+      return reason;
     }
   }
 
@@ -261,7 +263,7 @@ async function trustAndSave(deps: ConnectionCommandDeps, record: ConnectionRecor
   if (!module) {
     throw new Error(`${record.backend} is not supported.`);
   }
-  const updated = await askToTrust(deps.ui(), module, record, undefined, deps.manager.store.list());
+  const updated = await askToTrust(deps.ui(), module, record, undefined, deps.manager.store.list(), deps.log);
   if (record.source === 'preset') {
     throw new Error(`${record.label} comes from settings; add its certificate to your system store, or add the connection yourself.`);
   }

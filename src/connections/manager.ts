@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors';
 import { raceSignal } from '../http/client';
 import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backends/types';
 import { Logger } from '../util/log';
-import { BackendKind, bindingMismatch, bindingOf, ConnectionRecord, ConnectionSecrets } from './model';
+import { BACKEND_LABELS, BackendKind, bindingMismatch, bindingOf, ConnectionRecord, ConnectionSecrets } from './model';
 import { ConnectionStore } from './store';
 import { vscodeProxySettings } from './proxySettings';
 
@@ -210,10 +210,11 @@ export class ConnectionManager implements vscode.Disposable {
       client = await this.createClient(record);
       const result = await client.signIn();
       this.clients.set(id, client);
-      this.log.info(`${record.label}: ${result.summary}`);
+      this.log.info(`Signed in to ${record.label} (${BACKEND_LABELS[record.backend]}): ${result.summary}`);
       this.setState(id, { kind: 'signedIn', summary: result.summary, expiresAt: result.expiresAt });
       return client;
     } catch (e) {
+      this.log.warn(`Sign-in to ${record.label} (${BACKEND_LABELS[record.backend]}) failed: ${e instanceof Error ? e.message : String(e)}`);
       client?.dispose(); // a client that could not sign in is not kept
       this.setState(id, stateForError(e));
       throw e;
@@ -226,6 +227,8 @@ export class ConnectionManager implements vscode.Disposable {
       this.disposeClient(id);
     }
     this.clients.set(id, client);
+    const record = this.store.get(id);
+    this.log.info(`Signed in to ${record?.label ?? id}${record ? ` (${BACKEND_LABELS[record.backend]})` : ''}: ${summary}`);
     this.setState(id, { kind: 'signedIn', summary, expiresAt });
   }
 
@@ -283,6 +286,7 @@ export class ConnectionManager implements vscode.Disposable {
       await this.store.updateSecrets(record, { token: undefined, tokenExpiresAt: undefined });
     }
     this.setState(id, { kind: 'signedOut' });
+    this.log.info(`Signed out of ${record?.label ?? id}: ${message}`);
     return message;
   }
 

@@ -6,13 +6,21 @@ import { BACKEND_LABELS, ConnectionRecord } from './model';
 import { UserInput } from '../ui/input';
 import { describeCertificate, PROBE_TIMEOUT_MS } from '../http/tls';
 import { vscodeProxySettings } from './proxySettings';
+import type { Logger } from '../util/log';
 
 /**
  * Asks the person whether to trust the certificate(s) a server presents, for this connection only. Returns the
  * record with its trust updated, or throws UserCancelled when they decline. Nothing is trusted without consent,
  * and nothing changes for any other connection or for the process.
  */
-export async function askToTrust(ui: UserInput, module: BackendModule, record: ConnectionRecord, signal?: AbortSignal, others: readonly ConnectionRecord[] = []): Promise<ConnectionRecord> {
+export async function askToTrust(
+  ui: UserInput,
+  module: BackendModule,
+  record: ConnectionRecord,
+  signal?: AbortSignal,
+  others: readonly ConnectionRecord[] = [],
+  log?: Pick<Logger, 'info'>,
+): Promise<ConnectionRecord> {
   if (!module.trustCandidate) {
     throw new Error(`${BACKEND_LABELS[record.backend]} connections do not support trusting a certificate; install the CA in your system store.`);
   }
@@ -64,9 +72,12 @@ export async function askToTrust(ui: UserInput, module: BackendModule, record: C
       ? `${sharing.label} already trusts ${what} (SHA-256 ${wanted.join(', ')}). Trust it for ${record.label} too?`
       : `${record.label} (${BACKEND_LABELS[record.backend]}) presents a certificate that is not trusted. Trust it for this connection?`;
   const choice = await ui.confirm(message, lines.join('\n'), ['Trust']);
+  const fingerprints = candidate.certificates.map((c) => `SHA-256 ${c.sha256}`).join(', ');
   if (choice !== 'Trust') {
+    log?.info(`${record.label} (${BACKEND_LABELS[record.backend]}): the ${changed ? 'changed ' : ''}certificate was NOT trusted (${fingerprints})`);
     throw new UserCancelled();
   }
+  log?.info(`${record.label} (${BACKEND_LABELS[record.backend]}): trusted ${changed ? 'the changed' : 'the'} certificate for this connection (${fingerprints})`);
   return {
     ...record,
     tls: {

@@ -1,8 +1,7 @@
 // `npm run sandbox`: starts the emulated backends on 127.0.0.1 and prints what to enter in Add Connection.
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { ALL_BACKENDS, start } from './server';
+import { ALL_BACKENDS, FAULT_MODES, start } from './server';
+import { createRunDir, portInUse, writeTrustFiles } from './runFiles';
 import { BackendName, DEFAULT_SIZES, Sizes } from './types';
 
 const HELP = `Session Manager sandbox: local emulators of the OpenZiti, PingOne, Aptible and Cohesity APIs.
@@ -19,8 +18,15 @@ Usage: npm run sandbox -- [options]
   --log              print one line per request
   --help             this text
 
-Faults can be injected while it runs, e.g.:
-  curl --cacert CA.pem -X POST https://127.0.0.1:4480/__sandbox/faults -d '{"mode":"rate-limit","count":3}'
+Files: the certificates to trust are written to a new folder per run (printed at start, removed at stop).
+
+Faults, one per backend at a time: POST /__sandbox/faults on that backend's port with a JSON body {"mode": ...}
+${Object.entries(FAULT_MODES).map(([m, d]) => `  ${m.padEnd(18)} ${d}`).join('\n')}
+  Fields for any mode: count (only the next N matching requests), pathRegex (only matching paths),
+  latencyMs (a delay before each matching answer; also alone, without a mode), totalCountBonus (over-report list
+  totals), expireTokens (true: every issued token expires now). DELETE /__sandbox/faults also clears the fault.
+  e.g. curl --cacert CA.pem -d '{"mode":"rate-limit","count":3}' https://127.0.0.1:4480/__sandbox/faults
+       curl --cacert CA.pem -d '{"mode":"off"}' https://127.0.0.1:4480/__sandbox/faults
 `;
 
 function fail(msg: string): never {
@@ -95,13 +101,22 @@ async function main(): Promise<void> {
     }
   }
 
-  const sb = await start({ port, seed, sizes, backends, log, zitiInactivitySeconds: zitiTimeout });
-  const caFile = path.join(os.tmpdir(), 'session-manager-sandbox-ca.pem');
-  fs.writeFileSync(caFile, sb.ca.pem);
+  let sb: Awaited<ReturnType<typeof start>>;
+  try {
+    sb = await start({ port, seed, sizes, backends, log, zitiInactivitySeconds: zitiTimeout });
+  } catch (e) {
+    const busy = portInUse(e, `Choose another base port with --port N (uses N to N+3), or --port 0 for free ports.`);
+    if (busy) {
+      process.stderr.write(`sandbox: ${busy}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const runDir = createRunDir();
+  const { caFile, files } = writeTrustFiles(sb, runDir);
   const out: string[] = [];
   out.push(`Session Manager sandbox (seed ${seed}) — press Ctrl+C to stop.`);
-  out.push(`Sandbox CA written to ${caFile}`);
-  out.push(`  SHA-256 ${sb.ca.sha256Fingerprint}`);
+  out.push(`Sandbox CA written to ${caFile} (this run's own folder, removed when the sandbox stops)`);
   out.push('');
   for (const name of backends) {
     const d = sb.details[name];
@@ -113,19 +128,17 @@ async function main(): Promise<void> {
     for (const [k, v] of Object.entries(d.credentials)) {
       out.push(`  ${k}: ${v}`);
     }
-    if (d.tls === 'sandbox-ca') {
-      out.push(`  TLS: certificate issued by the sandbox CA (${caFile}), CA SHA-256 ${d.certSha256Fingerprint}`);
-    } else if (d.tls === 'self-signed') {
-      const certFile = path.join(os.tmpdir(), `session-manager-sandbox-${name}.pem`);
-      fs.writeFileSync(certFile, d.trustPem ?? '');
-      out.push(`  TLS: self-signed certificate (${certFile}), SHA-256 ${d.certSha256Fingerprint}`);
+    const trust = files.find((f) => f.backend === name);
+    if (trust) {
+      out.push(`  TLS: trust ${trust.what} (${trust.file}); the trust prompt shows`);
+      out.push(`    ${trust.fingerprint}`);
     } else {
       out.push('  TLS: none (plain HTTP)');
     }
     for (const n of d.notes) {
       out.push(`  - ${n}`);
     }
-    out.push(`  faults: POST ${d.origin}/__sandbox/faults (JSON FaultSpec), DELETE to clear; POST ${d.origin}/__sandbox/reset`);
+    out.push(`  faults: POST ${d.origin}/__sandbox/faults (JSON FaultSpec, {"mode":"off"} or DELETE clears it); POST ${d.origin}/__sandbox/reset`);
     out.push('');
   }
   if (sb.details.ziti) {
@@ -139,7 +152,11 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
 
   const stop = (): void => {
-    sb.stop().then(() => process.exit(0), () => process.exit(1));
+    const done = (code: number) => (): void => {
+      fs.rmSync(runDir, { recursive: true, force: true });
+      process.exit(code);
+    };
+    sb.stop().then(done(0), done(1));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -99,6 +99,20 @@ describe('sandbox server: faults over real HTTPS', function () {
     assert.strictEqual((await get(sb, SESSIONS, token)).status, 200);
   });
 
+  it('POST {"mode":"off"} clears the fault over HTTP, as DELETE does', async () => {
+    assert.strictEqual((await admin(sb, 'POST', 'faults', { mode: 'unavailable' })).status, 200);
+    assert.strictEqual((await get(sb, SESSIONS, token)).status, 503);
+    const off = await admin(sb, 'POST', 'faults', { mode: 'off' });
+    assert.strictEqual(off.status, 200, JSON.stringify(off.json));
+    assert.deepStrictEqual(off.json, { backend: 'ziti', fault: null });
+    assert.strictEqual((await get(sb, SESSIONS, token)).status, 200);
+    assert.deepStrictEqual((await admin(sb, 'GET', 'faults')).json, { backend: 'ziti', fault: null, remaining: null, hits: 0 });
+    // And an unknown mode still fails, naming the ones that exist.
+    const bad = await admin(sb, 'POST', 'faults', { mode: 'latency' });
+    assert.strictEqual(bad.status, 400);
+    assert.match(JSON.stringify(bad.json), /unknown fault mode 'latency'.*off/);
+  });
+
   it('connection reset mid-response: the client sees ECONNRESET / socket hang up', async () => {
     sb.faults.set('ziti', { mode: 'reset', count: 1 });
     await assert.rejects(get(sb, SESSIONS, token), (e: NodeJS.ErrnoException) => ['ECONNRESET', 'EPIPE'].includes(e.code ?? '') || /socket hang up|aborted/.test(e.message));

@@ -102,7 +102,22 @@ interface FaultState {
 const HTML_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
-const FAULT_MODES = ['rate-limit', 'server-error', 'unavailable', 'reset', 'slow-body', 'malformed-json', 'html-502', 'ignore-offset', 'foreign-next-link'];
+/**
+ * Every fault mode `POST /__sandbox/faults` accepts, with what a client gets. The README's fault table and
+ * `npm run sandbox -- --help` are made from (and checked against) this list; `off` clears the fault.
+ */
+export const FAULT_MODES: Readonly<Record<NonNullable<FaultSpec['mode']>, string>> = {
+  'rate-limit': '429 with Retry-After (retryAfterSeconds, default 1) and the vendor\'s error body',
+  'server-error': "500 with the vendor's error body",
+  unavailable: "503 with the vendor's error body",
+  reset: 'part of the answer, then the connection is dropped',
+  'slow-body': 'the real answer, trickled (slowBodyChunkBytes every slowBodyIntervalMs)',
+  'malformed-json': '200 with a truncated JSON body',
+  'html-502': "502 with a reverse proxy's HTML error page",
+  'ignore-offset': 'lists answered as if no offset had been sent (always the first page)',
+  'foreign-next-link': "the answer's next link points to another origin",
+  off: 'clears the fault (as DELETE /__sandbox/faults does)',
+};
 
 function loadBackendModule(name: BackendName): { create(ctx: BackendContext): Backend } {
   try {
@@ -118,8 +133,8 @@ function validateFault(spec: unknown): FaultSpec {
     throw new Error('fault must be a JSON object');
   }
   const f = spec as FaultSpec;
-  if (f.mode !== undefined && !FAULT_MODES.includes(f.mode)) {
-    throw new Error(`unknown fault mode '${String(f.mode)}' (one of ${FAULT_MODES.join(', ')})`);
+  if (f.mode !== undefined && !Object.hasOwn(FAULT_MODES, f.mode)) {
+    throw new Error(`unknown fault mode '${String(f.mode)}' (one of ${Object.keys(FAULT_MODES).join(', ')})`);
   }
   for (const k of ['latencyMs', 'count', 'retryAfterSeconds', 'slowBodyChunkBytes', 'slowBodyIntervalMs', 'totalCountBonus'] as const) {
     if (f[k] !== undefined && (typeof f[k] !== 'number' || !(f[k]! >= 0))) {
@@ -185,6 +200,10 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
 
   const setFault = (name: BackendName, spec: FaultSpec): void => {
     const f = validateFault(spec);
+    if (f.mode === 'off') {
+      faults.delete(name);
+      return;
+    }
     faults.set(name, { spec: f, hits: 0, remaining: f.count, regex: f.pathRegex ? new RegExp(f.pathRegex) : undefined });
     if (f.expireTokens) {
       backends[name]?.expireAllTokens();
@@ -211,7 +230,7 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
         }
         if (method === 'POST' || method === 'PUT') {
           setFault(name, JSON.parse(body.toString('utf8') || '{}'));
-          return { status: 200, body: { backend: name, fault: faults.get(name)!.spec } };
+          return { status: 200, body: { backend: name, fault: faults.get(name)?.spec ?? null } };
         }
         if (method === 'DELETE') {
           clearFault(name);

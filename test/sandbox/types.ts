@@ -109,8 +109,9 @@ export interface FaultSpec {
    * - `ignore-offset`: the list is answered as if no `offset` had been sent (always the first page), as a broken
    *   server or proxy cache would.
    * - `foreign-next-link`: the answer's `_links.next.href` points to another origin (https://elsewhere.invalid).
+   * - `off`: clears the backend's fault (the same as `DELETE /__sandbox/faults`); nothing else in the spec applies.
    */
-  mode?: 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'slow-body' | 'malformed-json' | 'html-502' | 'ignore-offset' | 'foreign-next-link';
+  mode?: 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'slow-body' | 'malformed-json' | 'html-502' | 'ignore-offset' | 'foreign-next-link' | 'off';
   /** Number of matching requests that get `mode`; undefined = all. */
   count?: number;
   /** For `rate-limit`; default 1. */

@@ -155,8 +155,13 @@ function nodesShowing(ctx: SessionsContext, connectionId: string, sessionId: str
   return [...ctx.sessionNodes.values()].filter((n): n is ZitiSessionNode => n instanceof ZitiSessionNode && n.connectionId === connectionId && n.session.id === sessionId);
 }
 
+/**
+ * How a revoke is named (in the log too): service, type, identity and creation time, which tell two sessions of the
+ * same service and identity apart without the session id (logs hold no session ids, see the README's Privacy).
+ */
 function targetLabel(t: RevokeTarget): string {
-  return `${serviceName(t.session)} — ${t.session.type}, ${t.identity ?? t.session.identityId} (${t.record.label})`;
+  const created = t.session.createdAt ? `, created ${t.session.createdAt}` : '';
+  return `${serviceName(t.session)} — ${t.session.type}, ${t.identity ?? t.session.identityId}${created} (${t.record.label})`;
 }
 
 /** Loaded sessions (deduplicated) as picker items; when none are loaded, the first page of each signed-in controller. */
@@ -288,7 +293,7 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
   if (targets.length === 1 && targets[0].gone) {
     const t = targets[0];
     const message = `Session ${t.session.id} on ${t.record.label} had already ended.`;
-    deps.log.info(`revoke session ${t.session.id} (${t.record.label}): already ended`);
+    deps.log.info(`revoke session ${targetLabel(t)}: already ended`);
     void vscode.window.showInformationMessage(message);
     return { results: [{ label: `${t.session.id} (${t.record.label})`, outcome: 'already-ended' }], message };
   }
@@ -393,7 +398,9 @@ interface ApiTarget {
 }
 
 function apiLabel(t: ApiTarget): string {
-  return `${t.apiSession.identity?.name || t.apiSession.identityId || t.apiSession.id}${t.apiSession.ipAddress ? ` from ${t.apiSession.ipAddress}` : ''} (${t.record.label})`;
+  // Creation time (not the id) tells two API sessions of one identity apart in the log.
+  const created = t.apiSession.createdAt ? `, created ${t.apiSession.createdAt}` : '';
+  return `${t.apiSession.identity?.name || t.apiSession.identityId || t.apiSession.id}${t.apiSession.ipAddress ? ` from ${t.apiSession.ipAddress}` : ''}${created} (${t.record.label})`;
 }
 
 /**
