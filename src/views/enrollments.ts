@@ -50,8 +50,6 @@ interface Loaded {
   caNames: Map<string, string>;
   /** The next getChildren shows the list as it is (set by loadMore/loadAll and after a reload for a redraw). */
   keep: boolean;
-  /** The count the root's header last showed: when a load changes it, the root is redrawn so both agree. */
-  header?: string;
 }
 
 const loaded = new Map<string, Loaded>();
@@ -102,8 +100,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     const parts: string[] = [];
     if (state.kind === 'signedIn' && l && l.list.total !== undefined) {
       // From the rows the view shows (expired ones apart), not the controller's total of every enrollment.
-      l.header = enrollmentCountText(l.list.items, l.list.total, Date.now());
-      parts.push(l.header);
+      parts.push(enrollmentCountText(l.list.items, l.list.total, Date.now()));
     } else if (state.kind !== 'signedIn') {
       parts.push(state.kind === 'signingIn' ? 'signing in…' : state.kind === 'signedOut' ? 'signed out' : state.kind);
     }
@@ -191,11 +188,6 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
       await this.loadCaNames(l, signal);
     }
     l.keep = false;
-    if (state.kind === 'signedIn' && l.list.total !== undefined && l.header !== enrollmentCountText(l.list.items, l.list.total, Date.now())) {
-      // The header was drawn before this read: redraw the root (its children as they are now, without reading again).
-      l.keep = true;
-      refreshNode(this);
-    }
     const tail = l.list.tail(this, (e) => this.errorNode(e));
     const items = l.list.items;
     if (items.length === 0 && tail.length > 0) {

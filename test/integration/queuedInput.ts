@@ -1,8 +1,19 @@
 // Answers Session Manager's prompts from a queue, inside the real extension host. Each answer is matched against
 // the question asked, so a test fails clearly when the wizard asks something else than expected.
 import * as assert from 'assert';
-import * as vscode from 'vscode';
+import type * as vscodeApi from 'vscode';
 import type { Back, PickItem, StepInfo, UserInput } from '../../src/ui/input';
+
+/**
+ * What Escape does: VS Code's CancellationError, which the extension's command wrapper treats as "cancelled" (the
+ * extension's own UserCancelled is another module instance here). Loaded on use, so the double's bookkeeping can be
+ * unit-tested in plain Node.
+ */
+function escapePressed(): Error {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vscode = require('vscode') as typeof vscodeApi;
+  return new vscode.CancellationError();
+}
 
 export type Answer =
   | { pick: string | RegExp } // choose the item whose label matches
@@ -49,7 +60,7 @@ export class QueuedInput implements UserInput {
     this.asked.push({ kind: 'pick', title: info.title, text, step: info.step, totalSteps: info.totalSteps, items: items.map((i) => i.label) });
     const a = this.next('pick', text);
     if ('cancel' in a) {
-      throw new vscode.CancellationError();
+      throw escapePressed();
     }
     if ('back' in a) {
       assert.ok(info.canGoBack, `Back pressed on "${text}", which has no Back button`);
@@ -66,7 +77,7 @@ export class QueuedInput implements UserInput {
     this.asked.push(entry);
     const a = this.next('input', opts.prompt);
     if ('cancel' in a) {
-      throw new vscode.CancellationError();
+      throw escapePressed();
     }
     if ('back' in a) {
       assert.ok(info.canGoBack, `Back pressed on "${opts.prompt}", which has no Back button`);

@@ -6,7 +6,7 @@ import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
 import { outputDir } from '../host/util';
 import type { Sandbox } from '../sandbox/server';
 import { ZITI_HOSTILE_SERVICE_NAME } from '../sandbox';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface SandboxSession {
   id: string;
@@ -335,7 +335,7 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     assert.strictEqual(claims.jti, created[0].token, 'the JWT is the new enrollment\'s');
     await setPaneExpanded(page, 'Sessions', false);
     await setPaneExpanded(page, 'Enrollments', true);
-    await treeRow(page, identity).waitFor({ state: 'visible', timeout: 30_000 });
+    await scrollToRow(page, 'Enrollments', identity); // the Enrollments view is short: the row may need scrolling to
     await screenshot(page, 'ziti-enrollments');
   });
 
