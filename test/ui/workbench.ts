@@ -14,9 +14,15 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-export async function openSession(opts: { colorScheme?: 'light' | 'dark'; settings?: Record<string, unknown>; label?: string } = {}): Promise<UiSession> {
+export async function openSession(
+  opts: { colorScheme?: 'light' | 'dark'; settings?: Record<string, unknown>; label?: string; workspaceTrust?: boolean } = {},
+): Promise<UiSession> {
   const theme = opts.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
-  const server = await startCodeServer({ label: opts.label ?? 'ui', settings: { 'workbench.colorTheme': theme, ...opts.settings } });
+  const server = await startCodeServer({
+    label: opts.label ?? 'ui',
+    settings: { 'workbench.colorTheme': theme, ...opts.settings },
+    workspaceTrust: opts.workspaceTrust,
+  });
   try {
     const workbench = await openWorkbench(server, server.url({ extensionDevelopmentPath: REPO_ROOT }), { colorScheme: opts.colorScheme });
     return {
