@@ -43,6 +43,11 @@ export interface CodeServerOptions {
   installVsix?: string;
   /** A fixed port instead of a free one. */
   port?: number;
+  /**
+   * Leave workspace trust on (it is off by default in the test hosts), without the startup prompt, so the opened
+   * folder is untrusted and the window runs in Restricted Mode.
+   */
+  workspaceTrust?: boolean;
 }
 
 function waitForHttp(url: string, timeoutMs: number, proc: ChildProcess): Promise<void> {
@@ -80,7 +85,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   for (const d of [userDataDir, extensionsDir, tmp, workspace]) {
     fs.mkdirSync(d, { recursive: true });
   }
-  writeUserSettings(userDataDir, opts.settings);
+  const trust = opts.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+    : {};
+  writeUserSettings(userDataDir, { ...trust, ...opts.settings });
   const config = path.join(base, 'config.yaml');
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const logFile = path.join(outputDir('logs'), `code-server-${opts.label ?? 'host'}-${port}.log`);
@@ -106,7 +114,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       '--config', config,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,

@@ -14,11 +14,26 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-export async function openSession(opts: { colorScheme?: 'light' | 'dark'; settings?: Record<string, unknown>; label?: string } = {}): Promise<UiSession> {
+export async function openSession(
+  opts: {
+    colorScheme?: 'light' | 'dark';
+    settings?: Record<string, unknown>;
+    label?: string;
+    workspaceTrust?: boolean;
+    /** Install this packaged .vsix (as a user would) instead of loading the extension under development. */
+    vsix?: string;
+  } = {},
+): Promise<UiSession> {
   const theme = opts.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
-  const server = await startCodeServer({ label: opts.label ?? 'ui', settings: { 'workbench.colorTheme': theme, ...opts.settings } });
+  const server = await startCodeServer({
+    label: opts.label ?? 'ui',
+    settings: { 'workbench.colorTheme': theme, ...opts.settings },
+    workspaceTrust: opts.workspaceTrust,
+    installVsix: opts.vsix,
+  });
   try {
-    const workbench = await openWorkbench(server, server.url({ extensionDevelopmentPath: REPO_ROOT }), { colorScheme: opts.colorScheme });
+    const url = opts.vsix ? server.url() : server.url({ extensionDevelopmentPath: REPO_ROOT });
+    const workbench = await openWorkbench(server, url, { colorScheme: opts.colorScheme });
     return {
       server,
       workbench,
