@@ -75,6 +75,12 @@ async function scrollToRow(page: Page, paneTitle: string, label: string | RegExp
   const row = list.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
   await list.waitFor({ state: 'visible', timeout: 30_000 });
   const box = await list.boundingBox();
+  if (box && !(await row.isVisible())) {
+    // From the top: an earlier test may have left the list scrolled past the row.
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 100));
+    await page.mouse.wheel(0, -100_000);
+    await page.waitForTimeout(300);
+  }
   for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
     if (box) {
       await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 100));
