@@ -3,7 +3,7 @@
 // goes, and a route path panel that is hidden behind another tab and shown again.
 import * as assert from 'assert';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, runFromPalette, screenshot, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, clickContextMenuItem, expandServiceSessions, runFromPalette, screenshot, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface ZitiData {
   sessions: Map<string, { id: string; type: 'Dial' | 'Bind'; serviceId: string; routePath: string[] }>;
@@ -82,18 +82,7 @@ describe('workbench UI: sidebar layout, Get Started walkthrough, route path pane
     await page.locator('.pane-header[aria-label^="Sessions"]').first().waitFor({ state: 'visible', timeout: 30_000 });
     await addZitiControllerViaPalette(page, ui.sandbox().urls.ziti, 'Lab controller');
     await waitForRowText(page, 'Lab controller', /signed in as/);
-    const sessions = pane(page, 'Sessions');
-    const conn = sessions.locator('.monaco-list-row[role=treeitem]', { hasText: 'Lab controller' }).first();
-    await conn.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await conn.getAttribute('aria-expanded')) === 'false') {
-      await conn.click();
-    }
-    const group = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^Sessions$/ }) }).first();
-    await group.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await group.getAttribute('aria-expanded')) === 'false') {
-      await group.click();
-    }
-    await sessions.locator('.label-description', { hasText: /(Dial|Bind) · / }).nth(4).waitFor({ state: 'visible', timeout: 30_000 });
+    const sessions = await expandServiceSessions(page, 'Lab controller', 5);
     await page.waitForTimeout(500);
     const shot = await screenshot(page, 'layout-default-width');
     const sidebar = await page.locator('.part.sidebar').first().boundingBox();
@@ -133,11 +122,7 @@ describe('workbench UI: sidebar layout, Get Started walkthrough, route path pane
       .locator('.monaco-list-row[role=treeitem]')
       .filter({ has: page.locator('.label-description', { hasText: /Bind · / }) })
       .first();
-    await row.click({ button: 'right' });
-    const revoke = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Revoke Session' }).first();
-    await revoke.waitFor({ state: 'visible' });
-    await page.waitForTimeout(200);
-    await revoke.click();
+    await clickContextMenuItem(page, row, 'Revoke Session');
     await answerModal(page, /Revoke the/, 'Revoke');
 
     // Open a route path: a Dial session with a live circuit.

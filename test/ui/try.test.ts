@@ -10,7 +10,7 @@ import { describeCertificate } from '../../src/http/tls';
 import type { CodeServer, Workbench } from '../host/codeServer';
 import { openWorkbench } from '../host/codeServer';
 import { REPO_ROOT } from '../host/util';
-import { answerModal, expandRow, openSessionManager, screenshot, setPaneExpanded, treeRow } from './workbench';
+import { answerModal, expandRow, expandServiceSessions, openSessionManager, screenshot, setPaneExpanded, treeRow } from './workbench';
 
 const LABELS = ['Sandbox OpenZiti', 'Sandbox PingOne', 'Sandbox Aptible', 'Sandbox Cohesity'];
 
@@ -103,18 +103,7 @@ describe('npm run try: a workbench with the four sandbox connections signed in',
     const page = workbench!.page;
     await setPaneExpanded(page, 'Environments', false);
     await setPaneExpanded(page, 'Sessions', true);
-    const sessions = page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Sessions"]') }).first();
-    const conn = sessions.locator('.monaco-list-row[role=treeitem]', { hasText: 'Sandbox OpenZiti' }).first();
-    await conn.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await conn.getAttribute('aria-expanded')) === 'false') {
-      await conn.click();
-    }
-    const group = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^Sessions$/ }) }).first();
-    await group.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await group.getAttribute('aria-expanded')) === 'false') {
-      await group.click();
-    }
-    await sessions.locator('.label-description', { hasText: /(Dial|Bind) · / }).nth(3).waitFor({ state: 'visible', timeout: 30_000 });
+    await expandServiceSessions(page, 'Sandbox OpenZiti', 4);
     await screenshot(page, 'try-sessions');
   });
 

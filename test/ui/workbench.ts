@@ -2,7 +2,7 @@
 // Shared fixture for the UI layer: one code-server with the extension under development, one Chromium page.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { CodeServer, openWorkbench, startCodeServer, Workbench } from '../host/codeServer';
 import { outputDir, REPO_ROOT } from '../host/util';
 import { type Sandbox, start, type StartOptions } from '../sandbox/server';
@@ -253,4 +253,47 @@ export async function addZitiControllerViaPalette(page: Page, url: string, label
   await answerQuickInput(page, 'Username', 'admin');
   await answerQuickInput(page, 'Password for admin', 'ziti-sandbox-admin');
   return prompt;
+}
+
+/**
+ * Expands a controller and its "Sessions" group in the Sessions view and waits until `rows` session rows are drawn;
+ * returns the view's pane.
+ */
+export async function expandServiceSessions(page: Page, controller: string, rows: number): Promise<Locator> {
+  const sessions = page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Sessions"]') }).first();
+  const conn = sessions.locator('.monaco-list-row[role=treeitem]', { hasText: controller }).first();
+  await conn.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await conn.getAttribute('aria-expanded')) === 'false') {
+    await conn.click();
+  }
+  const group = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^Sessions$/ }) }).first();
+  await group.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await group.getAttribute('aria-expanded')) === 'false') {
+    await group.click();
+  }
+  await sessions.locator('.label-description', { hasText: /(Dial|Bind) · / }).nth(rows - 1).waitFor({ state: 'visible', timeout: 30_000 });
+  return sessions;
+}
+
+/**
+ * Right-clicks `row` and clicks the context-menu item `label`. A row redrawn under the pointer (a list refreshing as it
+ * loads) can swallow the right-click or close the menu: then Escape and try again, up to three times.
+ */
+export async function clickContextMenuItem(page: Page, row: Locator, label: string): Promise<void> {
+  const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: label }).first();
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(200);
+      await item.click({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) {
+        throw e;
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
 }

@@ -6,7 +6,7 @@ import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
 import { outputDir } from '../host/util';
 import type { Sandbox } from '../sandbox/server';
 import { ZITI_HOSTILE_SERVICE_NAME } from '../sandbox';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, clickContextMenuItem, expandRow, expandServiceSessions, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession, waitForRowText } from './workbench';
 
 interface SandboxSession {
   id: string;
@@ -84,7 +84,7 @@ async function scrollToRow(page: Page, paneTitle: string, label: string | RegExp
   for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
     if (box) {
       await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 100));
-      await page.mouse.wheel(0, 300);
+      await page.mouse.wheel(0, Math.max(40, Math.floor(box.height * 0.6))); // less than a view: no row skipped
     }
     await page.waitForTimeout(150);
   }
@@ -162,18 +162,7 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     await setPaneExpanded(page, 'Environments', false);
     await setPaneExpanded(page, 'Enrollments', false);
     await setPaneExpanded(page, 'Sessions', true);
-    const sessions = pane(page, 'Sessions');
-    const conn = sessions.locator('.monaco-list-row[role=treeitem]', { hasText: 'Lab controller' }).first();
-    await conn.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await conn.getAttribute('aria-expanded')) === 'false') {
-      await conn.click();
-    }
-    const group = sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: /^Sessions$/ }) }).first();
-    await group.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await group.getAttribute('aria-expanded')) === 'false') {
-      await group.click();
-    }
-    await sessions.locator('.label-description', { hasText: /(Dial|Bind) · / }).nth(8).waitFor({ state: 'visible', timeout: 30_000 });
+    const sessions = await expandServiceSessions(page, 'Lab controller', 9);
     await sessions.locator('.label-description', { hasText: /[\d,]+ of [\d,]+/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
     const descriptions = await sessions.locator('.label-description').allInnerTexts();
     assert.ok(descriptions.some((d) => /Dial|Bind/.test(d) && /ago/.test(d)), descriptions.join(' | '));
@@ -189,11 +178,7 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
       .filter({ has: page.locator('.label-description', { hasText: /Dial|Bind/ }) })
       .first();
     const service = (await row.locator('.label-name').innerText()).trim();
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Revoke Session' }).first();
-    await item.waitFor({ state: 'visible' });
-    await page.waitForTimeout(200);
-    await item.click();
+    await clickContextMenuItem(page, row, 'Revoke Session');
     const message = await answerModal(page, /Revoke the/, 'Revoke');
     assert.ok(message.includes(service) && message.includes('Lab controller'), `the modal names the service and controller: ${message}`);
     const deadline = Date.now() + 15_000;
@@ -228,11 +213,7 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
     const ip = description.split(' · ')[0];
     const before = data().apiSessions.size;
 
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'End API Session' }).first();
-    await item.waitFor({ state: 'visible' });
-    await page.waitForTimeout(200);
-    await item.click();
+    await clickContextMenuItem(page, row, 'End API Session');
     await page.locator('.monaco-dialog-box').filter({ hasText: /End the API session/ }).waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'ziti-end-api-session-modal');
     const message = await answerModal(page, /End the API session/, 'Cancel');
@@ -348,17 +329,15 @@ describe('workbench UI: OpenZiti sessions, route path and enrollments', function
   it('shows hostile names as text in every view and panel: no console error, no CSP refusal', async () => {
     const page = s.page;
     const d = data();
-    // Enrollments: the hostile identity's row, its tooltip, its QR code panel.
+    // Enrollments: the hostile identity's row, its tooltip, its QR code panel (the other views closed for room).
+    await setPaneExpanded(page, 'Environments', false);
+    await setPaneExpanded(page, 'Sessions', false);
     await setPaneExpanded(page, 'Enrollments', true);
     const enrollRow = await scrollToRow(page, 'Enrollments', HOSTILE.enrolling);
     await enrollRow.hover();
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
     await page.waitForTimeout(500);
-    await enrollRow.click({ button: 'right' });
-    const qrItem = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Show Enrollment QR Code' }).first();
-    await qrItem.waitFor({ state: 'visible' });
-    await page.waitForTimeout(200);
-    await qrItem.click();
+    await clickContextMenuItem(page, enrollRow, 'Show Enrollment QR Code');
     await webviewFrame(page).locator('svg.qr').first().waitFor({ state: 'visible', timeout: 30_000 });
     const qrHeading = await webviewFrame(page).locator('h1').first().innerText();
     assert.ok(qrHeading.includes(HOSTILE.enrolling), `the QR panel shows the name as text: ${qrHeading}`);
