@@ -14,8 +14,9 @@ const FOLDERS = {
     spec: ['out/test/unit/http/*.test.js'],
   },
   util: {
-    mutate: ['src/util/redact.ts', 'src/util/singleFlight.ts'],
-    spec: ['out/test/unit/redact.test.js', 'out/test/unit/singleFlight.test.js'],
+    // log.ts is the VS Code log channel (no plain-Node test); the rest is pure.
+    mutate: ['src/util/redact.ts', 'src/util/singleFlight.ts', 'src/util/lru.ts', 'src/util/markdown.ts'],
+    spec: ['out/test/unit/redact.test.js', 'out/test/unit/singleFlight.test.js', 'out/test/unit/lru.test.js', 'out/test/unit/ziti-sessions.test.js'],
   },
   connections: {
     mutate: ['src/connections/model.ts', 'src/connections/presets.ts'],
