@@ -9,7 +9,7 @@ import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import { start, Sandbox } from '../sandbox/server';
 import type { Backend } from '../sandbox/types';
-import { testingApi } from './helpers';
+import { testingApi, watchRequests } from './helpers';
 import { Answer, QueuedInput } from './queuedInput';
 import { removeAllConnections } from './connections.test';
 
@@ -25,23 +25,14 @@ interface Seen {
 
 /** Records every request a sandbox backend handles (headers as received), in order. */
 function requestLog(backend: Backend): Seen[] {
-  const seen: Seen[] = [];
-  const original = backend.handle.bind(backend);
-  backend.handle = async (req) => {
-    const entry: Seen = {
-      method: req.method,
-      path: req.path,
-      host: req.headers.host,
-      ztSession: req.headers['zt-session'],
-      authorization: req.headers.authorization,
-      body: req.body.toString('utf8'),
-    };
-    seen.push(entry);
-    const res = await original(req);
-    entry.status = res.status;
-    return res;
-  };
-  return seen;
+  return watchRequests(backend, (req): Seen => ({
+    method: req.method,
+    path: req.path,
+    host: req.headers.host,
+    ztSession: req.headers['zt-session'],
+    authorization: req.headers.authorization,
+    body: req.body.toString('utf8'),
+  })).seen;
 }
 
 async function label(node: TreeNode): Promise<string> {

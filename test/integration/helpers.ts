@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
+import type { Backend, SandboxRequest } from '../sandbox/types';
 
 export const EXTENSION_ID = 'session-manager.session-manager';
 
@@ -15,4 +16,21 @@ export async function testingApi(): Promise<TestingApi> {
   const exports = await extension().activate();
   assert.ok(exports.testing, 'activate() returned no testing API: is the extension running in test mode?');
   return exports.testing;
+}
+
+/**
+ * Records what a sandbox backend handles, in order: `entry` picks what to keep of each request, and the status the
+ * backend answered is added to it. `restore()` unwraps the backend again.
+ */
+export function watchRequests<T extends object>(backend: Backend, entry: (req: SandboxRequest) => T): { seen: (T & { status?: number })[]; restore(): void } {
+  const seen: (T & { status?: number })[] = [];
+  const original = backend.handle;
+  backend.handle = async (req: SandboxRequest) => {
+    const e: T & { status?: number } = entry(req);
+    seen.push(e);
+    const res = await original.call(backend, req);
+    e.status = res.status;
+    return res;
+  };
+  return { seen, restore: () => (backend.handle = original) };
 }

@@ -5,8 +5,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import { start, Sandbox } from '../sandbox/server';
-import type { SandboxRequest } from '../sandbox/types';
-import { testingApi } from './helpers';
+import { testingApi, watchRequests } from './helpers';
 import { Answer, Asked, QueuedInput } from './queuedInput';
 import { removeAllConnections, zitiAnswers } from './connections.test';
 
@@ -40,18 +39,15 @@ describe('Add Connection: checks as it goes, real step totals, shared trust', fu
   /** The wizard's own steps (not the trust modal or a sign-in prompt), as "step/total". */
   const counter = (q: QueuedInput): string[] => q.asked.filter((a) => a.title === 'Add Connection' && a.kind !== 'confirm').map((a) => `${a.step}/${a.totalSteps}`);
 
-  function logins(): { statuses: number[]; restore: () => void } {
-    const backend = sb.state.ziti;
-    const original = backend.handle;
-    const statuses: number[] = [];
-    backend.handle = async (req: SandboxRequest) => {
-      const res = await original.call(backend, req);
-      if (req.method === 'POST' && /\/authenticate$/.test(req.path)) {
-        statuses.push(res.status);
-      }
-      return res;
+  /** The statuses of the sign-ins (POST /authenticate) the controller answered from now on. */
+  function logins(): { readonly statuses: number[]; restore: () => void } {
+    const watch = watchRequests(sb.state.ziti, (req) => ({ login: req.method === 'POST' && /\/authenticate$/.test(req.path) }));
+    return {
+      get statuses() {
+        return watch.seen.filter((e) => e.login).map((e) => e.status ?? 0);
+      },
+      restore: watch.restore,
     };
-    return { statuses, restore: () => (backend.handle = original) };
   }
 
   it('an unreachable controller is reported on the URL step with the reason; Back keeps the answers; nothing is saved until it works', async () => {
