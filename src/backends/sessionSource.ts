@@ -1,0 +1,196 @@
+// The contract between the one Sessions view and each backend: a session source. Pure: no `vscode` import, so every
+// source is unit-tested in plain Node against the sandbox over real HTTP.
+//
+// A source describes what sits below a connection in the Sessions view as entries: levels that hold other entries
+// (OpenZiti's "Sessions" / "API Sessions", a PingOne environment and its users, an Aptible app) and sessions. The view
+// turns entries into tree rows, pages them with the shared Pager, filters, sorts and groups them, and revokes them
+// through the source, which answers with one outcome per entry. Everything a row shows is plain text: the view escapes
+// it (Markdown tooltips, webviews) and never shows `details` without redaction.
+import type { ConnectionRecord } from '../connections/model';
+import type { FetchedPage, PageRequest } from '../http/paging';
+import type { BackendClient, LogFn } from './types';
+
+/** A plain-text tooltip: a title, "key: value" lines, optional bulleted sections and a closing note. */
+export interface EntryTooltip {
+  title: string;
+  lines?: readonly (readonly [label: string, value: string | undefined])[];
+  sections?: readonly { heading: string; items: readonly string[] }[];
+  note?: string;
+}
+
+/** Capability flags of one row: they decide which menus the row gets (package.json matches them in contextValue). */
+export interface EntryFlags {
+  /** "Revoke Session": ends this session. */
+  canRevoke?: boolean;
+  /** "End API Session…" (OpenZiti): ends this login and every session below it. */
+  canEndLogin?: boolean;
+  /** "Revoke All Sessions…": revokes every revocable entry below it (a PingOne user, a group). */
+  canRevokeAll?: boolean;
+  /** Show Details / Copy as JSON / Copy ID. */
+  hasDetails?: boolean;
+  /** OpenZiti: Show Route Path (Dial sessions only). */
+  hasRoute?: boolean;
+  /** PingOne: Show Session Trail. */
+  hasTrail?: boolean;
+}
+
+/** One row below a connection: a level (it has children) or a session (a leaf). */
+export interface SessionEntry {
+  /** Unique among all entries of the connection; the row's id is `<connection row id>/<key>`. */
+  readonly key: string;
+  /** The server's id of the thing (what Copy ID copies and Find looks for). */
+  readonly id: string;
+  /** The level, e.g. 'zitiSession', 'zitiApiSession', 'pingoneUser': the first token of the row's contextValue. */
+  readonly type: string;
+  readonly label: string;
+  /** Short facts after the label (the view appends the age when `time` is set). */
+  readonly description?: string;
+  /** A ThemeIcon id. */
+  readonly icon?: string;
+  /** Shown dimmed (e.g. a PingOne session idle past the likely-expired threshold); never hidden. */
+  readonly dimmed?: boolean;
+  /** ISO time shown as "3 min ago" and used by the default newest-first order. */
+  readonly time?: string;
+  readonly tooltip: EntryTooltip;
+  /** What a screen reader says for the row. */
+  readonly accessibilityLabel?: string;
+  readonly flags: EntryFlags;
+  /** How its children come: 'paged' (Load more / Load all), 'all' (one short list), or none (a leaf). */
+  readonly children?: 'paged' | 'all';
+  /** A level whose children are read before the row is drawn, so its count is right the first time. */
+  readonly preload?: boolean;
+  /** Whether the Filter command applies to this level's children. */
+  readonly filterable?: boolean;
+  /** Whether this level's children can be grouped (by the source's groupings). */
+  readonly groupable?: boolean;
+  /** Collapsed (default) or expanded when first shown. */
+  readonly expanded?: boolean;
+  /** Words for a list of its children: "sessions", "users of Prod EU". */
+  readonly childrenName?: string;
+  /** What an empty list of its children says ('No active sessions'); with a filter the view says so itself. */
+  readonly emptyText?: string;
+  /** Counts its children as "sessions" for the connection row, the badge and the confirmations. */
+  readonly countsSessions?: boolean;
+  /** For Show Details and Copy as JSON; redacted by the view before it is shown or copied. */
+  readonly details: unknown;
+  /** For confirmations and the log: names the thing without its secrets ("web — Dial, alice (Lab)"). */
+  readonly revokeLabel?: string;
+}
+
+/** What a list is asked for, besides the page. */
+export interface ListQuery {
+  /** What the person typed into "Filter…" for this connection (the source translates it), or undefined. */
+  filter?: string;
+  /** The chosen order (one of the source's `orders`), or undefined for the source's default. */
+  order?: string;
+}
+
+/** One choice of the Sort command. The first is the default (newest first where the API can sort). */
+export interface OrderOption {
+  id: string;
+  label: string;
+}
+
+/** One choice of the Group By command. */
+export interface GroupingOption {
+  id: string;
+  label: string;
+  /** A ThemeIcon id for its group rows. */
+  icon: string;
+}
+
+export type RevokeOutcome =
+  | { outcome: 'revoked' }
+  /** 404: someone else ended it, or it expired. Not an error. */
+  | { outcome: 'already-ended' }
+  /** The server's reason, worded by the HTTP core (e.g. a 403 naming the permission the caller lacks). */
+  | { outcome: 'failed'; error: string };
+
+/** What a revoke confirmation adds for these entries (OpenZiti: how many sessions each API session takes with it). */
+export interface RevokeImpact {
+  /** Sessions ended with them (below them), when that is known. */
+  sessionsBelow?: number;
+  /** Warnings shown in the modal ("This includes the API session Session Manager itself uses…"). */
+  warnings: string[];
+  /** Revoking them ends Session Manager's own session on this connection: the view forgets its client after. */
+  endsOwnSession: boolean;
+}
+
+/** The source's answer to "what reaches this entry?" for Find. */
+export interface FoundEntry {
+  entry: SessionEntry;
+  /** The entries above it, from the connection down (the view expands them to reveal it). */
+  path: SessionEntry[];
+}
+
+export interface SessionSourceCapabilities {
+  /** Whether Filter is offered; the prompt and an example for its input box. */
+  filter?: { prompt: string; placeholder: string };
+  /** Orders offered for sessions (the first is the default). */
+  orders?: readonly OrderOption[];
+  /** Groupings offered for groupable levels. */
+  groupings?: readonly GroupingOption[];
+  /** Whether Find Session by ID can look an id up on this backend. */
+  find?: boolean;
+}
+
+/** What a source needs from the view: the signed-in client (one shared sign-in), the connection, a log. */
+export interface SessionSourceContext {
+  readonly record: ConnectionRecord;
+  client(signal?: AbortSignal): Promise<BackendClient>;
+  log: LogFn;
+  now(): number;
+}
+
+/** One backend's sessions below one connection. */
+export interface SessionSource {
+  /** "OpenZiti", "PingOne": named in confirmations and summaries. */
+  readonly backendLabel: string;
+  readonly capabilities: SessionSourceCapabilities;
+
+  /** The paging of a level's children: by cursor (the first page is asked with cursor '') or by offset. */
+  paging(parent: SessionEntry | undefined): { cursor: boolean; maxPageSize: number };
+  /** One page of the children of `parent` (undefined: the rows right below the connection). */
+  list(parent: SessionEntry | undefined, page: PageRequest, query: ListQuery, signal?: AbortSignal): Promise<FetchedPage<SessionEntry>>;
+
+  /** A message when the filter text cannot be sent (shown as the input box's validation), else undefined. */
+  validateFilter?(text: string): string | undefined;
+  /** The group an entry falls in, as [key, label], for a grouping of its level. */
+  groupOf?(entry: SessionEntry, grouping: string): { key: string; label: string };
+
+  /** Ends these entries (each one's own revoke), with one outcome per entry in the same order. */
+  revoke(entries: readonly SessionEntry[], signal?: AbortSignal): Promise<RevokeOutcome[]>;
+  /** What the confirmation should add for these entries; optional. */
+  revokeImpact?(entries: readonly SessionEntry[], signal?: AbortSignal): Promise<RevokeImpact>;
+  /** A note under every revoke confirmation of this backend (what a revoke does and does not stop). */
+  readonly revokeNote?: string;
+
+  /** The number of active sessions on the connection for the badge and the connection row, when cheap to know. */
+  countSessions?(signal?: AbortSignal): Promise<number | undefined>;
+  /** Looks a session up by id (Find Session by ID). */
+  find?(id: string, signal?: AbortSignal): Promise<FoundEntry | undefined>;
+  /** Re-reads one entry (a details document refresh); undefined when it is gone. */
+  refreshEntry?(entry: SessionEntry, signal?: AbortSignal): Promise<SessionEntry | undefined>;
+
+  /** Drops caches (identity names…) when the connection is removed or edited. */
+  dispose?(): void;
+}
+
+/** Builds a connection's source. `undefined` from a backend module: the backend has no sessions view yet. */
+export type SessionSourceFactory = (ctx: SessionSourceContext) => SessionSource;
+
+/** The count of each outcome, as one sentence: "Revoked 3 sessions (1 already ended); 1 failed." */
+export function summarizeOutcomes(outcomes: readonly RevokeOutcome[], noun = 'session', verb = 'Revoked'): string {
+  const revoked = outcomes.filter((r) => r.outcome === 'revoked').length;
+  const gone = outcomes.filter((r) => r.outcome === 'already-ended').length;
+  const failed = outcomes.filter((r) => r.outcome === 'failed').length;
+  const plural = (n: number): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const parts = [`${verb} ${plural(revoked + gone)}`];
+  if (gone > 0) {
+    parts[0] += ` (${gone} already ended)`;
+  }
+  if (failed > 0) {
+    parts.push(`${failed} failed`);
+  }
+  return `${parts.join('; ')}.`;
+}
