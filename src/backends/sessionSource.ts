@@ -73,8 +73,12 @@ export interface SessionEntry {
   readonly countsSessions?: boolean;
   /** For Show Details and Copy as JSON; redacted by the view before it is shown or copied. */
   readonly details: unknown;
-  /** For confirmations and the log: names the thing without its secrets ("web — Dial, alice (Lab)"). */
+  /** For bulk confirmations, summaries and the log: names it without secrets ("web — Dial, alice, created …"). */
   readonly revokeLabel?: string;
+  /** How a single confirmation names it: `the Dial session of service "web" for identity "alice"`. */
+  readonly what?: string;
+  /** What it is called in confirmations and summaries: 'session' (default), 'API session'. */
+  readonly noun?: string;
 }
 
 /** What a list is asked for, besides the page. */
@@ -146,6 +150,8 @@ export interface SessionSourceContext {
 export interface SessionSource {
   /** "OpenZiti", "PingOne": named in confirmations and summaries. */
   readonly backendLabel: string;
+  /** What a connection of this backend is called in confirmations: "controller", "environment", "cluster". */
+  readonly connectionNoun: string;
   readonly capabilities: SessionSourceCapabilities;
 
   /** The paging of a level's children: by cursor (the first page is asked with cursor '') or by offset. */
