@@ -12,7 +12,8 @@ import { DETAILS_SCHEME, DetailsProvider, hasDetails } from './views/details';
 import { isPageable, TreeNode } from './tree/nodes';
 import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
-import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './backends/ziti/sessions/register';
+import { registerSessions, type SessionsFeature } from './features/sessions/register';
+import type { SessionsEnded } from './features/sessions/state';
 import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
 import { webviewRegistry, WebviewRegistry } from './webviews/registry';
@@ -37,8 +38,8 @@ export interface TestingApi {
   BACK: typeof BACK;
   /** Open webview panels (route path, enrollment QR): their HTML and the messages they were sent. */
   webviews: WebviewRegistry;
-  /** The OpenZiti Sessions view state (filter, caches, auto-refresh). */
-  zitiSessions?: ZitiSessionsApi;
+  /** The Sessions view's state (filters, sources per connection, rows, counts) and auto-refresh. */
+  sessions: SessionsFeature;
 }
 
 /** Wiring only: no network I/O and no heavy work happens here. */
@@ -149,8 +150,10 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   reg('sessionManager.testConnection', (node?: unknown) => connectionCommands.testConnection(deps, node));
   reg('sessionManager.trustCertificate', (node?: unknown) => connectionCommands.trustCertificate(deps, node));
 
-  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details };
-  registerZitiSessions(featureDeps);
+  const sessionsEnded = new vscode.EventEmitter<SessionsEnded>();
+  context.subscriptions.push(sessionsEnded);
+  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, sessionsEnded };
+  const sessions = registerSessions(featureDeps, BACKEND_MODULES);
   registerZitiEnrollments(featureDeps);
   registerWalkthrough(featureDeps);
 
@@ -173,7 +176,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       BACK,
       recentErrors,
       webviews: webviewRegistry,
-      zitiSessions: zitiSessionsApi(),
+      sessions,
       setUserInput: (next) => {
         ui = next ?? realUi;
       },

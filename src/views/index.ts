@@ -4,7 +4,6 @@ import { TreeNode } from '../tree/nodes';
 import { Logger } from '../util/log';
 import { ConnectionManager } from '../connections/manager';
 import { environmentRoots } from './environments';
-import { sessionRoots } from './sessions';
 import { enrollmentRoots } from './enrollments';
 
 export const VIEW_IDS = {
@@ -19,6 +18,8 @@ export interface Views {
   providers: Record<ViewKey, ExplorerTreeProvider>;
   treeViews: Record<ViewKey, vscode.TreeView<TreeNode>>;
   refreshAll(): void;
+  /** Sets where a view's roots come from (a feature that owns the view registers them at activation). */
+  setRoots(key: ViewKey, roots: () => TreeNode[] | Promise<TreeNode[]>): void;
 }
 
 /**
@@ -28,13 +29,14 @@ export interface Views {
 export function createViews(context: vscode.ExtensionContext, log: Logger, manager: ConnectionManager): Views {
   const roots: Record<ViewKey, () => TreeNode[] | Promise<TreeNode[]>> = {
     environments: () => environmentRoots(manager),
-    sessions: () => sessionRoots(manager),
+    // The Sessions feature sets its roots when it registers (src/features/sessions/register.ts).
+    sessions: () => [],
     enrollments: () => enrollmentRoots(manager),
   };
   const providers = {} as Record<ViewKey, ExplorerTreeProvider>;
   const treeViews = {} as Record<ViewKey, vscode.TreeView<TreeNode>>;
   for (const key of Object.keys(VIEW_IDS) as ViewKey[]) {
-    const provider = new ExplorerTreeProvider(VIEW_IDS[key], roots[key], log);
+    const provider = new ExplorerTreeProvider(VIEW_IDS[key], () => roots[key](), log);
     const treeView = vscode.window.createTreeView(VIEW_IDS[key], {
       treeDataProvider: provider,
       showCollapseAll: true,
@@ -47,6 +49,10 @@ export function createViews(context: vscode.ExtensionContext, log: Logger, manag
   return {
     providers,
     treeViews,
+    setRoots: (key, fn) => {
+      roots[key] = fn;
+      providers[key].refresh();
+    },
     refreshAll: () => {
       for (const p of Object.values(providers)) {
         p.refresh();
