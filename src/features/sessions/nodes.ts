@@ -120,6 +120,7 @@ class Children {
         maxPageSize: paging.maxPageSize,
         firstCursor: paging.cursor ? '' : undefined,
       },
+      true,
     );
   }
 
@@ -589,7 +590,10 @@ export function connectionRoots(state: SessionsState, cache: Map<string, Connect
     if (!source) {
       continue;
     }
-    const node = new ConnectionNode(state, record, source);
+    // The same connection keeps its row (and what its lists hold): a refresh that fails then shows the earlier list,
+    // marked stale, instead of blanking it. An edited connection gets a new row.
+    const held = cache.get(record.id);
+    const node = held && held.source === source ? held : new ConnectionNode(state, record, source);
     cache.set(record.id, node);
     seen.add(record.id);
     out.push(node);
