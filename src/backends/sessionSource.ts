@@ -212,3 +212,8 @@ export function summarizeOutcomes(outcomes: readonly RevokeOutcome[], noun = 'se
   }
   return `${parts.join('; ')}.`;
 }
+
+/** Connections whose production confirmation names them: one typed name per production connection involved. */
+export function productionLabels(records: readonly { label: string; production?: boolean }[]): string[] {
+  return [...new Set(records.filter((r) => r.production).map((r) => r.label))];
+}

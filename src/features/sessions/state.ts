@@ -10,7 +10,7 @@ import type { ExplorerTreeProvider } from '../../tree/provider';
 import type { TreeNode } from '../../tree/nodes';
 import type { DetailsProvider } from '../../views/details';
 import type { Logger } from '../../util/log';
-import { clampPageSize } from '../../backends/ziti/sessions/pure';
+import { clampPageSize } from '../../util/format';
 
 export const FILTER_STATE_KEY = 'sessionManager.sessionFilter';
 export const ORDER_STATE_KEY = 'sessionManager.sessionOrder';
