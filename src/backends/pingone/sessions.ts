@@ -437,7 +437,8 @@ class PingOneSessionSource implements SessionSource {
       const result = await api.deleteSession(envId, userId, sessionId, signal);
       const key = userKey(envId, userId);
       const known = this.sessionCounts.get(key);
-      if (known !== undefined && known > 0) {
+      // Only a session this call ended leaves the count (an already-ended one may have been counted or not).
+      if (result === 'revoked' && known !== undefined && known > 0) {
         this.sessionCounts.set(key, known - 1);
       }
       this.ctx.log('info', `PingOne: ${result === 'revoked' ? 'revoked' : 'already ended:'} session ${sessionId} of user ${userId} in ${this.where(envId)}`);
