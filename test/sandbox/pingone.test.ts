@@ -308,6 +308,8 @@ describe('sandbox: PingOne emulator', function () {
         assert.strictEqual(res.status, 400, f);
         isP1Error(res.data, 'INVALID_DATA');
         assert.strictEqual(res.data.details[0].target, 'filter');
+        assert.strictEqual(res.data.details[0].code, 'INVALID_VALUE');
+        assert.strictEqual(typeof res.data.details[0].message, 'string');
       }
       for (const limit of ['0', '1001', 'abc']) {
         const res = await get(`/v1/environments/${env.id}/users?limit=${limit}`, tok);

@@ -432,7 +432,8 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
 
   function invalidFilter(msg: string): SandboxResponse {
     return p1Error(400, 'INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.', [
-      { code: 'INVALID_FILTER', target: 'filter', message: msg },
+      // As Ping documents it (api-contracts.md §2.3): INVALID_DATA, detail INVALID_VALUE on the target `filter`.
+      { code: 'INVALID_VALUE', target: 'filter', message: msg },
     ]);
   }
 
