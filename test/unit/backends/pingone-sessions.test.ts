@@ -402,6 +402,22 @@ describe('backends/pingone sessions', function () {
       assert.deepStrictEqual(await src.revoke([b.user]), [{ outcome: 'already-ended' }], 'nothing left to revoke');
     });
 
+    it("what a revoke of users reaches: their sessions, read when not yet known; refreshEntry re-reads each level", async () => {
+      const { src } = source();
+      const users = usersOf(1).slice(0, 6);
+      const entries = await Promise.all(users.map((u) => userEntry(src, 1, u)));
+      const impact = await src.revokeImpact!(entries);
+      const served = users.reduce((n, u) => n + state().sessions.get(u.id)!.length, 0);
+      assert.ok(served > 0);
+      assert.deepStrictEqual(impact, { sessionsBelow: served, warnings: [], endsOwnSession: false });
+      const env = await environmentEntry(src, 1);
+      assert.deepStrictEqual(await src.refreshEntry!(env), env);
+      const user = await src.refreshEntry!(entries[0]);
+      assert.strictEqual(user?.label, entries[0].label);
+      assert.ok(user?.description?.includes(`${state().sessions.get(users[0].id)!.length} session`), user?.description);
+      assert.strictEqual(await src.refreshEntry!({ ...entries[0], key: `env/${envs()[1].id}/user/00000000-0000-4000-8000-000000000000` }), undefined);
+    });
+
     it('runs the deletes with bounded concurrency', async () => {
       const { src } = source({ revokeConcurrency: 2 });
       const { sessions } = await userWithSessions(src, 1, 5);
