@@ -150,6 +150,8 @@ export interface SessionSourceContext {
   client(signal?: AbortSignal): Promise<BackendClient>;
   log: LogFn;
   now(): number;
+  /** A `sessionManager.<key>` setting as the person set it (e.g. 'pingone.staleAfterHours'), read when needed. */
+  setting?(key: string): unknown;
 }
 
 /** One backend's sessions below one connection. */

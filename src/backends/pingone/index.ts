@@ -33,5 +33,11 @@ export { DEFAULT_FAST_COUNTRY_CHANGE_HOURS, type SessionTrail, sessionTrail, typ
 
 export const pingoneModule: BackendModule = {
   createClient: (record, secrets, deps) => new PingOneClient(record, secrets, deps),
-  sessionSource: (ctx) => createPingOneSessionSource(ctx),
+  sessionSource: (ctx) =>
+    createPingOneSessionSource(ctx, {
+      staleAfterHours: () => {
+        const v = ctx.setting?.('pingone.staleAfterHours');
+        return typeof v === 'number' ? v : undefined;
+      },
+    }),
 };

@@ -280,6 +280,7 @@ function idleText(ms: number): string {
 }
 
 class PingOneSessionSource implements SessionSource {
+  readonly connectionNoun = 'connection';
   readonly backendLabel = 'PingOne';
   readonly capabilities = {
     filter: {
@@ -495,9 +496,8 @@ class PingOneSessionSource implements SessionSource {
     this.names.set(key, name);
     const handle = str(u.username) ?? str(u.email);
     const count = this.sessionCounts.get(key);
-    const description = [handle && handle !== name ? handle : undefined, count !== undefined ? plural(count, 'session') : undefined]
-      .filter(Boolean)
-      .join(' · ');
+    // The view adds "3 sessions" once the user's sessions were read (showCount).
+    const description = handle && handle !== name ? handle : undefined;
     const status = u.account?.status === 'LOCKED' ? 'locked' : u.enabled === false ? 'disabled' : undefined;
     const tooltip: EntryTooltip = {
       title: name,
@@ -523,7 +523,7 @@ class PingOneSessionSource implements SessionSource {
       accessibilityLabel: `PingOne user ${name}${handle && handle !== name ? `, ${handle}` : ''}${count !== undefined ? `, ${plural(count, 'session')}` : ''}${status ? `, ${status}` : ''}`,
       flags: { canRevokeAll: true, hasDetails: true },
       children: 'all',
-      countsSessions: true,
+      showCount: true,
       childrenName: `sessions of ${name}`,
       emptyText: 'No sessions',
       details: u,

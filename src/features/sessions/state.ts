@@ -81,6 +81,7 @@ export class SessionsState implements vscode.Disposable {
       client: () => this.manager.signedInClient(record.id),
       log: (level, message) => this.log[level](message),
       now: () => Date.now(),
+      setting: (key) => vscode.workspace.getConfiguration('sessionManager').get<unknown>(key),
     });
     this.sources.set(record.id, { source, signature });
     return source;
