@@ -483,6 +483,8 @@ class PingOneSessionSource implements SessionSource {
       accessibilityLabel: `PingOne environment ${e.label}${e.description ? `, ${e.description}` : ''}`,
       flags: { hasDetails: true },
       children: 'paged',
+      // Read before the row is drawn, so it says "100 of 5,000" the first time.
+      preload: true,
       filterable: true,
       childrenName: `users of ${e.label}`,
       emptyText: 'No users',

@@ -94,6 +94,8 @@ class Children {
   private readWith: string | undefined;
   /** Until when the next getChildren redraws what is held instead of reading again (a redraw for new counts). */
   private keepUntil = 0;
+  /** The view's refresh count when the redraw was asked: a whole-view refresh since then reads again. */
+  private keepEpoch = -1;
   /** Rows of levels (not sessions) shown last time, by entry key: a redraw keeps them and what they hold. */
   private levelRows = new Map<string, EntryNode>();
 
@@ -105,7 +107,13 @@ class Children {
     this.list = this.newList();
   }
 
+  /** The page size the held list was made with. */
+  private pageSize = 0;
+  /** Counts reloads, so an earlier one that finishes last does not speak for the list. */
+  private generation = 0;
+
   private newList(): PagedList<SessionEntry> {
+    this.pageSize = this.state.pageSize;
     const paging = this.owner.source.paging(this.entry);
     const whole = this.entry?.children === 'all' || this.entry === undefined;
     return new PagedList<SessionEntry>(
@@ -161,12 +169,17 @@ class Children {
 
   async reload(signal?: AbortSignal): Promise<void> {
     const filter = this.filterText;
-    if (filter !== this.readWith) {
-      // A changed filter never shows the previous filter's rows, not even as stale ones.
+    if (filter !== this.readWith || this.state.pageSize !== this.pageSize) {
+      // A changed filter never shows the previous filter's rows, not even as stale ones; a new page size pages anew.
       this.list = this.newList();
     }
-    await this.list.reload(Math.max(this.state.pageSize, this.state.loadedDepth.get(this.owner.id) ?? 0), signal);
-    this.readWith = filter;
+    // Reads can overlap (a setting change and a filter change in a row): only the latest says what the list holds.
+    const generation = ++this.generation;
+    const list = this.list;
+    await list.reload(Math.max(this.state.pageSize, this.state.loadedDepth.get(this.owner.id) ?? 0), signal);
+    if (generation === this.generation && list === this.list) {
+      this.readWith = filter;
+    }
   }
 
   /** Reads before the parent is drawn; a failure becomes the error child; a cancelled read is read again later. */
@@ -191,11 +204,12 @@ class Children {
   keepOnce(): void {
     if (!this.error && this.readWith === this.filterText && this.list.items.length + (this.list.error ? 1 : 0) > 0) {
       this.keepUntil = Date.now() + 2000;
+      this.keepEpoch = this.state.refreshEpoch;
     }
   }
 
   get keeping(): boolean {
-    return this.keepUntil > Date.now();
+    return this.keepUntil > Date.now() && this.keepEpoch === this.state.refreshEpoch;
   }
 
   /** The level rows last shown (a redraw keeps them). */
@@ -204,7 +218,7 @@ class Children {
   }
 
   async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
-    if (this.keepUntil > Date.now()) {
+    if (this.keeping) {
       this.fresh = true;
     }
     this.keepUntil = 0;
@@ -478,9 +492,9 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     item.id = this.id;
     const revoking = this.state.revoking.has(this.id);
     const age = e.time ? relativeAge(e.time, Date.now()) : '';
-    const parts: (string | undefined)[] = [];
-    if (this.children && e.preload) {
-      // A list row says how many it holds: "100 of 240 (filtered)", or "filtered" until it is read.
+    const parts: (string | undefined)[] = [e.description];
+    if (this.children && (e.preload || e.children === 'paged')) {
+      // A paged list says how many it holds once read: "100 of 240 (filtered)", or "filtered" until it is read.
       const filtered = this.children.filterText !== undefined && this.children.current;
       if (this.children.total !== undefined && this.children.current) {
         parts.push(`${countText(this.children.items.length, this.children.total)}${filtered ? ' (filtered)' : ''}${this.children.stale ? ' (stale)' : ''}`);
@@ -488,7 +502,6 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
         parts.push('filtered');
       }
     }
-    parts.push(e.description);
     if (this.children && e.showCount && this.children.total !== undefined) {
       parts.push(`${this.children.total} session${this.children.total === 1 ? '' : 's'}`);
     }
@@ -573,6 +586,8 @@ export function isGroupRow(x: unknown): x is GroupRow {
  * with sessions yet, a hint instead of an empty view (no connections at all: the view's welcome content).
  */
 export function connectionRoots(state: SessionsState, cache: Map<string, ConnectionNode>): TreeNode[] {
+  // A whole-view refresh (Refresh, auto-refresh) reads every list again, even one a revoke just redrew.
+  state.refreshEpoch++;
   const out: TreeNode[] = [];
   const all = state.manager.store.list();
   const seen = new Set<string>();

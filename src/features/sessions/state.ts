@@ -39,6 +39,8 @@ export class SessionsState implements vscode.Disposable {
   readonly loadedDepth = new Map<string, number>();
   /** Rows the view currently shows, by row id (palette pickers, Find, spinners, "what shows this session"). */
   readonly rows = new Map<string, EntryRow>();
+  /** Whole-view refreshes so far (a redraw that keeps what lists hold is void after one). */
+  refreshEpoch = 0;
   /** Session count per connection, for its row and the badge. */
   readonly totals = new Map<string, number>();
   private readonly sources = new Map<string, { source: SessionSource; signature: string }>();
