@@ -13,7 +13,7 @@ import { isPageable, TreeNode } from './tree/nodes';
 import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './backends/ziti/sessions/register';
-import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
+import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
 import { webviewRegistry, WebviewRegistry } from './webviews/registry';
 import { addTryConnections } from './dev/trySandbox';

@@ -5,7 +5,7 @@ import { Logger } from '../util/log';
 import { ConnectionManager } from '../connections/manager';
 import { environmentRoots } from './environments';
 import { sessionRoots } from './sessions';
-import { enrollmentRoots } from './enrollments';
+import { enrollmentRoots } from '../features/ziti/enrollments/view';
 
 export const VIEW_IDS = {
   environments: 'sessionManager.environments',

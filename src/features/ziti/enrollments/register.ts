@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
 import { registerCommand } from '../../../commands/registerCommand';
-import { enrollmentRootId, forgetLoadedEnrollments, GROUP_BY_SETTING, PAGE_SIZE_SETTING, setEnrollmentViewRefresher } from '../../../views/enrollments';
+import { enrollmentRootId, forgetLoadedEnrollments, GROUP_BY_SETTING, PAGE_SIZE_SETTING, setEnrollmentViewRefresher } from './view';
 import { registerRoutePath } from '../routePath/register';
 import { EnrollmentCommands } from './commands';
 import { QrPanels } from './qrPanel';

@@ -10,8 +10,8 @@ import type { ConnectionRecord } from '../../../connections/model';
 import { UserCancelled } from '../../../commands/registerCommand';
 import { ApiError } from '../../../http/errors';
 import { BACK, PickItem, runSteps, StepInfo } from '../../../ui/input';
-import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, GROUP_BY_SETTING, forgetLoadedEnrollments, reloadLoadedEnrollments } from '../../../views/enrollments';
-import { ZitiClient } from '../client';
+import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, GROUP_BY_SETTING, forgetLoadedEnrollments, reloadLoadedEnrollments } from './view';
+import { ZitiClient } from '../../../backends/ziti/client';
 import {
   canRefresh,
   deleteConsequence,
@@ -29,8 +29,8 @@ import {
   subjectName,
   validateExpiry,
   ZitiEnrollment,
-} from './model';
-import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, listIdentityEnrollments, refreshEnrollment, searchIdentities } from './requests';
+} from '../../../backends/ziti/enrollments/model';
+import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, listIdentityEnrollments, refreshEnrollment, searchIdentities } from '../../../backends/ziti/enrollments/requests';
 import { QrPanels, QrTarget } from './qrPanel';
 
 /**

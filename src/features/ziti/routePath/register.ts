@@ -6,8 +6,8 @@ import { registerCommand, UserCancelled } from '../../../commands/registerComman
 import { BACK } from '../../../ui/input';
 import { isSafeId, ROUTE_PATH_VIEW_TYPE } from '../../../webviews/routePath/protocol';
 import { RoutePathPanels } from './panel';
-import { onDidEndSessions } from '../events';
-import { RoutePathTarget, routePathTargetFrom } from './target';
+import { onDidEndSessions } from '../../../backends/ziti/events';
+import { RoutePathTarget, routePathTargetFrom } from '../../../backends/ziti/routePath/target';
 
 export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
   const panels = new RoutePathPanels(deps);

@@ -2,7 +2,7 @@
 // serializer, refreshed by a button and, while visible, every `sessionManager.autoRefreshSeconds`.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
-import { ZitiClient } from '../client';
+import { ZitiClient } from '../../../backends/ziti/client';
 import { makeNonce } from '../../../webviews/html';
 import { webviewRegistry, WebviewRecord } from '../../../webviews/registry';
 import {
@@ -15,8 +15,8 @@ import {
   RoutePathView,
   viewProblem,
 } from '../../../webviews/routePath/protocol';
-import { renderRoutePathPage, routePathTitle } from './page';
-import { resolveRoutePath } from './resolve';
+import { renderRoutePathPage, routePathTitle } from '../../../backends/ziti/routePath/page';
+import { resolveRoutePath } from '../../../backends/ziti/routePath/resolve';
 import { markWalkthroughStep, WALKTHROUGH_CONTEXT } from '../../../walkthrough';
 
 export const REVOKE_SESSION_COMMAND = 'sessionManager.revokeSession';

@@ -8,7 +8,7 @@ import { webviewRegistry, WebviewRecord } from '../../../webviews/registry';
 import { ENROLLMENT_QR_VIEW_TYPE, isQrWebviewMessage } from '../../../webviews/qr/protocol';
 import { describeRejected } from '../../../webviews/routePath/protocol';
 import { webviewOptions } from '../routePath/panel';
-import { renderQrPage } from './qr';
+import { renderQrPage } from '../../../backends/ziti/enrollments/qr';
 
 /** What the panel's buttons do: our own UI, so they act without a further question (Save still asks where). */
 export interface QrActions {

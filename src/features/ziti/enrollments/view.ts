@@ -2,13 +2,13 @@
 // optionally grouped by method or by identity. The token and JWT are never put in a label, description or tooltip;
 // details go through DetailsProvider, which redacts `jwt` and `token`.
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../connections/manager';
-import type { ConnectionRecord } from '../connections/model';
-import { buildContextValue } from '../tree/contextValue';
-import { ErrorNode, MessageNode, Pageable, TreeNode } from '../tree/nodes';
-import { PagedList } from '../tree/paged';
-import { toAbortSignal } from '../http/cancel';
-import { ZitiClient } from '../backends/ziti/client';
+import type { ConnectionManager } from '../../../connections/manager';
+import type { ConnectionRecord } from '../../../connections/model';
+import { buildContextValue } from '../../../tree/contextValue';
+import { ErrorNode, MessageNode, Pageable, TreeNode } from '../../../tree/nodes';
+import { PagedList } from '../../../tree/paged';
+import { toAbortSignal } from '../../../http/cancel';
+import { ZitiClient } from '../../../backends/ziti/client';
 import {
   canRefresh,
   enrollmentCountText,
@@ -21,10 +21,10 @@ import {
   isRouterEnrollment,
   subjectName,
   ZitiEnrollment,
-} from '../backends/ziti/enrollments/model';
-import { ENROLLMENT_PAGE_SIZE, listCas, listEnrollments } from '../backends/ziti/enrollments/requests';
-import { HasDetails } from './details';
-import { escapeMarkdown as escapeMd } from '../util/markdown';
+} from '../../../backends/ziti/enrollments/model';
+import { ENROLLMENT_PAGE_SIZE, listCas, listEnrollments } from '../../../backends/ziti/enrollments/requests';
+import { HasDetails } from '../../../views/details';
+import { escapeMarkdown as escapeMd } from '../../../util/markdown';
 
 export const GROUP_BY_SETTING = 'sessionManager.ziti.enrollmentGroupBy';
 export const PAGE_SIZE_SETTING = 'sessionManager.pageSize';
