@@ -14,6 +14,7 @@ import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './backends/ziti/sessions/register';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
+import { EnrollmentsView } from './features/ziti/enrollments/view';
 import { registerWalkthrough } from './walkthrough';
 import { webviewRegistry, WebviewRegistry } from './webviews/registry';
 import { addTryConnections } from './dev/trySandbox';
@@ -54,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const manager = new ConnectionManager(store, log, BACKEND_MODULES, prompterFor(getUi));
   context.subscriptions.push(store, manager);
 
-  const views = createViews(context, log, manager);
+  // The Enrollments view's state (what each controller's list has loaded), shared by its roots and its commands.
+  const enrollments = new EnrollmentsView(manager, () => views.providers.enrollments);
+  const views = createViews(context, log, manager, { enrollments: () => enrollments.roots() });
   const details = new DetailsProvider();
   context.subscriptions.push(details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
 
@@ -151,7 +154,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
 
   const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details };
   registerZitiSessions(featureDeps);
-  registerZitiEnrollments(featureDeps);
+  registerZitiEnrollments(featureDeps, enrollments);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);

@@ -5,7 +5,6 @@ import { Logger } from '../util/log';
 import { ConnectionManager } from '../connections/manager';
 import { environmentRoots } from './environments';
 import { sessionRoots } from './sessions';
-import { enrollmentRoots } from '../features/ziti/enrollments/view';
 
 export const VIEW_IDS = {
   environments: 'sessionManager.environments',
@@ -15,6 +14,9 @@ export const VIEW_IDS = {
 
 export type ViewKey = keyof typeof VIEW_IDS;
 
+/** A view's top-level nodes. */
+export type ViewRoots = () => TreeNode[] | Promise<TreeNode[]>;
+
 export interface Views {
   providers: Record<ViewKey, ExplorerTreeProvider>;
   treeViews: Record<ViewKey, vscode.TreeView<TreeNode>>;
@@ -23,13 +25,14 @@ export interface Views {
 
 /**
  * Creates the three views: Environments (backends → connections → environments), Sessions and Enrollments. A view
- * without roots shows its welcome content.
+ * without roots shows its welcome content. The roots of a view written as a feature (src/features) come from
+ * activate(), so this machinery never imports a layer above it.
  */
-export function createViews(context: vscode.ExtensionContext, log: Logger, manager: ConnectionManager): Views {
-  const roots: Record<ViewKey, () => TreeNode[] | Promise<TreeNode[]>> = {
+export function createViews(context: vscode.ExtensionContext, log: Logger, manager: ConnectionManager, featureRoots: { enrollments: ViewRoots }): Views {
+  const roots: Record<ViewKey, ViewRoots> = {
     environments: () => environmentRoots(manager),
     sessions: () => sessionRoots(manager),
-    enrollments: () => enrollmentRoots(manager),
+    enrollments: featureRoots.enrollments,
   };
   const providers = {} as Record<ViewKey, ExplorerTreeProvider>;
   const treeViews = {} as Record<ViewKey, vscode.TreeView<TreeNode>>;
