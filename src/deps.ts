@@ -4,6 +4,7 @@ import type { Logger } from './util/log';
 import type { UserInput } from './ui/input';
 import type { Views } from './views/index';
 import type { DetailsProvider } from './views/details';
+import type { PanelHost } from './webviews/panelHost';
 
 /** What feature modules get from activate(): register commands, read connections, refresh views. */
 export interface ExtensionDeps {
@@ -14,4 +15,6 @@ export interface ExtensionDeps {
   ui(): UserInput;
   views: Views;
   details: DetailsProvider;
+  /** Opens webview panels (src/webviews/panelHost.ts). */
+  panels: PanelHost;
 }

@@ -16,7 +16,8 @@ import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './b
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { EnrollmentsView } from './features/ziti/enrollments/view';
 import { registerWalkthrough } from './walkthrough';
-import { webviewRegistry, WebviewRegistry } from './webviews/registry';
+import { WebviewRegistry } from './webviews/registry';
+import { PanelHost } from './webviews/panelHost';
 import { addTryConnections } from './dev/trySandbox';
 
 /** True in development builds only (esbuild.js); the production bundle (the .vsix) drops what it guards. */
@@ -152,7 +153,12 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   reg('sessionManager.testConnection', (node?: unknown) => connectionCommands.testConnection(deps, node));
   reg('sessionManager.trustCertificate', (node?: unknown) => connectionCommands.trustCertificate(deps, node));
 
-  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details };
+  // Every webview panel goes through the one host; the registry lists the open ones (for the tests).
+  const webviews = new WebviewRegistry();
+  const panels = new PanelHost(context.extensionUri, log, webviews);
+  context.subscriptions.push(panels);
+
+  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, panels };
   registerZitiSessions(featureDeps);
   registerZitiEnrollments(featureDeps, enrollments);
   registerWalkthrough(featureDeps);
@@ -175,7 +181,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       details,
       BACK,
       recentErrors,
-      webviews: webviewRegistry,
+      webviews,
       zitiSessions: zitiSessionsApi(),
       setUserInput: (next) => {
         ui = next ?? realUi;

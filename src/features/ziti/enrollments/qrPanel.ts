@@ -1,14 +1,12 @@
-// The "Show Enrollment QR Code" panel: one per enrollment, same CSP rules as the route-path panel. The JWT is only in
-// the QR drawing; the Copy and Save buttons ask the extension, which fetches the JWT again.
+// The "Show Enrollment QR Code" panel: one per enrollment, on the panel host (src/webviews/panelHost.ts: CSP, nonce,
+// one panel per key, validated messages). The JWT is only in the QR drawing; the Copy and Save buttons ask the
+// extension, which fetches the JWT again.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
 import { UserCancelled } from '../../../commands/registerCommand';
-import { makeNonce } from '../../../webviews/html';
-import { webviewRegistry, WebviewRecord } from '../../../webviews/registry';
-import { ENROLLMENT_QR_VIEW_TYPE, isQrWebviewMessage } from '../../../webviews/qr/protocol';
-import { describeRejected } from '../../../webviews/routePath/protocol';
-import { webviewOptions } from '../routePath/panel';
-import { renderQrPage } from '../../../backends/ziti/enrollments/qr';
+import type { HostedPanel } from '../../../webviews/panelHost';
+import { ENROLLMENT_QR_VIEW_TYPE, isQrWebviewMessage, QrWebviewMessage } from '../../../webviews/qr/protocol';
+import { qrContent } from '../../../backends/ziti/enrollments/qr';
 
 /** What the panel's buttons do: our own UI, so they act without a further question (Save still asks where). */
 export interface QrActions {
@@ -25,55 +23,48 @@ export interface QrTarget {
   expiry: string;
 }
 
-class QrPanel implements WebviewRecord {
-  readonly kind = 'enrollmentQr' as const;
-  readonly key: string;
-  readonly posted: unknown[] = [];
-  disposed = false;
-  reveals = 0;
+function qrKey(connectionId: string, enrollmentId: string): string {
+  return `${connectionId}/${enrollmentId}`;
+}
 
+function qrTitle(target: QrTarget): string {
+  return `QR: ${target.subject}`;
+}
+
+export class QrPanels {
   constructor(
     private readonly deps: ExtensionDeps,
-    readonly panel: vscode.WebviewPanel,
-    readonly target: QrTarget,
     private readonly actions: QrActions,
-    private readonly onDispose: (p: QrPanel) => void,
-  ) {
-    this.key = `${target.connectionId}/${target.enrollmentId}`;
-    panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'activitybar.svg');
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
-    panel.onDidDispose(() => {
-      this.disposed = true;
-      this.onDispose(this);
-    });
+  ) {}
+
+  private panel(connectionId: string, enrollmentId: string): HostedPanel<QrWebviewMessage, never> | undefined {
+    return this.deps.panels.get('enrollmentQr', qrKey(connectionId, enrollmentId));
   }
 
-  render(target: QrTarget, jwt: string): void {
-    const webview = this.panel.webview;
-    this.panel.title = `QR: ${target.subject}`;
-    webview.html = renderQrPage({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist', 'webviews', 'qr.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'qr.css')).toString(),
-      jwt,
-      subject: target.subject,
-      method: target.method,
-      connectionLabel: target.connectionLabel,
-      expiry: target.expiry,
-    });
-  }
-
-  html(): string {
-    return this.panel.webview.html;
-  }
-
-  async receive(message: unknown): Promise<void> {
-    if (!isQrWebviewMessage(message)) {
-      this.deps.log.warn(`enrollment QR panel: ignored a malformed message (${describeRejected(message)})`);
+  show(target: QrTarget, jwt: string): void {
+    const content = qrContent({ jwt, subject: target.subject, method: target.method, connectionLabel: target.connectionLabel, expiry: target.expiry });
+    const existing = this.panel(target.connectionId, target.enrollmentId);
+    if (existing) {
+      existing.reveal();
+      existing.setContent(content, qrTitle(target));
       return;
     }
-    const ref = { connectionId: this.target.connectionId, enrollmentId: this.target.enrollmentId };
+    // No serializer on purpose: a secret is not restored into a window after a reload.
+    this.deps.panels.open<QrWebviewMessage, never>({
+      kind: 'enrollmentQr',
+      viewType: ENROLLMENT_QR_VIEW_TYPE,
+      key: qrKey(target.connectionId, target.enrollmentId),
+      title: qrTitle(target),
+      script: 'qr.js',
+      styles: ['qr.css'],
+      content,
+      isIncoming: isQrWebviewMessage,
+      onMessage: (m) => this.receive(target, m),
+    });
+  }
+
+  private async receive(target: QrTarget, message: QrWebviewMessage): Promise<void> {
+    const ref = { connectionId: target.connectionId, enrollmentId: target.enrollmentId };
     try {
       await (message.type === 'copy' ? this.actions.copy(ref) : this.actions.save(ref));
     } catch (e) {
@@ -86,61 +77,16 @@ class QrPanel implements WebviewRecord {
     }
   }
 
-  reveal(): void {
-    this.reveals++;
-    this.panel.reveal();
-  }
-
-  dispose(): void {
-    this.panel.dispose();
-  }
-}
-
-export class QrPanels implements vscode.Disposable {
-  private readonly open = new Map<string, QrPanel>();
-
-  constructor(
-    private readonly deps: ExtensionDeps,
-    private readonly actions: QrActions,
-  ) {}
-
-  show(target: QrTarget, jwt: string): void {
-    const key = `${target.connectionId}/${target.enrollmentId}`;
-    let p = this.open.get(key);
-    if (p && !p.disposed) {
-      p.reveal();
-    } else {
-      // No serializer on purpose: a secret is not restored into a window after a reload.
-      const panel = vscode.window.createWebviewPanel(ENROLLMENT_QR_VIEW_TYPE, `QR: ${target.subject}`, vscode.ViewColumn.Active, webviewOptions(this.deps.context.extensionUri));
-      p = new QrPanel(this.deps, panel, target, this.actions, (gone) => {
-        if (this.open.get(gone.key) === gone) {
-          this.open.delete(gone.key);
-        }
-        webviewRegistry.remove(gone);
-      });
-      this.open.set(key, p);
-      webviewRegistry.add(p);
-    }
-    p.render(target, jwt);
-  }
-
   /** After a refresh the old JWT is dead: redraw an open panel with the new one. */
   update(target: QrTarget, jwt: string): void {
-    const p = this.open.get(`${target.connectionId}/${target.enrollmentId}`);
-    if (p && !p.disposed) {
-      p.render(target, jwt);
-    }
+    this.panel(target.connectionId, target.enrollmentId)?.setContent(
+      qrContent({ jwt, subject: target.subject, method: target.method, connectionLabel: target.connectionLabel, expiry: target.expiry }),
+      qrTitle(target),
+    );
   }
 
   /** After a delete: close the panel of that enrollment. */
   close(connectionId: string, enrollmentId: string): void {
-    this.open.get(`${connectionId}/${enrollmentId}`)?.dispose();
-  }
-
-  dispose(): void {
-    for (const p of [...this.open.values()]) {
-      p.dispose();
-    }
-    this.open.clear();
+    this.panel(connectionId, enrollmentId)?.dispose();
   }
 }

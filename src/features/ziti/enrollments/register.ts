@@ -19,7 +19,6 @@ export function registerZitiEnrollments(deps: ExtensionDeps, view: EnrollmentsVi
   const qr: QrPanels = new QrPanels(deps, { copy: (ref): Promise<boolean> => commands.copyFromPanel(ref), save: (ref): Promise<string | undefined> => commands.save(ref) });
   const commands: EnrollmentCommands = new EnrollmentCommands(deps, view, qr);
   deps.context.subscriptions.push(
-    qr,
     // New, edited or removed connections change the roots; a sign-out or sign-in changes a root's subtree.
     deps.manager.store.onDidChange(() => {
       view.forget();

@@ -12,7 +12,6 @@ import { RoutePathTarget, routePathTargetFrom } from '../../../backends/ziti/rou
 export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
   const panels = new RoutePathPanels(deps);
   deps.context.subscriptions.push(
-    panels,
     vscode.window.registerWebviewPanelSerializer(ROUTE_PATH_VIEW_TYPE, panels),
     // A session revoked from the tree shows as ended in its open panel at once, not at the next auto-refresh.
     onDidEndSessions((e) => e.sessionIds.forEach((id) => panels.refreshSession(e.connectionId, id))),
