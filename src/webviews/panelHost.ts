@@ -23,6 +23,9 @@
 // both ways checked by the protocol's validators (a rejected one is logged, never handled or posted); disposal of
 // its listeners; registration in the WebviewRegistry that the integration tests read. `adopt()` takes a panel VS
 // Code restored after a reload (a feature's WebviewPanelSerializer) under the same rules.
+//
+// A new panel adds its kind to WebviewKind (registry.ts), and under src/webviews/<name>/ its protocol.ts (the typed
+// messages and their validators, pure) and main.ts (the script, bundled by esbuild.js to dist/webviews/<name>.js).
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
 import { makeNonce, PageContent, renderPage } from './html';
