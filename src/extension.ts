@@ -12,9 +12,9 @@ import { DETAILS_SCHEME, DetailsProvider, hasDetails } from './views/details';
 import { isPageable, TreeNode } from './tree/nodes';
 import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
-import { registerZitiSessions, zitiSessionsApi, type ZitiSessionsApi } from './backends/ziti/sessions/register';
+import { registerSessions, type SessionsFeature } from './features/sessions/register';
+import type { SessionsEnded } from './features/sessions/state';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
-import { EnrollmentsView } from './features/ziti/enrollments/view';
 import { registerWalkthrough } from './walkthrough';
 import { WebviewRegistry } from './webviews/registry';
 import { PanelHost } from './webviews/panelHost';
@@ -39,8 +39,8 @@ export interface TestingApi {
   BACK: typeof BACK;
   /** Open webview panels (route path, enrollment QR): their HTML and the messages they were sent. */
   webviews: WebviewRegistry;
-  /** The OpenZiti Sessions view state (filter, caches, auto-refresh). */
-  zitiSessions?: ZitiSessionsApi;
+  /** The Sessions view's state (filters, sources per connection, rows, counts) and auto-refresh. */
+  sessions: SessionsFeature;
 }
 
 /** Wiring only: no network I/O and no heavy work happens here. */
@@ -56,9 +56,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const manager = new ConnectionManager(store, log, BACKEND_MODULES, prompterFor(getUi));
   context.subscriptions.push(store, manager);
 
-  // The Enrollments view's state (what each controller's list has loaded), shared by its roots and its commands.
-  const enrollments = new EnrollmentsView(manager, () => views.providers.enrollments);
-  const views = createViews(context, log, manager, { enrollments: () => enrollments.roots() });
+  const views = createViews(context, log, manager);
   const details = new DetailsProvider();
   context.subscriptions.push(details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
 
@@ -156,11 +154,11 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   // Every webview panel goes through the one host; the registry lists the open ones (for the tests).
   const webviews = new WebviewRegistry();
   const panels = new PanelHost(context.extensionUri, log, webviews);
-  context.subscriptions.push(panels);
-
-  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, panels };
-  registerZitiSessions(featureDeps);
-  registerZitiEnrollments(featureDeps, enrollments);
+  const sessionsEnded = new vscode.EventEmitter<SessionsEnded>();
+  context.subscriptions.push(panels, sessionsEnded);
+  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, sessionsEnded, panels };
+  const sessions = registerSessions(featureDeps, BACKEND_MODULES);
+  registerZitiEnrollments(featureDeps);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);
@@ -182,7 +180,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       BACK,
       recentErrors,
       webviews,
-      zitiSessions: zitiSessionsApi(),
+      sessions,
       setUserInput: (next) => {
         ui = next ?? realUi;
       },

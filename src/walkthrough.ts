@@ -2,7 +2,6 @@
 // it. The extension sets these context keys when it happens; the steps' completionEvents name them.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from './deps';
-import { onDidEndSessions } from './backends/ziti/events';
 
 /** The context keys the walkthrough steps complete on (besides `sessionManager.hasConnections`). */
 export const WALKTHROUGH_CONTEXT = {
@@ -26,7 +25,7 @@ export function registerWalkthrough(deps: ExtensionDeps): void {
   deps.context.subscriptions.push(
     sessions.onDidChangeVisibility(seen),
     deps.manager.store.onDidChange(seen),
-    onDidEndSessions(() => markWalkthroughStep(WALKTHROUGH_CONTEXT.revokedSession)),
+    deps.sessionsEnded.event(() => markWalkthroughStep(WALKTHROUGH_CONTEXT.revokedSession)),
   );
   seen();
 }

@@ -2,12 +2,13 @@
 import type { BackendKind } from '../connections/model';
 import type { BackendModule } from './types';
 import { zitiModule } from './ziti/client';
+import { createZitiSessionSource } from './ziti/sessions/source';
 import { pingoneModule } from './pingone';
 import { aptibleModule } from './aptible';
 import { cohesityModule } from './cohesity';
 
 export const BACKEND_MODULES: Partial<Record<BackendKind, BackendModule>> = {
-  ziti: zitiModule,
+  ziti: { ...zitiModule, sessionSource: createZitiSessionSource },
   pingone: pingoneModule,
   aptible: aptibleModule,
   cohesity: cohesityModule,

@@ -69,12 +69,18 @@ export interface SessionEntry {
   readonly childrenName?: string;
   /** What an empty list of its children says ('No active sessions'); with a filter the view says so itself. */
   readonly emptyText?: string;
-  /** Counts its children as "sessions" for the connection row, the badge and the confirmations. */
+  /** Shows how many sessions it holds once its children were read ("3 sessions"): a PingOne user. */
+  readonly showCount?: boolean;
+  /** Its children are the connection's sessions: their unfiltered total is the connection's count and the badge's. */
   readonly countsSessions?: boolean;
   /** For Show Details and Copy as JSON; redacted by the view before it is shown or copied. */
   readonly details: unknown;
-  /** For confirmations and the log: names the thing without its secrets ("web — Dial, alice (Lab)"). */
+  /** For bulk confirmations, summaries and the log: names it without secrets ("web — Dial, alice, created …"). */
   readonly revokeLabel?: string;
+  /** How a single confirmation names it: `the Dial session of service "web" for identity "alice"`. */
+  readonly what?: string;
+  /** What it is called in confirmations and summaries: 'session' (default), 'API session'. */
+  readonly noun?: string;
 }
 
 /** What a list is asked for, besides the page. */
@@ -110,10 +116,14 @@ export type RevokeOutcome =
 export interface RevokeImpact {
   /** Sessions ended with them (below them), when that is known. */
   sessionsBelow?: number;
+  /** The same, per entry (in the order asked), for the confirmation's list. */
+  perEntry?: number[];
   /** Warnings shown in the modal ("This includes the API session Session Manager itself uses…"). */
   warnings: string[];
   /** Revoking them ends Session Manager's own session on this connection: the view forgets its client after. */
   endsOwnSession: boolean;
+  /** Replaces the source's `revokeNote` for these entries (OpenZiti API sessions: "The identity can sign in again…"). */
+  note?: string;
 }
 
 /** The source's answer to "what reaches this entry?" for Find. */
@@ -146,6 +156,8 @@ export interface SessionSourceContext {
 export interface SessionSource {
   /** "OpenZiti", "PingOne": named in confirmations and summaries. */
   readonly backendLabel: string;
+  /** What a connection of this backend is called in confirmations: "controller", "environment", "cluster". */
+  readonly connectionNoun: string;
   readonly capabilities: SessionSourceCapabilities;
 
   /** The paging of a level's children: by cursor (the first page is asked with cursor '') or by offset. */
@@ -164,6 +176,12 @@ export interface SessionSource {
   revokeImpact?(entries: readonly SessionEntry[], signal?: AbortSignal): Promise<RevokeImpact>;
   /** A note under every revoke confirmation of this backend (what a revoke does and does not stop). */
   readonly revokeNote?: string;
+
+  /**
+   * The ids of entries whose revoke would end Session Manager's own session (an OpenZiti API session), so a picker
+   * never pre-selects them; undefined when that cannot be told (then every candidate is treated as possibly own).
+   */
+  ownEntryIds?(signal?: AbortSignal): Promise<string[] | undefined>;
 
   /** The number of active sessions on the connection for the badge and the connection row, when cheap to know. */
   countSessions?(signal?: AbortSignal): Promise<number | undefined>;

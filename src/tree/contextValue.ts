@@ -17,7 +17,12 @@ export type Capability =
   | 'canRevoke'
   | 'canCreate'
   | 'canDelete'
-  | 'hasJwt';
+  | 'hasJwt'
+  | 'canEndLogin'
+  | 'canRevokeAll'
+  | 'canRevokeMatching'
+  | 'canFilter'
+  | 'hasTrail';
 
 /** Each node type and the capability flags it may carry. A flag not listed here is a programming error. */
 export const CONTEXT_VALUE_SPECS = {
@@ -28,12 +33,15 @@ export const CONTEXT_VALUE_SPECS = {
   loadMore: ['canLoadAll'],
   connection: ['canSignIn', 'canSignOut', 'canEdit', 'canRemove', 'canTest', 'canRefresh', 'hasDetails', 'canTrust', 'canRetry'],
   environment: ['hasDetails'],
-  zitiController: [],
-  zitiSessionGroup: [],
-  zitiApiSessionGroup: [],
-  zitiSessionBucket: [],
+  sessionConnection: ['canFilter'],
+  sessionGroup: ['canRevokeAll'],
+  zitiSessionGroup: ['canRevokeMatching'],
+  zitiApiSessionGroup: ['canRevokeMatching'],
   zitiSession: ['canRevoke', 'hasDetails', 'hasRoute'],
-  zitiApiSession: ['canRevoke', 'hasDetails'],
+  zitiApiSession: ['canEndLogin', 'hasDetails'],
+  pingoneEnvironment: ['hasDetails'],
+  pingoneUser: ['canRevokeAll', 'hasDetails'],
+  pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
   zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
   zitiEnrollmentGroup: [],
   zitiEnrollment: ['canRefresh', 'canDelete', 'hasJwt', 'hasDetails'],

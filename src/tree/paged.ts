@@ -14,6 +14,8 @@ export class PagedList<T> {
   private pager: Pager<T>;
   /** Why the last load stopped early (the items read before it are kept), or undefined. */
   error: unknown;
+  /** The last reload failed before reading anything: the items are those of the read before it. */
+  stale = false;
 
   constructor(
     private readonly fetch: PageFetcher<T>,
@@ -43,7 +45,8 @@ export class PagedList<T> {
   /**
    * Reads from the start again, `depth` items deep, into a new pager that replaces the current one only once it is
    * read (concurrent reloads never show each other's half-read lists). A cancellation rejects and changes nothing;
-   * any other failure is kept in `error`, after the items read before it.
+   * any other failure is kept in `error`, after the items read before it, or, when it read nothing, after the items
+   * held before (`stale`).
    */
   async reload(depth: number, signal?: AbortSignal): Promise<void> {
     const pager = new Pager(this.fetch, this.options);
@@ -56,8 +59,16 @@ export class PagedList<T> {
       }
       error = e;
     }
+    if (error !== undefined && pager.items.length === 0 && this.pager.items.length > 0) {
+      // A refresh that failed outright (429 after retries, 500, a reset, malformed JSON) keeps what was shown, marked
+      // stale, with the failure after it: a transient failure never blanks a list.
+      this.error = error;
+      this.stale = true;
+      return;
+    }
     this.pager = pager;
     this.error = error;
+    this.stale = false;
   }
 
   /** Load more / Load all: a failure is kept in `error`; a cancellation keeps what was read and returns false. */

@@ -36,9 +36,19 @@ export interface UserInput {
    * trust probe); `signal` aborts when the person presses Cancel. Returns or rejects with what `task` does.
    */
   progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * A non-modal notification (what happened: a revoke's summary, "not found"); resolves with the action chosen, or
+   * undefined when it was dismissed. Callers that do not care about the action do not wait for it.
+   */
+  notify(level: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
 export class VsCodeInput implements UserInput {
+  async notify(level: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+    const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(message, ...actions);
+  }
+
   pick<T>(info: StepInfo, items: PickItem<T>[], opts: { placeholder?: string; matchOnDescription?: boolean } = {}): Promise<T | Back> {
     return new Promise((resolve, reject) => {
       const qp = vscode.window.createQuickPick<PickItem<T>>();

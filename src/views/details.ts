@@ -63,6 +63,26 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
     }
   }
 
+  /**
+   * Marks the open details documents of a node whose item ended (a revoked session): the document keeps what it
+   * showed, with an `ended` note on top, instead of silently looking live.
+   */
+  markEnded(nodeId: string, note: string): void {
+    for (const [key, existing] of [...this.sources.entries()]) {
+      if (existing.id === nodeId) {
+        this.sources.set(key, {
+          id: existing.id,
+          detailsTitle: () => existing.detailsTitle(),
+          details: async () => {
+            const d = await existing.details();
+            return d && typeof d === 'object' && !Array.isArray(d) ? { ended: note, ...d } : { ended: note, details: d };
+          },
+        });
+        this.changed.fire(vscode.Uri.parse(key));
+      }
+    }
+  }
+
   async show(node: HasDetails): Promise<vscode.TextEditor> {
     const uri = this.uriFor(node);
     this.changed.fire(uri);

@@ -117,6 +117,14 @@ export class QueuedInput implements UserInput {
     return a.open;
   }
 
+  /** Notifications shown (not questions: nothing is answered), oldest first. */
+  readonly notified: { level: 'info' | 'warning' | 'error'; message: string; actions: string[] }[] = [];
+
+  async notify(level: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+    this.notified.push({ level, message, actions });
+    return undefined;
+  }
+
   /** Titles of the progress notifications shown, in order (kept apart from `asked`: progress asks nothing). */
   readonly progressShown: string[] = [];
   private readonly running = new Set<AbortController>();

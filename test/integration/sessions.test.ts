@@ -154,7 +154,7 @@ describe('OpenZiti sessions view', function () {
   });
 
   it('labels sessions by service, describes type · identity · age, with a safe tooltip and no token', async () => {
-    api.zitiSessions?.ctx.identities(MAIN).clear();
+    (api.sessions.state.source(api.store.get(MAIN)!) as unknown as { identities: { clear(): void } }).identities.clear();
     const before = countRequests(/\/identities$/);
     const nodes = await sessionNodes();
     assert.strictEqual(nodes.length, 100);
@@ -178,7 +178,7 @@ describe('OpenZiti sessions view', function () {
       // Which routers these are: the ones the session may use, not the live circuit the route path panel draws.
       assert.match(tip, /where this session may connect, not its live circuit/);
       if (s.type === 'Dial') {
-        assert.match(tip, /The routers its open connection crosses now: Show Route Path/);
+        assert.match(tip, /The routers its open connection crosses now\\?: Show Route Path/);
       }
       assert.ok(/Service policies/.test(tip));
       assert.ok(!tip.includes(s.token) && !String(i.description).includes(s.token), 'never the token');
@@ -232,10 +232,11 @@ describe('OpenZiti sessions view', function () {
 
   it('filters on the server: free text, raw ZitiQL, saved per workspace, shown in the description, cleared', async () => {
     answer([{ input: 'web' }]);
-    const sent = await vscode.commands.executeCommand('sessionManager.filter');
-    assert.strictEqual(sent, 'service.name contains "web" or identity.name contains "web"');
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.filter'), 'web');
+    // Sent as ZitiQL, newest first (the default order).
+    const sent = 'service.name contains "web" or identity.name contains "web" sort by createdAt desc';
     assert.strictEqual(api.views.treeViews.sessions.description, 'filter: web');
-    assert.strictEqual(api.zitiSessions?.ctx.filterText, 'web', 'kept in workspaceState');
+    assert.strictEqual(api.sessions.state.filterText(), 'web', 'kept in workspaceState');
     let nodes = await sessionNodes();
     assert.ok(nodes.length > 0);
     for (const n of nodes) {
@@ -258,7 +259,7 @@ describe('OpenZiti sessions view', function () {
 
     await vscode.commands.executeCommand('sessionManager.clearFilter');
     assert.strictEqual(api.views.treeViews.sessions.description, undefined);
-    assert.strictEqual(api.zitiSessions?.ctx.filterText, undefined);
+    assert.strictEqual(api.sessions.state.filterText(), undefined);
     assert.strictEqual((await sessionNodes()).length, 100);
   });
 
@@ -301,7 +302,7 @@ describe('OpenZiti sessions view', function () {
       assert.strictEqual((await item(g)).description, total.toLocaleString('en-US'));
     } finally {
       await config().update('pageSize', undefined, vscode.ConfigurationTarget.Global);
-      api.zitiSessions?.ctx.loadedDepth.clear();
+      api.sessions.state.loadedDepth.clear();
     }
   });
 
@@ -365,7 +366,7 @@ describe('OpenZiti sessions view', function () {
   it('revokes from the palette through a picker, and by {connectionId, sessionId}', async () => {
     const nodes = await sessionNodes();
     // Only this controller's sessions are loaded (the picker offers loaded sessions; labels are service names).
-    const loaded = api.zitiSessions!.ctx.sessionNodes;
+    const loaded = api.sessions.state.rows;
     for (const [id, n] of [...loaded]) {
       if (n.connectionId !== MAIN) {
         loaded.delete(id);
@@ -475,13 +476,13 @@ describe('OpenZiti sessions view', function () {
     }
     assert.ok(chosen, 'an API session with sessions');
     const i = await item(chosen);
-    assert.match(String(i.contextValue), /^zitiApiSession;canRevoke;hasDetails$/);
+    assert.match(String(i.contextValue), /^zitiApiSession;canEndLogin;hasDetails$/);
     assert.match(String(i.description), /MFA/);
     const apiId = chosen.id.split('/').pop() ?? '';
     const children = (await kids(chosen)).filter(isSession);
     assert.deepStrictEqual(children.map((c) => c.session.id).sort(), [...sessionsOf].sort());
     assert.ok(children.every((c) => c.id.startsWith(`${chosen!.id}/session/`)), 'ids differ from the Sessions group ones');
-    assert.strictEqual([...requests].reverse().find((r) => r.path.endsWith('/sessions'))?.filter, `apiSessionId = "${apiId}"`);
+    assert.strictEqual([...requests].reverse().find((r) => r.path.endsWith('/sessions'))?.filter, `apiSessionId = "${apiId}" sort by createdAt desc`);
 
     const q = answer([{ confirm: 'End API Session' }]);
     const summary = (await vscode.commands.executeCommand('sessionManager.revokeApiSession', chosen)) as RevokeSummary;
@@ -568,7 +569,7 @@ describe('OpenZiti sessions view', function () {
   });
 
   it('auto-refreshes while the view is visible', async () => {
-    const zs = api.zitiSessions;
+    const zs = api.sessions;
     assert.ok(zs);
     await vscode.commands.executeCommand('sessionManager.sessions.focus');
     const before = zs.autoRefreshCount();

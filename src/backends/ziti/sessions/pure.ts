@@ -41,6 +41,19 @@ export function filterToZitiQl(text: string): string | undefined {
 }
 
 /**
+ * The filter with the order's `sort by createdAt` appended (newest first unless `order` is 'oldest'). A filter that
+ * already sorts, skips or limits is left as the person wrote it (ZitiQL puts those clauses last, in that order).
+ */
+export function zitiOrderClause(filter: string | undefined, order: string | undefined): string {
+  const f = filter?.trim();
+  if (f && /\b(sort\s+by|skip\s+\d|limit\s+(\d|none))/i.test(f)) {
+    return f;
+  }
+  const sort = `sort by createdAt ${order === 'oldest' ? 'asc' : 'desc'}`;
+  return f ? `${f} ${sort}` : sort;
+}
+
+/**
  * The contextValue of a service-session row. Show Route Path (`hasRoute`) is offered on Dial sessions only: a Bind
  * session hosts its service and has no route path of its own. A row being revoked cannot be revoked again.
  */

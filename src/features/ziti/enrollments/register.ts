@@ -6,14 +6,14 @@ import { registerRoutePath } from '../routePath/register';
 import { EnrollmentCommands } from './commands';
 import { QrPanels } from './qrPanel';
 
-/**
- * Registers the OpenZiti enrollment commands, the QR code panel and the route-path panel. `view` is the Enrollments
- * view's state (activate() makes it, since the view's roots need it before this runs).
- */
-export function registerZitiEnrollments(deps: ExtensionDeps, view: EnrollmentsView): void {
+/** Registers the Enrollments view (its state and roots), its commands, the QR code panel and the route-path panel. */
+export function registerZitiEnrollments(deps: ExtensionDeps): void {
   registerRoutePath(deps);
 
   const provider = deps.views.providers.enrollments;
+  // The view's state (what each controller's list has loaded), shared by its roots and its commands.
+  const view = new EnrollmentsView(deps.manager, () => provider);
+  deps.views.setRoots('enrollments', () => view.roots());
   // The QR panel's buttons are our own UI: they call the commands directly (not through executeCommand, where a
   // named enrollment asks for consent before its JWT reaches the clipboard).
   const qr: QrPanels = new QrPanels(deps, { copy: (ref): Promise<boolean> => commands.copyFromPanel(ref), save: (ref): Promise<string | undefined> => commands.save(ref) });

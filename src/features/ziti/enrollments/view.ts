@@ -54,8 +54,8 @@ export interface Loaded {
 
 /**
  * The Enrollments view's state, shared by its nodes and commands: what was loaded for each connection (kept across
- * refreshes so "Load more" survives a refresh of the subtree). Made once in activate() and passed to the view's roots
- * and to registerZitiEnrollments; no module-level state.
+ * refreshes so "Load more" survives a refresh of the subtree). Made by registerZitiEnrollments, which gives it to the
+ * view's roots and the commands; no module-level state.
  */
 export class EnrollmentsView {
   private readonly loaded = new Map<string, Loaded>();

@@ -6,7 +6,6 @@ import { registerCommand, UserCancelled } from '../../../commands/registerComman
 import { BACK } from '../../../ui/input';
 import { isSafeId, ROUTE_PATH_VIEW_TYPE } from '../../../webviews/routePath/protocol';
 import { RoutePathPanels } from './panel';
-import { onDidEndSessions } from '../../../backends/ziti/events';
 import { RoutePathTarget, routePathTargetFrom } from '../../../backends/ziti/routePath/target';
 
 export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
@@ -14,7 +13,7 @@ export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
   deps.context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(ROUTE_PATH_VIEW_TYPE, panels),
     // A session revoked from the tree shows as ended in its open panel at once, not at the next auto-refresh.
-    onDidEndSessions((e) => e.sessionIds.forEach((id) => panels.refreshSession(e.connectionId, id))),
+    deps.sessionsEnded.event((e) => e.sessionIds.forEach((id) => panels.refreshSession(e.connectionId, id))),
   );
 
   const ask = async (): Promise<RoutePathTarget> => {

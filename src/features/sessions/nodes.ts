@@ -1,0 +1,608 @@
+// The one Sessions view's rows, for every backend: a connection → the entries its session source lists (levels and
+// sessions), paged with Load more / Load all, filtered, ordered and optionally grouped. Every row id includes the
+// connection id: `<backend>/<connection id>/<entry key>`.
+import * as vscode from 'vscode';
+import type { ConnectionRecord } from '../../connections/model';
+import type { EntryTooltip, ListQuery, SessionEntry, SessionSource } from '../../backends/sessionSource';
+import { ApiError } from '../../http/errors';
+import { toAbortSignal } from '../../http/cancel';
+import { buildContextValue, type Capability, type NodeType } from '../../tree/contextValue';
+import { ErrorNode, LoadingNode, MessageNode, type Pageable, type TreeNode } from '../../tree/nodes';
+import { isCancellation, PagedList } from '../../tree/paged';
+import type { HasDetails } from '../../views/details';
+import { escapeMarkdown as escapeMd } from '../../util/markdown';
+import { countText, relativeAge } from '../../backends/ziti/sessions/pure';
+import type { EntryRow, SessionsState } from './state';
+
+export function connectionRowId(record: Pick<ConnectionRecord, 'backend' | 'id'>): string {
+  return `${record.backend}/${record.id}`;
+}
+
+export function entryRowId(record: Pick<ConnectionRecord, 'backend' | 'id'>, key: string): string {
+  return `${connectionRowId(record)}/${key}`;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A tooltip from the source's plain text, every value escaped. */
+export function tooltipMarkdown(t: EntryTooltip): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escapeMd(t.title)}**\n\n`);
+  for (const [k, v] of t.lines ?? []) {
+    if (v) {
+      md.appendMarkdown(`${escapeMd(k)}: ${escapeMd(v)}  \n`);
+    }
+  }
+  for (const s of t.sections ?? []) {
+    if (s.items.length > 0) {
+      md.appendMarkdown(`\n**${escapeMd(s.heading)}**\n\n`);
+      for (const i of s.items) {
+        md.appendMarkdown(`- ${escapeMd(i)}\n`);
+      }
+    }
+  }
+  if (t.note) {
+    md.appendMarkdown(`\n_${escapeMd(t.note)}_\n`);
+  }
+  return md;
+}
+
+/** An error row for a failed load, with the server's own words for a rejected filter. */
+function loadError(state: SessionsState, record: ConnectionRecord, source: SessionSource, parent: TreeNode, e: unknown, filtered: boolean, stale: boolean): TreeNode {
+  const id = `${parent.id}/error`;
+  const prefix = stale ? 'Could not refresh (showing the earlier list): ' : '';
+  if (e instanceof ApiError) {
+    if (e.kind === 'auth') {
+      // Re-authentication already failed once: the connection says "session expired" and offers Sign In.
+      state.manager.noteFailure(record.id, e);
+    }
+    if (filtered && e.status === 400) {
+      const reason = e.details?.[0] ?? e.summary;
+      return new ErrorNode(id, `The ${source.connectionNoun} rejected the filter: ${reason}`, parent, 'Change it with "Filter…" or use "Clear Filter".');
+    }
+    const hint =
+      e.kind === 'network' || e.kind === 'timeout'
+        ? `Check that the ${source.connectionNoun} is reachable, then Retry.`
+        : e.kind === 'auth'
+          ? 'Sign in again.'
+          : e.kind === 'untrusted-certificate'
+            ? 'Use "Trust Certificate…" on the connection in the Environments view.'
+            : e.status === 429
+              ? `The ${source.connectionNoun} is rate limiting; Retry in a moment.`
+              : 'Retry.';
+    state.log.warn(e.message);
+    return new ErrorNode(id, `${prefix}${e.message}`, parent, hint);
+  }
+  state.log.warn(errorMessage(e));
+  return new ErrorNode(id, `${prefix}${errorMessage(e)}`, parent, 'Retry.');
+}
+
+/**
+ * The children of a connection or of a level: one PagedList over the source's `list`, read before the parent is drawn
+ * when asked (`preload`), kept when a refresh fails (shown stale, with the failure after it), and rendered as rows,
+ * grouped when the level is groupable and a grouping is chosen.
+ */
+class Children {
+  private list: PagedList<SessionEntry>;
+  /** What was read (or failed) is fresh: the next getChildren shows it instead of reading again. */
+  private fresh = false;
+  /** A first read that failed outright (nothing to keep): shown instead of the items. */
+  private error: TreeNode | undefined;
+  /** The filter the held list was read with. */
+  private readWith: string | undefined;
+  /** Until when the next getChildren redraws what is held instead of reading again (a redraw for new counts). */
+  private keepUntil = 0;
+  /** Rows of levels (not sessions) shown last time, by entry key: a redraw keeps them and what they hold. */
+  private levelRows = new Map<string, EntryNode>();
+
+  constructor(
+    private readonly state: SessionsState,
+    private readonly owner: TreeNode & { readonly record: ConnectionRecord; readonly source: SessionSource },
+    private readonly entry: SessionEntry | undefined,
+  ) {
+    this.list = this.newList();
+  }
+
+  private newList(): PagedList<SessionEntry> {
+    const paging = this.owner.source.paging(this.entry);
+    const whole = this.entry?.children === 'all' || this.entry === undefined;
+    return new PagedList<SessionEntry>(
+      async (request, signal) => {
+        const page = await this.owner.source.list(this.entry, request, this.query(), signal);
+        // A list read in one go says how long it is, so the pager does not ask for a second page.
+        return whole && page.total === undefined && page.next === undefined ? { ...page, total: request.offset + page.items.length } : page;
+      },
+      {
+        idOf: (e) => (e && typeof e.key === 'string' ? e.key : undefined),
+        pageSize: this.state.pageSize,
+        maxPageSize: paging.maxPageSize,
+        firstCursor: paging.cursor ? '' : undefined,
+      },
+    );
+  }
+
+  get record(): ConnectionRecord {
+    return this.owner.record;
+  }
+
+  /** The filter text that applies to this list (its level is filterable and one is set). */
+  get filterText(): string | undefined {
+    return this.entry?.filterable ? this.state.filterText(this.record.id) : undefined;
+  }
+
+  query(): ListQuery {
+    return { filter: this.filterText, order: this.state.order };
+  }
+
+  get items(): readonly SessionEntry[] {
+    return this.list.items;
+  }
+
+  get total(): number | undefined {
+    return this.list.total;
+  }
+
+  get hasMore(): boolean {
+    return this.list.hasMore;
+  }
+
+  /** The list is showing what an earlier read got (the last refresh failed). */
+  get stale(): boolean {
+    return this.list.stale;
+  }
+
+  /** Whether the held list matches the current filter (after a filter change, a failed read says nothing about it). */
+  get current(): boolean {
+    return this.readWith === this.filterText;
+  }
+
+  async reload(signal?: AbortSignal): Promise<void> {
+    const filter = this.filterText;
+    if (filter !== this.readWith) {
+      // A changed filter never shows the previous filter's rows, not even as stale ones.
+      this.list = this.newList();
+    }
+    await this.list.reload(Math.max(this.state.pageSize, this.state.loadedDepth.get(this.owner.id) ?? 0), signal);
+    this.readWith = filter;
+  }
+
+  /** Reads before the parent is drawn; a failure becomes the error child; a cancelled read is read again later. */
+  async preload(signal?: AbortSignal): Promise<void> {
+    this.error = undefined;
+    try {
+      await this.reload(signal);
+    } catch (e) {
+      if (isCancellation(e, signal)) {
+        this.fresh = false;
+        return;
+      }
+      this.error = loadError(this.state, this.record, this.owner.source, this.owner, e, this.filterText !== undefined, false);
+    }
+    this.fresh = true;
+  }
+
+  /**
+   * The next getChildren (within a moment) shows what is held, without reading: for redrawing a row whose counts
+   * changed. Nothing is kept after a failure or before a first read.
+   */
+  keepOnce(): void {
+    if (!this.error && this.readWith === this.filterText && this.list.items.length + (this.list.error ? 1 : 0) > 0) {
+      this.keepUntil = Date.now() + 2000;
+    }
+  }
+
+  get keeping(): boolean {
+    return this.keepUntil > Date.now();
+  }
+
+  /** The level rows last shown (a redraw keeps them). */
+  get levels(): readonly EntryNode[] {
+    return [...this.levelRows.values()];
+  }
+
+  async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
+    if (this.keepUntil > Date.now()) {
+      this.fresh = true;
+    }
+    this.keepUntil = 0;
+    if (!this.fresh) {
+      const signal = token ? toAbortSignal(token) : undefined;
+      await this.preload(signal);
+      if (token?.isCancellationRequested) {
+        return []; // superseded by a refresh: the workbench asks again
+      }
+    }
+    this.fresh = false;
+    if (this.error) {
+      return [this.error];
+    }
+    const tail = this.list.tail(this.owner, (e) => loadError(this.state, this.record, this.owner.source, this.owner, e, this.filterText !== undefined, this.list.stale));
+    this.state.forgetRowsUnder(this.owner);
+    if (this.items.length === 0) {
+      const empty = this.filterText ? `Nothing matches the filter "${this.filterText}"` : (this.entry?.emptyText ?? 'Nothing to show');
+      return tail.length > 0 ? tail : [new MessageNode(`${this.owner.id}/empty`, empty, { parent: this.owner })];
+    }
+    const previous = this.levelRows;
+    this.levelRows = new Map();
+    const rows = this.render((e, parent) => {
+      // A level keeps its row (and what it read) across redraws of its parent; a session row is made anew.
+      const kept = e.children && parent === this.owner ? previous.get(e.key) : undefined;
+      const row = kept ?? new EntryNode(this.state, this.record, this.owner.source, e, parent);
+      if (kept) {
+        this.state.rows.set(kept.id, kept);
+      }
+      if (e.children && parent === this.owner) {
+        this.levelRows.set(e.key, row);
+      }
+      return row;
+    });
+    const preload = rows.filter((r): r is EntryNode => r instanceof EntryNode && r.entry.preload === true && !r.keeping);
+    const signal = token ? toAbortSignal(token) : undefined;
+    await Promise.all(preload.map((r) => r.preload(signal)));
+    return [...rows, ...tail];
+  }
+
+  /** The rows for the items, in the source's order (lists read whole are ordered here), grouped when chosen. */
+  render(row: (e: SessionEntry, parent: TreeNode) => EntryNode = (e, parent) => new EntryNode(this.state, this.record, this.owner.source, e, parent)): TreeNode[] {
+    const items = this.entry?.children === 'all' ? orderEntries(this.items, this.state.order) : [...this.items];
+    const grouping = this.entry?.groupable ? this.state.groupBy(this.record) : 'none';
+    if (grouping === 'none' || !this.owner.source.groupOf) {
+      return items.map((e) => row(e, this.owner));
+    }
+    const option = this.owner.source.capabilities.groupings?.find((g) => g.id === grouping);
+    const groups = new Map<string, { label: string; members: SessionEntry[] }>();
+    for (const e of items) {
+      const { key, label } = this.owner.source.groupOf(e, grouping);
+      const g = groups.get(key) ?? { label, members: [] };
+      g.members.push(e);
+      groups.set(key, g);
+    }
+    const partial = this.hasMore ? { shown: this.items.length, total: this.total } : undefined;
+    return [...groups.entries()]
+      .sort(([ka, a], [kb, b]) => a.label.localeCompare(b.label) || ka.localeCompare(kb))
+      .map(([key, g]) => new GroupRow(this.owner, grouping, option?.icon ?? 'folder', key, g.label, g.members, partial, row));
+  }
+
+  async extend(all: boolean, signal?: AbortSignal): Promise<void> {
+    await this.list.extend(all, signal);
+    this.state.loadedDepth.set(this.owner.id, this.items.length);
+    this.fresh = true;
+    this.state.provider().refreshById(this.owner.id);
+  }
+}
+
+/** Newest first (by `time`) unless the order says oldest; entries without a time keep their place at the end. */
+export function orderEntries(items: readonly SessionEntry[], order: string | undefined): SessionEntry[] {
+  const t = (e: SessionEntry): number => (e.time ? Date.parse(e.time) : NaN);
+  const sign = order === 'oldest' ? 1 : -1;
+  return [...items].sort((a, b) => {
+    const x = t(a);
+    const y = t(b);
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      return Number.isNaN(x) === Number.isNaN(y) ? 0 : Number.isNaN(x) ? 1 : -1;
+    }
+    return sign * (x - y);
+  });
+}
+
+/** One connection in the Sessions view: a sign-in hint until it is signed in, then its source's top entries. */
+export class ConnectionNode implements TreeNode {
+  readonly id: string;
+  /** What the last getChildren showed. */
+  rendered: 'entries' | 'signin' | 'signingIn' | undefined;
+  private readonly children: Children;
+
+  constructor(
+    private readonly state: SessionsState,
+    readonly record: ConnectionRecord,
+    readonly source: SessionSource,
+  ) {
+    this.id = connectionRowId(record);
+    this.children = new Children(state, this, undefined);
+  }
+
+  get connectionId(): string {
+    return this.record.id;
+  }
+
+  /**
+   * Draws the row again with its new count, keeping what it and its lists hold (no list is read again), so the counts
+   * the row, its lists and the badge show agree after a revoke.
+   */
+  redraw(): void {
+    this.children.keepOnce();
+    for (const level of this.children.levels) {
+      level.keepOnce();
+    }
+  }
+
+  mode(): 'entries' | 'signin' | 'signingIn' {
+    const kind = this.state.manager.state(this.record.id).kind;
+    return kind === 'signedIn' ? 'entries' : kind === 'signingIn' ? 'signingIn' : 'signin';
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const state = this.state.manager.state(this.record.id);
+    const item = new vscode.TreeItem(this.record.label, this.mode() === 'entries' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.record.backend === 'ziti' ? 'type-hierarchy' : 'server-environment');
+    const total = this.state.totals.get(this.record.id);
+    item.description = [
+      this.source.backendLabel,
+      state.kind === 'signedIn' ? (total !== undefined ? `${total.toLocaleString('en-US')} session${total === 1 ? '' : 's'}` : undefined) : state.kind === 'signingIn' ? 'signing in…' : 'not signed in',
+      this.record.production ? 'production' : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${escapeMd(this.record.label)}** — ${escapeMd(this.source.backendLabel)} ${escapeMd(this.source.connectionNoun)}\n\n${escapeMd(this.record.endpoints.url ?? '')}`);
+    if ('message' in state) {
+      tip.appendMarkdown(`\n\n${escapeMd(state.message)}`);
+    }
+    const filter = this.state.filterText(this.record.id);
+    if (filter) {
+      tip.appendMarkdown(`\n\nFilter: ${escapeMd(filter)}`);
+    }
+    item.tooltip = tip;
+    item.contextValue = buildContextValue('sessionConnection', [this.source.capabilities.filter && 'canFilter']);
+    return item;
+  }
+
+  async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
+    const mode = this.mode();
+    this.rendered = mode;
+    if (mode === 'signingIn') {
+      return [new LoadingNode(`${this.id}/signingIn`, this, 'Signing in…')];
+    }
+    if (mode === 'signin') {
+      const state = this.state.manager.state(this.record.id);
+      return [
+        new MessageNode(`${this.id}/signin`, 'Sign in…', {
+          icon: 'sign-in',
+          parent: this,
+          description: 'message' in state ? state.message : 'to see its sessions',
+          tooltip: `Sign in to ${this.record.label} to list its sessions.`,
+          command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this.record.id] },
+        }),
+      ];
+    }
+    return this.children.getChildren(token);
+  }
+}
+
+/** A row for one entry: a session (leaf) or a level whose children the source lists. */
+export class EntryNode implements EntryRow, HasDetails, Pageable {
+  readonly id: string;
+  private readonly children: Children | undefined;
+
+  constructor(
+    private readonly state: SessionsState,
+    readonly record: ConnectionRecord,
+    readonly source: SessionSource,
+    readonly entry: SessionEntry,
+    readonly parent: TreeNode,
+  ) {
+    this.id = entryRowId(record, entry.key);
+    this.children = entry.children ? new Children(state, this, entry) : undefined;
+    state.rows.set(this.id, this);
+    if (entry.flags.hasDetails) {
+      state.details.update(this);
+    }
+  }
+
+  get connectionId(): string {
+    return this.record.id;
+  }
+
+  /** The entry's server id (a session id for session rows): Show Route Path and other panels take it. */
+  get sessionId(): string {
+    return this.entry.id;
+  }
+
+  /** A session row's raw object (route path: `service.name`); undefined for a level. */
+  get session(): unknown {
+    return this.entry.children ? undefined : this.entry.details;
+  }
+
+  get items(): readonly SessionEntry[] {
+    return this.children?.items ?? [];
+  }
+
+  get total(): number | undefined {
+    return this.children?.total;
+  }
+
+  get hasMore(): boolean {
+    return this.children?.hasMore ?? false;
+  }
+
+  get filterText(): string | undefined {
+    return this.children?.filterText;
+  }
+
+  get pagedWhat(): string {
+    return this.entry.childrenName ?? `items of ${this.entry.label}`;
+  }
+
+  /** The query its children are listed with (Revoke All Matching reads the same list whole). */
+  query(): ListQuery {
+    return this.children?.query() ?? {};
+  }
+
+  /** See Children.keepOnce. */
+  keepOnce(): void {
+    this.children?.keepOnce();
+  }
+
+  /** Whether the next getChildren shows what is held (a redraw): its parent does not read it again either. */
+  get keeping(): boolean {
+    return this.children?.keeping ?? false;
+  }
+
+  async preload(signal?: AbortSignal): Promise<void> {
+    await this.children?.preload(signal);
+    if (this.entry.countsSessions && this.children && this.children.current && !this.children.stale) {
+      // The connection's session count: the unfiltered total, asked separately when the list is filtered.
+      void this.state.noteTotal(this.record, this.children.filterText ? undefined : this.children.total);
+    }
+  }
+
+  detailsTitle(): string {
+    return `${this.record.label} - ${this.entry.noun ?? this.entry.type} ${this.entry.label} ${this.entry.id}`;
+  }
+
+  details(): unknown {
+    return this.entry.details;
+  }
+
+  /** Rows of its children, as getChildren builds them (TreeView.reveal finds a row by id). */
+  render(): TreeNode[] {
+    return this.children?.render() ?? [];
+  }
+
+  loadMore(signal?: AbortSignal): Promise<void> {
+    return this.children ? this.children.extend(false, signal) : Promise.resolve();
+  }
+
+  loadAll(signal?: AbortSignal): Promise<void> {
+    return this.children ? this.children.extend(true, signal) : Promise.resolve();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const e = this.entry;
+    const collapsible = !e.children ? vscode.TreeItemCollapsibleState.None : e.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(e.label, collapsible);
+    item.id = this.id;
+    const revoking = this.state.revoking.has(this.id);
+    const age = e.time ? relativeAge(e.time, Date.now()) : '';
+    const parts: (string | undefined)[] = [];
+    if (this.children && e.preload) {
+      // A list row says how many it holds: "100 of 240 (filtered)", or "filtered" until it is read.
+      const filtered = this.children.filterText !== undefined && this.children.current;
+      if (this.children.total !== undefined && this.children.current) {
+        parts.push(`${countText(this.children.items.length, this.children.total)}${filtered ? ' (filtered)' : ''}${this.children.stale ? ' (stale)' : ''}`);
+      } else if (this.children.filterText) {
+        parts.push('filtered');
+      }
+    }
+    parts.push(e.description);
+    if (this.children && e.showCount && this.children.total !== undefined) {
+      parts.push(`${this.children.total} session${this.children.total === 1 ? '' : 's'}`);
+    }
+    parts.push(e.dimmed ? 'likely expired' : undefined, age ? (e.children ? `active ${age}` : age) : undefined);
+    item.description = revoking ? (e.flags.canEndLogin ? 'Ending…' : 'Revoking…') : parts.filter(Boolean).join(' · ') || undefined;
+    item.iconPath = revoking ? new vscode.ThemeIcon('loading~spin') : e.icon ? new vscode.ThemeIcon(e.icon, e.dimmed ? new vscode.ThemeColor('disabledForeground') : undefined) : undefined;
+    const tip = tooltipMarkdown(e.tooltip);
+    if (this.children?.filterText) {
+      tip.appendMarkdown(`\n\nFilter: ${escapeMd(this.children.filterText)}`);
+    }
+    if (e.dimmed) {
+      tip.appendMarkdown('\n\n_Idle longer than `sessionManager.pingone.staleAfterHours`: likely expired (the server still lists it)._');
+    }
+    item.tooltip = tip;
+    const flags: (Capability | false | undefined)[] = [
+      !revoking && e.flags.canRevoke && 'canRevoke',
+      !revoking && e.flags.canEndLogin && 'canEndLogin',
+      !revoking && e.flags.canRevokeAll && 'canRevokeAll',
+      e.flags.hasDetails && 'hasDetails',
+      e.flags.hasRoute && 'hasRoute',
+      e.flags.hasTrail && 'hasTrail',
+      e.countsSessions && this.children?.filterText !== undefined && this.children.current && 'canRevokeMatching',
+    ];
+    item.contextValue = buildContextValue(e.type as NodeType, flags);
+    item.accessibilityInformation = { label: `${e.accessibilityLabel ?? e.label}${e.dimmed ? ', likely expired' : ''}${revoking ? ', revoking' : ''}` };
+    return item;
+  }
+
+  getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> | TreeNode[] {
+    return this.children ? this.children.getChildren(token) : [];
+  }
+}
+
+/** A group of loaded entries (by service, identity, type…), with "Revoke All Sessions…" for its members. */
+export class GroupRow implements TreeNode {
+  readonly id: string;
+  private rows: EntryNode[] | undefined;
+
+  constructor(
+    readonly parent: TreeNode & { readonly record: ConnectionRecord; readonly source: SessionSource },
+    readonly grouping: string,
+    private readonly icon: string,
+    readonly key: string,
+    readonly label: string,
+    readonly members: readonly SessionEntry[],
+    /** Set when the list it groups is only partly loaded. */
+    private readonly partial: { shown: number; total: number | undefined } | undefined,
+    private readonly row: (e: SessionEntry, parent: TreeNode) => EntryNode,
+  ) {
+    this.id = `${parent.id}/by-${grouping}/${key}`;
+  }
+
+  get record(): ConnectionRecord {
+    return this.parent.record;
+  }
+
+  get connectionId(): string {
+    return this.parent.record.id;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    const loaded = this.partial ? `, of the ${countText(this.partial.shown, this.partial.total ?? this.partial.shown)} loaded` : '';
+    item.description = `${this.members.length}${this.partial ? ` loaded${loaded.replace(/^, of the/, ' of')}` : ''}`;
+    item.tooltip = this.partial
+      ? `${this.label}: ${this.members.length} of the sessions loaded so far. Groups cover the loaded sessions only; use Load All on the list to group every one.`
+      : `${this.label}: ${this.members.length} session${this.members.length === 1 ? '' : 's'}`;
+    const revocable = this.members.some((m) => m.flags.canRevoke);
+    item.contextValue = buildContextValue('sessionGroup', [revocable && 'canRevokeAll']);
+    return item;
+  }
+
+  getChildren(): EntryNode[] {
+    this.rows ??= this.members.map((m) => this.row(m, this));
+    return this.rows;
+  }
+}
+
+export function isEntryNode(x: unknown): x is EntryNode {
+  return x instanceof EntryNode;
+}
+
+export function isGroupRow(x: unknown): x is GroupRow {
+  return x instanceof GroupRow;
+}
+
+/**
+ * Sessions view roots: one row per connection whose backend has a session source. With connections but none of them
+ * with sessions yet, a hint instead of an empty view (no connections at all: the view's welcome content).
+ */
+export function connectionRoots(state: SessionsState, cache: Map<string, ConnectionNode>): TreeNode[] {
+  const out: TreeNode[] = [];
+  const all = state.manager.store.list();
+  const seen = new Set<string>();
+  for (const record of state.connections()) {
+    const source = state.source(record);
+    if (!source) {
+      continue;
+    }
+    const node = new ConnectionNode(state, record, source);
+    cache.set(record.id, node);
+    seen.add(record.id);
+    out.push(node);
+  }
+  for (const [id, node] of [...cache]) {
+    if (!seen.has(id)) {
+      cache.delete(id);
+      state.forgetConnection(id, node.id);
+    }
+  }
+  if (out.length === 0 && all.length > 0) {
+    const later = [...new Set(all.map((c) => c.backend))].join(', ');
+    return [new MessageNode('sessions/none', 'No connection with sessions to show yet', { description: `sessions of ${later} arrive in a later release` })];
+  }
+  return out;
+}
