@@ -15,7 +15,7 @@ const FOLDERS = {
   },
   util: {
     // log.ts is the VS Code log channel (no plain-Node test); the rest is pure.
-    mutate: ['src/util/redact.ts', 'src/util/singleFlight.ts', 'src/util/lru.ts', 'src/util/markdown.ts'],
+    mutate: ['src/util/redact.ts', 'src/util/singleFlight.ts', 'src/util/lru.ts', 'src/util/markdown.ts', 'src/util/format.ts', 'src/util/schedule.ts'],
     spec: ['out/test/unit/redact.test.js', 'out/test/unit/singleFlight.test.js', 'out/test/unit/lru.test.js', 'out/test/unit/ziti-sessions.test.js'],
   },
   connections: {
@@ -29,6 +29,8 @@ const FOLDERS = {
       'src/backends/*/models.ts',
       'src/backends/ziti/api.ts',
       'src/backends/ziti/sessions/pure.ts',
+      'src/backends/ziti/sessions/source.ts',
+      'src/backends/sessionSource.ts',
     ],
     spec: ['out/test/unit/backends/*.test.js', 'out/test/unit/ziti-*.test.js'],
   },

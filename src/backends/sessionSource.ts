@@ -150,6 +150,8 @@ export interface SessionSourceContext {
   client(signal?: AbortSignal): Promise<BackendClient>;
   log: LogFn;
   now(): number;
+  /** A `sessionManager.<key>` setting as the person set it (e.g. 'pingone.staleAfterHours'), read when needed. */
+  setting?(key: string): unknown;
 }
 
 /** One backend's sessions below one connection. */
@@ -211,4 +213,9 @@ export function summarizeOutcomes(outcomes: readonly RevokeOutcome[], noun = 'se
     parts.push(`${failed} failed`);
   }
   return `${parts.join('; ')}.`;
+}
+
+/** Connections whose production confirmation names them: one typed name per production connection involved. */
+export function productionLabels(records: readonly { label: string; production?: boolean }[]): string[] {
+  return [...new Set(records.filter((r) => r.production).map((r) => r.label))];
 }

@@ -100,6 +100,12 @@ export interface VendorError {
   message?: string;
   requestId?: string;
   details: string[];
+  /**
+   * The details say what the message does not, so the summary carries them too. PingOne: a 400's message is always
+   * "One or more validation errors were in the request."; which filter operator or attribute it refused is only in
+   * `details[]`.
+   */
+  detailsInSummary?: boolean;
 }
 
 const MAX_MESSAGE = 300;
@@ -174,7 +180,7 @@ export function parseVendorError(body: unknown): VendorError | undefined {
         }
       }
     }
-    return { vendorCode: str(body.code), message: str(body.message), requestId: str(body.id), details: dedupe(details) };
+    return { vendorCode: str(body.code), message: str(body.message), requestId: str(body.id), details: dedupe(details), detailsInSummary: true };
   }
   // Generic `{message}` / `{code,message}`
   if (str(body.message) !== undefined) {
@@ -280,7 +286,8 @@ export function errorFromResponse(ctx: ResponseErrorContext): ApiError {
     }
     if (vendor) {
       const head = [statusPart, vendor.vendorCode].filter(Boolean).join(' ');
-      text = vendor.message ? `${head} — ${clip(vendor.message)}` : head;
+      const said = [vendor.message, vendor.detailsInSummary && vendor.details.length > 0 ? vendor.details.join('; ') : undefined].filter(Boolean).join(' ');
+      text = said ? `${head} — ${clip(said, MAX_MESSAGE * 2)}` : head;
     } else if (!parsedOk && (/json/i.test(contentType ?? '') || /^\s*[[{]/.test(body))) {
       text = `${statusPart}${ctx.statusText ? ` ${ctx.statusText}` : ''} — the server answered with malformed JSON`;
     } else {

@@ -74,3 +74,26 @@ export function possibleContextValues(type: NodeType): string[] {
   }
   return out;
 }
+
+/**
+ * The contextValue of a Sessions view row from its session-source entry: the entry's type and capability flags. A row
+ * being revoked offers no revoke; a list of sessions offers Revoke All Matching while a filter it was read with holds.
+ */
+export function entryContextValue(
+  entry: { type: string; countsSessions?: boolean; flags: { canRevoke?: boolean; canEndLogin?: boolean; canRevokeAll?: boolean; hasDetails?: boolean; hasRoute?: boolean; hasTrail?: boolean } },
+  state: { revoking: boolean; filtered: boolean },
+): string {
+  const f = entry.flags;
+  if (!(entry.type in CONTEXT_VALUE_SPECS)) {
+    throw new Error(`contextValue: unknown row type ${entry.type}`);
+  }
+  return buildContextValue(entry.type as NodeType, [
+    !state.revoking && f.canRevoke && 'canRevoke',
+    !state.revoking && f.canEndLogin && 'canEndLogin',
+    !state.revoking && f.canRevokeAll && 'canRevokeAll',
+    f.hasDetails && 'hasDetails',
+    f.hasRoute && 'hasRoute',
+    f.hasTrail && 'hasTrail',
+    entry.countsSessions && state.filtered && 'canRevokeMatching',
+  ]);
+}

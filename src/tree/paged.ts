@@ -20,6 +20,8 @@ export class PagedList<T> {
   constructor(
     private readonly fetch: PageFetcher<T>,
     private readonly options: PagerOptions<T>,
+    /** A reload that reads nothing keeps the earlier items, marked stale (the Sessions view), instead of emptying the list. */
+    private readonly keepOnFailedReload = false,
   ) {
     this.pager = new Pager(fetch, options);
   }
@@ -45,8 +47,8 @@ export class PagedList<T> {
   /**
    * Reads from the start again, `depth` items deep, into a new pager that replaces the current one only once it is
    * read (concurrent reloads never show each other's half-read lists). A cancellation rejects and changes nothing;
-   * any other failure is kept in `error`, after the items read before it, or, when it read nothing, after the items
-   * held before (`stale`).
+   * any other failure is kept in `error`, after the items read before it (or, with `keepOnFailedReload` and nothing
+   * read, after the items held before, marked `stale`).
    */
   async reload(depth: number, signal?: AbortSignal): Promise<void> {
     const pager = new Pager(this.fetch, this.options);
@@ -59,7 +61,7 @@ export class PagedList<T> {
       }
       error = e;
     }
-    if (error !== undefined && pager.items.length === 0 && this.pager.items.length > 0) {
+    if (this.keepOnFailedReload && error !== undefined && pager.items.length === 0 && this.pager.items.length > 0) {
       // A refresh that failed outright (429 after retries, 500, a reset, malformed JSON) keeps what was shown, marked
       // stale, with the failure after it: a transient failure never blanks a list.
       this.error = error;

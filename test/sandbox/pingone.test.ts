@@ -308,6 +308,8 @@ describe('sandbox: PingOne emulator', function () {
         assert.strictEqual(res.status, 400, f);
         isP1Error(res.data, 'INVALID_DATA');
         assert.strictEqual(res.data.details[0].target, 'filter');
+        assert.strictEqual(res.data.details[0].code, 'INVALID_VALUE');
+        assert.strictEqual(typeof res.data.details[0].message, 'string');
       }
       for (const limit of ['0', '1001', 'abc']) {
         const res = await get(`/v1/environments/${env.id}/users?limit=${limit}`, tok);
@@ -345,15 +347,20 @@ describe('sandbox: PingOne emulator', function () {
       assert.match(s.id, /^[0-9a-f-]{36}$/);
       assert.deepStrictEqual(s.environment, { id: envId });
       assert.deepStrictEqual(s.user, { id: userId });
-      for (const k of ['createdAt', 'activeAt', 'expiresAt']) {
+      // Exactly the documented fields (api-contracts.md §2.6): no invented ones such as an expiry.
+      assert.deepStrictEqual(
+        Object.keys(s).sort(),
+        ['_links', 'activeAt', 'browser', 'createdAt', 'device', 'environment', 'id', 'lastSignOn', 'locations', 'operatingSystem', 'user'],
+      );
+      for (const k of ['createdAt', 'activeAt']) {
         assert.match(s[k], ISO, k);
       }
       assert.ok(Date.parse(s.createdAt) <= Date.parse(s.activeAt));
-      assert.ok(Date.parse(s.expiresAt) > Date.parse(s.activeAt));
       assert.match(s.lastSignOn.at, ISO);
       assert.strictEqual(typeof s.lastSignOn.remoteIp, 'string');
       assert.ok(Array.isArray(s.locations) && s.locations.length >= 1 && s.locations.length <= 5);
       for (const l of s.locations) {
+        assert.deepStrictEqual(Object.keys(l).sort(), ['at', 'city', 'country', 'remoteIp', 'state']);
         assert.match(l.at, ISO);
         for (const k of ['remoteIp', 'city', 'state', 'country']) {
           assert.strictEqual(typeof l[k], 'string', k);
@@ -369,12 +376,17 @@ describe('sandbox: PingOne emulator', function () {
       assert.strictEqual(s._links.user.href, `${base}/v1/environments/${envId}/users/${userId}`);
     }
 
-    it('lists at most 10 sessions per user, newest first, expired ones included', async () => {
+    it('lists at most 10 sessions per user, newest first, idle (likely expired) ones included', async () => {
       const env = st.data.environments[1];
       const tok = await token('basic');
       let capped = 0;
+      let none = 0;
+      let idleForDays = 0;
       let expired = 0;
       let total = 0;
+      const browsers = new Set<string>();
+      const systems = new Set<string>();
+      const devices = new Set<string>();
       for (const u of st.data.users.get(env.id)!) {
         const res = await get(`/v1/environments/${env.id}/users/${u.id}/sessions`, tok);
         assert.strictEqual(res.status, 200);
@@ -386,15 +398,22 @@ describe('sandbox: PingOne emulator', function () {
           if (i > 0) {
             assert.ok(Date.parse(list[i - 1].createdAt) >= Date.parse(list[i].createdAt), 'newest first');
           }
-          if (Date.parse(list[i].expiresAt) < sb.now()) {
-            expired++;
-          }
+          const idle = sb.now() - Date.parse(list[i].activeAt);
+          expired += idle > 12 * 3_600_000 ? 1 : 0;
+          idleForDays += idle > 2 * 86_400_000 ? 1 : 0;
+          browsers.add(list[i].browser.name);
+          systems.add(list[i].operatingSystem.name);
+          devices.add(list[i].device.type);
         }
         capped += list.length === 10 ? 1 : 0;
+        none += list.length === 0 ? 1 : 0;
         total += list.length;
       }
       assert.ok(capped >= 1, 'some user hits the cap of 10');
-      assert.ok(expired >= 1 && expired < total, `a mix of expired and live sessions (${expired}/${total})`);
+      assert.ok(none >= 1, 'some user has no session');
+      assert.ok(expired >= 1 && expired < total, `a mix of idle and live sessions (${expired}/${total})`);
+      assert.ok(idleForDays >= 1, 'some sessions are idle for days');
+      assert.ok(browsers.size >= 3 && systems.size >= 3 && devices.size >= 2, `varied: ${[...browsers, ...systems, ...devices].join(', ')}`);
     });
 
     it('reads one session, deletes it (204, no body), then 404', async () => {
@@ -431,6 +450,73 @@ describe('sandbox: PingOne emulator', function () {
       sb.reset();
       const restored = await get(`/v1/environments/${env.id}/users/${user!.id}/sessions`, await token('basic'));
       assert.strictEqual(restored.data._embedded.sessions.length, list.length, 'reset restores the seeded sessions');
+    });
+
+    it("the first user of an environment has a session that changes country within 35 minutes", async () => {
+      const env = st.data.environments[1];
+      const u = st.data.users.get(env.id)![0];
+      const res = await get(`/v1/environments/${env.id}/users/${u.id}/sessions`, await token('basic'));
+      const s = res.data._embedded.sessions[0] as Json;
+      assertSession(s, env.id, u.id);
+      const locs = [...(s.locations as Json[])].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      const change = locs.findIndex((l, i) => i > 0 && l.country !== locs[i - 1].country);
+      assert.ok(change > 0, 'the country changes');
+      const gap = Date.parse(locs[change].at) - Date.parse(locs[change - 1].at);
+      assert.strictEqual(gap, 35 * 60_000);
+      assert.ok(sb.now() - Date.parse(s.activeAt) < 12 * 3_600_000, 'still in use');
+    });
+
+    it("answers 403 ACCESS_FAILED naming the role when a user's sessions may not be deleted (state.sessionDeleteForbidden)", async () => {
+      const env = st.data.environments[1];
+      const tok = await token('basic');
+      const u = st.data.users.get(env.id)![0];
+      const list = (await get(`/v1/environments/${env.id}/users/${u.id}/sessions`, tok)).data._embedded.sessions as Json[];
+      st.sessionDeleteForbidden.add(u.id);
+      try {
+        for (const href of [list[0]._links.self.href, `${base}/v1/environments/${env.id}/users/${u.id}/sessions/00000000-0000-4000-8000-000000000000`]) {
+          const del = await http.delete(href, { headers: { authorization: `Bearer ${tok}` } });
+          conforms('DELETE', href, del);
+          assert.strictEqual(del.status, 403);
+          isP1Error(del.data, 'ACCESS_FAILED');
+          assert.match(del.data.message, /Identity Data Admin/);
+        }
+        // reading is still allowed, and other users' sessions can still be deleted
+        assert.strictEqual((await get(list[0]._links.self.href, tok)).status, 200);
+        const other = st.data.users.get(env.id)![1];
+        const theirs = (await get(`/v1/environments/${env.id}/users/${other.id}/sessions`, tok)).data._embedded.sessions as Json[];
+        assert.ok(theirs.length > 0, 'the second user has a session (seed 11)');
+        assert.strictEqual((await http.delete(theirs[0]._links.self.href, { headers: { authorization: `Bearer ${tok}` } })).status, 204);
+        st.sessionDeleteForbidden.clear();
+        st.sessionDeleteForbidden.add('*');
+        assert.strictEqual((await http.delete(list[0]._links.self.href, { headers: { authorization: `Bearer ${tok}` } })).status, 403);
+        st.sessionDeleteForbidden.clear();
+        assert.strictEqual((await http.delete(list[0]._links.self.href, { headers: { authorization: `Bearer ${tok}` } })).status, 204);
+      } finally {
+        sb.reset();
+      }
+    });
+
+    it('the fault modes apply to the session routes (pathRegex)', async () => {
+      const env = st.data.environments[1];
+      const u = st.data.users.get(env.id)![0];
+      const tok = await token('basic');
+      const url = `/v1/environments/${env.id}/users/${u.id}/sessions`;
+      sb.faults.set('pingone', { mode: 'rate-limit', count: 1, retryAfterSeconds: 2, pathRegex: '/sessions$' });
+      const limited = await get(url, tok);
+      assert.strictEqual(limited.status, 429);
+      assert.strictEqual(limited.headers['retry-after'], '2');
+      isP1Error(limited.data, 'REQUEST_LIMITED');
+      assert.strictEqual((await get(url, tok)).status, 200, 'count: 1');
+      sb.faults.set('pingone', { mode: 'server-error', count: 1, pathRegex: '/sessions/[^/]+$' });
+      const session = (await get(url, tok)).data._embedded.sessions[0] as Json;
+      const del = await http.delete(session._links.self.href, { headers: { authorization: `Bearer ${tok}` } });
+      assert.strictEqual(del.status, 500);
+      isP1Error(del.data, 'UNEXPECTED_ERROR');
+      sb.faults.set('pingone', { mode: 'malformed-json', count: 1, pathRegex: '/sessions$' });
+      const bad = await http.get(`${base}${url}`, { headers: { authorization: `Bearer ${tok}` }, transformResponse: (d) => d });
+      assert.strictEqual(bad.status, 200);
+      assert.throws(() => JSON.parse(bad.data as string));
+      sb.faults.clear();
     });
   });
 
@@ -493,12 +579,32 @@ describe('sandbox: PingOne emulator', function () {
       const a = createPingOne(ctx).state.data;
       const b = createPingOne(ctx).state.data;
       assert.deepStrictEqual(a.environments, b.environments);
-      assert.deepStrictEqual([...a.usersById.keys()], [...b.usersById.keys()]);
+      // users are made per environment on first use: the same whatever order they are read in
+      const inOrder = a.environments.map((e) => a.users.get(e.id)!);
+      const reversed = [...b.environments].reverse().map((e) => b.users.get(e.id)!).reverse();
+      assert.deepStrictEqual(inOrder, reversed);
+      assert.strictEqual(a.usersById.size, inOrder.reduce((n, l) => n + l.length, 0));
       const t = Date.now();
       const big = createPingOne({ ...ctx, sizes: { ...DEFAULT_SIZES, pingoneUsers: 5000 } });
-      const ms = Date.now() - t;
       assert.strictEqual(big.state.data.users.get(big.state.data.environments[1].id)!.length, 5000);
-      assert.ok(ms < 500, `created 5,000 users in ${ms} ms`);
+      const ms = Date.now() - t;
+      assert.ok(ms < 1000, `created 5,000 users in ${ms} ms`);
+    });
+
+    it('has one environment of 5,000 users by default, made only when first read', () => {
+      const t = Date.now();
+      const backend = createPingOne({ seed: 1, sizes: DEFAULT_SIZES, now: () => 1_750_000_000_000 });
+      const startMs = Date.now() - t;
+      const d = backend.state.data;
+      const large = d.environments[2];
+      assert.strictEqual(large.name, 'Workforce EU');
+      assert.strictEqual(d.userCounts.get(large.id), 5000);
+      assert.strictEqual(d.usersById.size, 0, 'no user made at start');
+      assert.ok(startMs < 200, `start took ${startMs} ms`);
+      assert.match(backend.describe('http://x').notes!.join('\n'), /Workforce EU \(5,000 users\)/);
+      assert.strictEqual(d.users.get(large.id)!.length, 5000);
+      // not the environment the basic worker app may not see
+      assert.notStrictEqual(large.id, d.environments[d.environments.length - 1].id);
     });
 
     it('serves a page of 1,000 of 5,000 users quickly', async () => {

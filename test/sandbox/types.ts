@@ -40,6 +40,8 @@ export interface Sizes {
   /** PingOne */
   pingoneEnvironments: number;
   pingoneUsers: number;
+  /** Users of the one large PingOne environment ("Workforce EU"; made on first use). 0: none is large. */
+  pingoneLargeEnvironmentUsers: number;
   /** Aptible */
   aptibleAccounts: number;
   aptibleApps: number;
@@ -57,6 +59,7 @@ export const DEFAULT_SIZES: Sizes = {
   zitiRouters: 6,
   pingoneEnvironments: 4,
   pingoneUsers: 60,
+  pingoneLargeEnvironmentUsers: 5000,
   aptibleAccounts: 3,
   aptibleApps: 8,
   aptibleSessions: 40,

@@ -2,22 +2,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IdentityCache, mapBounded, MAX_IDENTITY_NAMES, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
-import {
-  AutoRefreshSchedule,
-  clampPageSize,
-  countText,
-  filterToZitiQl,
-  groupSessions,
-  isRawZitiQl,
-  ownershipOf,
-  ownSessionWarning,
-  parseGroupBy,
-  productionLabels,
-  relativeAge,
-  sessionContextValue,
-  summarizeRevokes,
-  type Timer,
-} from '../../src/backends/ziti/sessions/pure';
+import { filterToZitiQl, groupSessions, isRawZitiQl, ownershipOf, ownSessionWarning, parseGroupBy, zitiOrderClause } from '../../src/backends/ziti/sessions/pure';
+import { ZitiSessionSource } from '../../src/backends/ziti/sessions/source';
+import { productionLabels, summarizeOutcomes as summarizeRevokes } from '../../src/backends/sessionSource';
+import { entryContextValue } from '../../src/tree/contextValue';
+import { clampPageSize, countText, relativeAge } from '../../src/util/format';
+import { AutoRefreshSchedule, type Timer } from '../../src/util/schedule';
 import { type ZitiSession } from '../../src/backends/ziti/api';
 import { compileQuery, parseZitiQl } from '../sandbox/ziti/zitiql';
 import { escapeMarkdown } from '../../src/util/markdown';
@@ -154,13 +144,13 @@ describe('ziti sessions: grouping, ages, counts', () => {
   it('summarises a bulk revoke, counting already-ended sessions as revoked', () => {
     assert.strictEqual(
       summarizeRevokes([
-        { label: 'a', outcome: 'revoked' },
-        { label: 'b', outcome: 'already-ended' },
-        { label: 'c', outcome: 'failed', error: 'x' },
+        { outcome: 'revoked' },
+        { outcome: 'already-ended' },
+        { outcome: 'failed', error: 'x' },
       ]),
       'Revoked 2 sessions (1 already ended); 1 failed.',
     );
-    assert.strictEqual(summarizeRevokes([{ label: 'a', outcome: 'revoked' }]), 'Revoked 1 session.');
+    assert.strictEqual(summarizeRevokes([{ outcome: 'revoked' }]), 'Revoked 1 session.');
   });
 });
 
@@ -362,6 +352,34 @@ describe('Markdown tooltips: no HTML rendering anywhere', () => {
       if (/new vscode\.MarkdownString\(/.test(text)) {
         assert.ok(/escapeMd|escapeMarkdown/.test(text), `${path.relative(root, f)} builds Markdown without escapeMarkdown`);
       }
+    }
+  });
+});
+
+/** The contextValue of the row the one Sessions view draws for an OpenZiti session of this type. */
+function sessionContextValue(s: { type: ZitiSession['type'] }, revoking: boolean): string {
+  const source = new ZitiSessionSource({
+    record: { id: 'c', label: 'Lab', backend: 'ziti', endpoints: { url: 'https://ziti.example' }, auth: { method: 'password', username: 'admin' }, source: 'user' },
+    client: () => Promise.reject(new Error('no network in this test')),
+    log: () => undefined,
+    now: () => 0,
+  });
+  const entry = source.sessionEntry({ id: 's1', type: s.type, identityId: 'i1', serviceId: 'svc', apiSessionId: 'a1' });
+  return entryContextValue(entry, { revoking, filtered: false });
+}
+
+describe('ziti sessions: the filter carries the chosen order', () => {
+  it('appends sort by createdAt (newest first unless oldest), and leaves a filter that sorts, skips or limits alone', () => {
+    assert.strictEqual(zitiOrderClause(undefined, undefined), 'sort by createdAt desc');
+    assert.strictEqual(zitiOrderClause('type = "Dial"', 'newest'), 'type = "Dial" sort by createdAt desc');
+    assert.strictEqual(zitiOrderClause('type = "Dial"', 'oldest'), 'type = "Dial" sort by createdAt asc');
+    assert.strictEqual(zitiOrderClause('type = "Dial" sort by updatedAt', 'oldest'), 'type = "Dial" sort by updatedAt');
+    assert.strictEqual(zitiOrderClause('true limit 5', undefined), 'true limit 5');
+    assert.strictEqual(zitiOrderClause('true skip 10', undefined), 'true skip 10');
+    assert.strictEqual(zitiOrderClause('  ', undefined), 'sort by createdAt desc');
+    // What the sandbox's ZitiQL parser (the vendor grammar) accepts.
+    for (const q of ['sort by createdAt desc', 'type = "Dial" sort by createdAt asc']) {
+      assert.doesNotThrow(() => parseZitiQl(q), q);
     }
   });
 });

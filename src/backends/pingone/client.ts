@@ -10,6 +10,7 @@ import {
   type AuthHandler,
   HttpClient,
   type HttpClientOptions,
+  type FetchedPage,
   IncompleteListError,
   Pager,
   PagingLoopError,
@@ -18,7 +19,15 @@ import {
 import { type ConnectionRecord, type ConnectionSecrets, pingOneHosts } from '../../connections/model';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
 import { clientError, httpOptionsFor } from '../common';
-import type { PingOneEnvironment, PingOneEnvironmentList, PingOneTokenResponse } from './models';
+import type {
+  PingOneEnvironment,
+  PingOneEnvironmentList,
+  PingOneSession,
+  PingOneSessionList,
+  PingOneTokenResponse,
+  PingOneUser,
+  PingOneUserList,
+} from './models';
 
 /** Options for tests and tuning; the extension uses the defaults. */
 export interface PingOneClientOptions {
@@ -27,6 +36,19 @@ export interface PingOneClientOptions {
   /** Passed to both HttpClients (e.g. an instant `sleep` in tests). */
   http?: Partial<Pick<HttpClientOptions, 'sleep' | 'retry' | 'timeoutMs' | 'random'>>;
 }
+
+/** One page of an environment's users: the first (no cursor) or the one a `_links.next.href` names. */
+export interface UsersPageRequest {
+  /** A `_links.next.href` from the previous page, followed verbatim; undefined or '' for the first page. */
+  cursor?: string;
+  /** `limit` of the first page (1–1000); later pages keep the limit their next link carries. */
+  limit: number;
+  /** A SCIM filter sent as `filter` on the first page (the server keeps it in its next links). */
+  filter?: string;
+}
+
+/** What a DELETE of a session found: it ended now, or it was already gone (404). */
+export type SessionDeleteResult = 'revoked' | 'already-ended';
 
 /** Renew this long before the token expires (at most half the token's lifetime). */
 const RENEW_MARGIN_MS = 60_000;
@@ -138,6 +160,66 @@ export class PingOneClient implements BackendClient {
     return environments.map(toEnvironmentInfo);
   }
 
+  /**
+   * One page of an environment's users (`GET /environments/{id}/users`), with the server's `count` of every user
+   * matching the filter as the total and its `_links.next.href` as the next cursor (never built here).
+   */
+  async usersPage(environmentId: string, request: UsersPageRequest, signal?: AbortSignal): Promise<FetchedPage<PingOneUser>> {
+    const operation = 'list users';
+    const first = !request.cursor;
+    const url = first ? `environments/${encodeURIComponent(environmentId)}/users` : (request.cursor as string);
+    const params = first ? { limit: Math.max(1, Math.min(1000, Math.floor(request.limit))), filter: request.filter || undefined } : undefined;
+    const res = await this.api.get<PingOneUserList>(url, operation, { params, signal });
+    const body = res.data;
+    const items = body?._embedded?.users;
+    if (!Array.isArray(items)) {
+      throw this.error(operation, 'invalid-response', `${res.status} — the answer has no _embedded.users list`);
+    }
+    const next = body._links?.next?.href;
+    return { items, next: typeof next === 'string' && next !== '' ? next : undefined, total: typeof body.count === 'number' ? body.count : undefined };
+  }
+
+  /** One user (`GET /environments/{id}/users/{userId}`); undefined when it no longer exists (404). */
+  async readUser(environmentId: string, userId: string, signal?: AbortSignal): Promise<PingOneUser | undefined> {
+    return this.readOrGone<PingOneUser>(`environments/${encodeURIComponent(environmentId)}/users/${encodeURIComponent(userId)}`, 'read user', signal);
+  }
+
+  /**
+   * A user's sessions (`GET /environments/{id}/users/{userId}/sessions`): one unpaged list of at most 10, expired
+   * ones included, as PingOne keeps them.
+   */
+  async listUserSessions(environmentId: string, userId: string, signal?: AbortSignal): Promise<PingOneSession[]> {
+    const operation = 'list sessions';
+    const res = await this.api.get<PingOneSessionList>(this.sessionsPath(environmentId, userId), operation, { signal });
+    const items = res.data?._embedded?.sessions;
+    if (!Array.isArray(items)) {
+      throw this.error(operation, 'invalid-response', `${res.status} — the answer has no _embedded.sessions list`);
+    }
+    return items.filter((s): s is PingOneSession => typeof s?.id === 'string');
+  }
+
+  /** One session; undefined when it is gone (404: ended, expired and dropped, or the user was deleted). */
+  async readSession(environmentId: string, userId: string, sessionId: string, signal?: AbortSignal): Promise<PingOneSession | undefined> {
+    return this.readOrGone<PingOneSession>(`${this.sessionsPath(environmentId, userId)}/${encodeURIComponent(sessionId)}`, 'read session', signal);
+  }
+
+  /**
+   * Ends a session (`DELETE …/sessions/{id}`): 204 → 'revoked'; 404 → 'already-ended' (someone else ended it, or it
+   * was dropped). Anything else rejects with the HTTP core's ApiError, which keeps the server's own words (a 403
+   * names what the worker app may not do).
+   */
+  async deleteSession(environmentId: string, userId: string, sessionId: string, signal?: AbortSignal): Promise<SessionDeleteResult> {
+    try {
+      await this.api.delete(`${this.sessionsPath(environmentId, userId)}/${encodeURIComponent(sessionId)}`, 'revoke session', { signal });
+      return 'revoked';
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        return 'already-ended';
+      }
+      throw e;
+    }
+  }
+
   /** Closes pooled sockets. */
   dispose(): void {
     this.api.dispose();
@@ -145,6 +227,25 @@ export class PingOneClient implements BackendClient {
   }
 
   // -----------------------------------------------------------------------------------------------------------
+
+  private sessionsPath(environmentId: string, userId: string): string {
+    return `environments/${encodeURIComponent(environmentId)}/users/${encodeURIComponent(userId)}/sessions`;
+  }
+
+  private async readOrGone<T>(url: string, operation: string, signal?: AbortSignal): Promise<T | undefined> {
+    try {
+      const res = await this.api.get<T>(url, operation, { signal });
+      if (!res.data || typeof res.data !== 'object' || typeof (res.data as { id?: unknown }).id !== 'string') {
+        throw this.error(operation, 'invalid-response', `${res.status} — the answer has no id`);
+      }
+      return res.data;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
 
   private liveSecrets(): string[] {
     const out: string[] = [];

@@ -10,8 +10,7 @@ import { redactValue } from '../../util/redact';
 import type { TreeNode } from '../../tree/nodes';
 import { Pager } from '../../http/paging';
 import { isCancellation } from '../../tree/paged';
-import { summarizeOutcomes, type RevokeImpact, type RevokeOutcome, type SessionEntry, type SessionSource } from '../../backends/sessionSource';
-import { productionLabels } from '../../backends/ziti/sessions/pure';
+import { productionLabels, summarizeOutcomes, type RevokeImpact, type RevokeOutcome, type SessionEntry, type SessionSource } from '../../backends/sessionSource';
 import { ALL_CONNECTIONS, type EntryRow, type SessionsState } from './state';
 import { ConnectionNode, EntryNode, entryRowId, GroupRow, isEntryNode, isGroupRow } from './nodes';
 

@@ -6,12 +6,12 @@ import type { ConnectionRecord } from '../../connections/model';
 import type { EntryTooltip, ListQuery, SessionEntry, SessionSource } from '../../backends/sessionSource';
 import { ApiError } from '../../http/errors';
 import { toAbortSignal } from '../../http/cancel';
-import { buildContextValue, type Capability, type NodeType } from '../../tree/contextValue';
+import { buildContextValue, entryContextValue } from '../../tree/contextValue';
 import { ErrorNode, LoadingNode, MessageNode, type Pageable, type TreeNode } from '../../tree/nodes';
 import { isCancellation, PagedList } from '../../tree/paged';
 import type { HasDetails } from '../../views/details';
 import { escapeMarkdown as escapeMd } from '../../util/markdown';
-import { countText, relativeAge } from '../../backends/ziti/sessions/pure';
+import { countText, relativeAge } from '../../util/format';
 import type { EntryRow, SessionsState } from './state';
 
 export function connectionRowId(record: Pick<ConnectionRecord, 'backend' | 'id'>): string {
@@ -120,6 +120,7 @@ class Children {
         maxPageSize: paging.maxPageSize,
         firstCursor: paging.cursor ? '' : undefined,
       },
+      true,
     );
   }
 
@@ -502,16 +503,7 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
       tip.appendMarkdown('\n\n_Idle longer than `sessionManager.pingone.staleAfterHours`: likely expired (the server still lists it)._');
     }
     item.tooltip = tip;
-    const flags: (Capability | false | undefined)[] = [
-      !revoking && e.flags.canRevoke && 'canRevoke',
-      !revoking && e.flags.canEndLogin && 'canEndLogin',
-      !revoking && e.flags.canRevokeAll && 'canRevokeAll',
-      e.flags.hasDetails && 'hasDetails',
-      e.flags.hasRoute && 'hasRoute',
-      e.flags.hasTrail && 'hasTrail',
-      e.countsSessions && this.children?.filterText !== undefined && this.children.current && 'canRevokeMatching',
-    ];
-    item.contextValue = buildContextValue(e.type as NodeType, flags);
+    item.contextValue = entryContextValue(e, { revoking, filtered: this.children?.filterText !== undefined && this.children.current });
     item.accessibilityInformation = { label: `${e.accessibilityLabel ?? e.label}${e.dimmed ? ', likely expired' : ''}${revoking ? ', revoking' : ''}` };
     return item;
   }
@@ -589,7 +581,10 @@ export function connectionRoots(state: SessionsState, cache: Map<string, Connect
     if (!source) {
       continue;
     }
-    const node = new ConnectionNode(state, record, source);
+    // The same connection keeps its row (and what its lists hold): a refresh that fails then shows the earlier list,
+    // marked stale, instead of blanking it. An edited connection gets a new row.
+    const held = cache.get(record.id);
+    const node = held && held.source === source ? held : new ConnectionNode(state, record, source);
     cache.set(record.id, node);
     seen.add(record.id);
     out.push(node);

@@ -5,7 +5,7 @@ import type { ExtensionDeps } from '../../deps';
 import type { BackendKind } from '../../connections/model';
 import type { BackendModule } from '../../backends/types';
 import { registerCommand } from '../../commands/registerCommand';
-import { AutoRefreshSchedule } from '../../backends/ziti/sessions/pure';
+import { AutoRefreshSchedule } from '../../util/schedule';
 import { FILTERED_CONTEXT_KEY, SessionsState } from './state';
 import { connectionRoots, type ConnectionNode } from './nodes';
 import * as cmd from './commands';

@@ -10,7 +10,7 @@ import type { ExplorerTreeProvider } from '../../tree/provider';
 import type { TreeNode } from '../../tree/nodes';
 import type { DetailsProvider } from '../../views/details';
 import type { Logger } from '../../util/log';
-import { clampPageSize } from '../../backends/ziti/sessions/pure';
+import { clampPageSize } from '../../util/format';
 
 export const FILTER_STATE_KEY = 'sessionManager.sessionFilter';
 export const ORDER_STATE_KEY = 'sessionManager.sessionOrder';
@@ -81,6 +81,7 @@ export class SessionsState implements vscode.Disposable {
       client: () => this.manager.signedInClient(record.id),
       log: (level, message) => this.log[level](message),
       now: () => Date.now(),
+      setting: (key) => vscode.workspace.getConfiguration('sessionManager').get<unknown>(key),
     });
     this.sources.set(record.id, { source, signature });
     return source;

@@ -55,6 +55,8 @@ export interface P1User {
   lastSignOn?: { at: number; remoteIp: string };
   createdAt: number;
   updatedAt: number;
+  /** Its newest session moves from one country to another within 35 minutes (for the trail's warning). */
+  traveller?: boolean;
 }
 
 export interface P1Location {
@@ -71,7 +73,6 @@ export interface P1Session {
   userId: string;
   createdAt: number;
   activeAt: number;
-  expiresAt: number;
   lastSignOn: { at: number; remoteIp: string };
   locations: P1Location[];
   browser: { name: string; version: string };
@@ -84,9 +85,12 @@ export interface P1Data {
   adminEnvId: string;
   environments: P1Environment[];
   apps: P1WorkerApp[];
-  /** users per environment id, in a stable (creation) order */
-  users: Map<string, P1User[]>;
+  /** users per environment id, in a stable (creation) order; made on first `get` */
+  users: LazyUsers;
+  /** the users made so far, by id (an environment's users are made by `users.get(envId)`) */
   usersById: Map<string, P1User>;
+  /** how many users each environment has (known without making them) */
+  userCounts: Map<string, number>;
 }
 
 const ENV_TEMPLATES: ReadonlyArray<Pick<P1Environment, 'name' | 'description' | 'type' | 'region'>> = [
@@ -113,15 +117,22 @@ function iso(ms: number): string {
 }
 export { iso };
 
-/** How many users each environment gets: the first customer environment gets `sizes.pingoneUsers`. */
+/**
+ * How many users each environment gets: the first customer environment gets `sizes.pingoneUsers`; the third
+ * ("Workforce EU") gets `sizes.pingoneLargeEnvironmentUsers` (5,000 by default) unless it is the last environment
+ * (the one the basic worker app may not see).
+ */
 export function usersPerEnvironment(sizes: Sizes, envCount: number): number[] {
   const n = Math.max(0, sizes.pingoneUsers);
+  const large = Math.max(0, sizes.pingoneLargeEnvironmentUsers ?? 0);
   const out: number[] = [];
   for (let i = 0; i < envCount; i++) {
     if (i === 0) {
       out.push(Math.min(6, Math.max(2, Math.ceil(n / 10))));
     } else if (i === 1) {
       out.push(n);
+    } else if (i === 2 && i < envCount - 1 && large > 0) {
+      out.push(large);
     } else {
       out.push(Math.max(3, Math.ceil(n / (i + 1))));
     }
@@ -185,45 +196,80 @@ export function generate(seed: number, sizes: Sizes, t0: number): P1Data {
   ];
 
   const counts = usersPerEnvironment(sizes, envCount);
-  const users = new Map<string, P1User[]>();
+  const userCounts = new Map(environments.map((e, i) => [e.id, counts[i]] as const));
   const usersById = new Map<string, P1User>();
-  environments.forEach((env, ei) => {
-    const r = root.fork(`users:${ei}`);
-    const list: P1User[] = [];
-    const domain = env.type === 'SANDBOX' ? 'staging.example.com' : ei === 0 ? 'admin.example.com' : 'example.com';
-    for (let i = 0; i < counts[ei]; i++) {
-      const given = r.pick(FIRST_NAMES);
-      const family = r.pick(LAST_NAMES);
-      const username = `${ascii(given)}.${ascii(family)}${i + 1}`;
-      const createdAt = t0 - r.int(30, 900) * DAY - r.int(0, DAY - 1);
-      const signedIn = r.chance(0.85);
-      const lastAt = signedIn ? t0 - Math.floor(r.next() * 20 * DAY) : undefined;
-      const idp = r.next();
-      const u: P1User = {
-        id: r.uuid(),
-        environmentId: env.id,
-        populationId: env.populationIds[r.chance(0.8) ? 0 : 1],
-        username,
-        email: `${username}@${domain}`,
-        given,
-        family,
-        enabled: r.chance(0.95),
-        mfaEnabled: r.chance(0.6),
-        emailVerified: r.chance(0.9),
-        locked: r.chance(0.03),
-        lifecycle: r.chance(0.93) ? 'ACCOUNT_OK' : 'VERIFICATION_REQUIRED',
-        idpType: idp < 0.8 ? 'PING_ONE' : idp < 0.92 ? 'SAML' : 'OPENID_CONNECT',
-        externalId: r.chance(0.3) ? `ext-${r.hex(10)}` : undefined,
-        lastSignOn: lastAt !== undefined ? { at: lastAt, remoteIp: r.ipv4() } : undefined,
-        createdAt,
-        updatedAt: Math.max(createdAt, lastAt ?? createdAt),
-      };
-      list.push(u);
+  // Users are generated per environment on first use, each environment from a generator of its own: the same data
+  // whatever is read first, and a start-up that stays fast with the 5,000-user environment.
+  const users = new LazyUsers((envId) => {
+    const ei = environments.findIndex((e) => e.id === envId);
+    if (ei < 0) {
+      return undefined;
+    }
+    const list = generateUsers(root.fork(`users:${ei}`), environments[ei], ei, counts[ei], t0);
+    for (const u of list) {
       usersById.set(u.id, u);
     }
-    users.set(env.id, list);
+    return list;
   });
-  return { t0, adminEnvId, environments, apps, users, usersById };
+  return { t0, adminEnvId, environments, apps, users, usersById, userCounts };
+}
+
+/** A map of environment id → users whose lists are made on first `get`. */
+export class LazyUsers extends Map<string, P1User[]> {
+  constructor(private readonly make: (envId: string) => P1User[] | undefined) {
+    super();
+  }
+
+  override get(envId: string): P1User[] | undefined {
+    let list = super.get(envId);
+    if (list === undefined) {
+      list = this.make(envId);
+      if (list !== undefined) {
+        super.set(envId, list);
+      }
+    }
+    return list;
+  }
+
+  override has(envId: string): boolean {
+    return this.get(envId) !== undefined;
+  }
+}
+
+function generateUsers(r: Rng, env: P1Environment, ei: number, count: number, t0: number): P1User[] {
+  const list: P1User[] = [];
+  const domain = env.type === 'SANDBOX' ? 'staging.example.com' : ei === 0 ? 'admin.example.com' : 'example.com';
+  for (let i = 0; i < count; i++) {
+    const given = r.pick(FIRST_NAMES);
+    const family = r.pick(LAST_NAMES);
+    const username = `${ascii(given)}.${ascii(family)}${i + 1}`;
+    const createdAt = t0 - r.int(30, 900) * DAY - r.int(0, DAY - 1);
+    const signedIn = r.chance(0.85);
+    const lastAt = signedIn ? t0 - Math.floor(r.next() * 20 * DAY) : undefined;
+    const idp = r.next();
+    list.push({
+      id: r.uuid(),
+      environmentId: env.id,
+      populationId: env.populationIds[r.chance(0.8) ? 0 : 1],
+      username,
+      email: `${username}@${domain}`,
+      given,
+      family,
+      enabled: r.chance(0.95),
+      mfaEnabled: r.chance(0.6),
+      emailVerified: r.chance(0.9),
+      locked: r.chance(0.03),
+      lifecycle: r.chance(0.93) ? 'ACCOUNT_OK' : 'VERIFICATION_REQUIRED',
+      idpType: idp < 0.8 ? 'PING_ONE' : idp < 0.92 ? 'SAML' : 'OPENID_CONNECT',
+      externalId: r.chance(0.3) ? `ext-${r.hex(10)}` : undefined,
+      lastSignOn: lastAt !== undefined ? { at: lastAt, remoteIp: r.ipv4() } : undefined,
+      createdAt,
+      updatedAt: Math.max(createdAt, lastAt ?? createdAt),
+      // The first user of every environment travels: its newest session changes country within 35 minutes.
+      traveller: i === 0 ? true : undefined,
+    });
+  }
+  return list;
 }
 
 /**
@@ -261,7 +307,6 @@ export function generateSessions(seed: number, user: P1User, t0: number): P1Sess
       userId: user.id,
       createdAt,
       activeAt,
-      expiresAt: activeAt + SESSION_IDLE_TIMEOUT_MS,
       lastSignOn: { at: createdAt + r.int(500, 4000), remoteIp: ip },
       locations,
       browser: { ...browser },
@@ -270,5 +315,39 @@ export function generateSessions(seed: number, user: P1User, t0: number): P1Sess
     });
   }
   out.sort((a, b) => b.createdAt - a.createdAt);
-  return out.slice(0, MAX_SESSIONS_PER_USER);
+  const kept = out.slice(0, MAX_SESSIONS_PER_USER);
+  if (user.traveller) {
+    kept.splice(MAX_SESSIONS_PER_USER - 1);
+    kept.unshift(travellingSession(r, user, t0));
+  }
+  return kept;
+}
+
+/**
+ * A session that signs on at home, then shows up in another country 35 minutes later (faster than anyone travels),
+ * and is still in use now: the trail's warning case.
+ */
+function travellingSession(r: Rng, user: P1User, t0: number): P1Session {
+  const home = CITIES[r.int(0, 2)];
+  const away = CITIES[r.int(3, CITIES.length - 1)];
+  const homeIp = r.ipv4();
+  const awayIp = r.ipv4();
+  const createdAt = t0 - 3 * HOUR - r.int(0, 10 * 60_000);
+  const signOn = createdAt + 2_000;
+  const moved = createdAt + HOUR + 35 * 60_000;
+  const activeAt = t0 - r.int(60_000, 15 * 60_000);
+  const at = (ms: number, c: (typeof CITIES)[number], ip: string): P1Location => ({ at: ms, remoteIp: ip, city: c.city, state: c.state, country: c.country });
+  return {
+    id: r.uuid(),
+    environmentId: user.environmentId,
+    userId: user.id,
+    createdAt,
+    activeAt,
+    lastSignOn: { at: signOn, remoteIp: homeIp },
+    // newest first, like the generated ones
+    locations: [at(activeAt, away, awayIp), at(moved, away, awayIp), at(createdAt + HOUR, home, homeIp), at(signOn, home, homeIp)],
+    browser: { name: 'Chrome', version: '125.0' },
+    operatingSystem: { name: 'Windows', version: '11' },
+    device: { type: 'Desktop' },
+  };
 }

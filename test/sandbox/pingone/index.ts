@@ -3,8 +3,8 @@
 //
 // Contract: shared/reference/api-contracts.md §2 and the PingOne management spec (readAllEnvironments,
 // readOneEnvironment, readAllUsers, readUser). PingOne's spec declares the three user-session operations but gives
-// their 200 responses NO schema, so the session body follows api-contracts.md §2.6 (Ping's "User Sessions" docs),
-// plus `expiresAt` (activeAt + the sign-on policy's idle timeout), which the extension needs to mark expired sessions.
+// their 200 responses NO schema, so the session body follows api-contracts.md §2.6 (Ping's "User Sessions" docs)
+// exactly: no expiry field (PingOne exposes none; clients derive staleness from `activeAt`).
 
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import type { Backend, BackendContext, SandboxRequest, SandboxResponse } from '../types';
@@ -32,6 +32,11 @@ export interface PingOneState {
   sessions: Map<string, P1Session[]>;
   /** Timestamps (ms) of recent API calls, for the rate limit. */
   calls: number[];
+  /**
+   * Users (ids; '*' for every user) whose sessions no worker app may delete: DELETE answers 403 ACCESS_FAILED naming
+   * the role it lacks, as a worker app with a read-only role (or one scoped to another population) gets.
+   */
+  sessionDeleteForbidden: Set<string>;
 }
 
 const USER_FILTER: FilterProfile = {
@@ -133,6 +138,7 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
       tokens: new Map(),
       sessions: new Map(),
       calls: [],
+      sessionDeleteForbidden: new Set(),
     };
   }
 
@@ -185,7 +191,9 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
           `"${basic.name}" authenticates with CLIENT_SECRET_BASIC and has roles in every environment except "${restricted.name}" (${restricted.id}).`,
           `"${post.name}" authenticates with CLIENT_SECRET_POST (client_id/client_secret in the form body) and has roles in every environment.`,
           `"${none.name}" (CLIENT_SECRET_BASIC) has no role assignments: it sees no environments and gets 403 everywhere.`,
-          `Environments: ${d.environments.map((e) => `${e.name} (${d.users.get(e.id)?.length ?? 0} users)`).join(', ')}.`,
+          `Environments: ${d.environments.map((e) => `${e.name} (${(d.userCounts.get(e.id) ?? 0).toLocaleString('en-US')} users)`).join(', ')}.`,
+          'The first user of every environment has a session that changes country within 35 minutes (the session trail warns).',
+          "state.sessionDeleteForbidden (user ids, or '*') makes DELETE of those users' sessions answer 403 ACCESS_FAILED.",
           'Access tokens last state.tokenLifetimeSeconds (3600 s); state.rateLimit = {requests, perSeconds} enables 429s.',
         ],
       };
@@ -402,7 +410,6 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
       user: { id: s.userId },
       createdAt: iso(s.createdAt),
       activeAt: iso(s.activeAt),
-      expiresAt: iso(s.expiresAt),
       lastSignOn: { at: iso(s.lastSignOn.at), remoteIp: s.lastSignOn.remoteIp },
       locations: s.locations.map((l) => ({ ...l, at: iso(l.at) })),
       browser: { ...s.browser },
@@ -425,7 +432,8 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
 
   function invalidFilter(msg: string): SandboxResponse {
     return p1Error(400, 'INVALID_DATA', 'The request could not be completed. One or more validation errors were in the request.', [
-      { code: 'INVALID_FILTER', target: 'filter', message: msg },
+      // As Ping documents it (api-contracts.md §2.3): INVALID_DATA, detail INVALID_VALUE on the target `filter`.
+      { code: 'INVALID_VALUE', target: 'filter', message: msg },
     ]);
   }
 
@@ -614,6 +622,7 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
     if (rest.length === 3) {
       return isGet ? listUsers(req, env) : methodNotAllowed();
     }
+    st.data.users.get(env.id); // makes the environment's users on first use
     const user = st.data.usersById.get(rest[3]);
     if (!user || user.environmentId !== env.id) {
       return p1Error(404, 'NOT_FOUND', 'The requested user could not be found.');
@@ -639,6 +648,13 @@ export function create(ctx: BackendContext): Backend<PingOneState> {
           size: sessions.length,
         },
       };
+    }
+    if (req.method === 'DELETE' && (st.sessionDeleteForbidden.has(user.id) || st.sessionDeleteForbidden.has('*'))) {
+      return p1Error(
+        403,
+        'ACCESS_FAILED',
+        "The actor attempting to perform the request is not authorized: deleting a user's sessions requires the Identity Data Admin role for the user's population.",
+      );
     }
     const idx = sessions.findIndex((s) => s.id === rest[5]);
     if (idx < 0) {

@@ -59,7 +59,7 @@ describe('http/errors (pure)', () => {
     it('PingOne: code, message, id, and target: message details', () => {
       assert.deepStrictEqual(
         parseVendorError({ id: 'p1', code: 'INVALID_DATA', message: 'invalid', details: [{ target: 'name', message: 'too long' }, { code: 'OTHER' }, 'junk', { target: 't' }] }),
-        { vendorCode: 'INVALID_DATA', message: 'invalid', requestId: 'p1', details: ['name: too long', 'OTHER'] },
+        { vendorCode: 'INVALID_DATA', message: 'invalid', requestId: 'p1', details: ['name: too long', 'OTHER'], detailsInSummary: true },
       );
       assert.strictEqual(parseVendorError({ code: 'X', details: [] })?.vendorCode, 'X');
       assert.strictEqual(parseVendorError({ code: 'X', id: 'i' })?.requestId, 'i');

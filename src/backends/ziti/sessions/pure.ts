@@ -1,6 +1,5 @@
-// Pure helpers of the OpenZiti Sessions view: filter translation, grouping, relative ages, the auto-refresh
-// schedule. No `vscode` import (unit-tested in plain Node).
-import { buildContextValue } from '../../../tree/contextValue';
+// Pure helpers of the OpenZiti session source: filter translation and order, grouping, API-session ownership. No
+// `vscode` import (unit-tested in plain Node).
 import { zitiString, type ZitiSession } from '../api';
 
 /** Revokes in flight at once in a bulk revoke (the HTTP core still honours 429 Retry-After per request). */
@@ -53,16 +52,6 @@ export function zitiOrderClause(filter: string | undefined, order: string | unde
   return f ? `${f} ${sort}` : sort;
 }
 
-/**
- * The contextValue of a service-session row. Show Route Path (`hasRoute`) is offered on Dial sessions only: a Bind
- * session hosts its service and has no route path of its own. A row being revoked cannot be revoked again.
- */
-export function sessionContextValue(s: Pick<ZitiSession, 'type'>, revoking: boolean): string {
-  return buildContextValue('zitiSession', [!revoking && 'canRevoke', 'hasDetails', s.type === 'Dial' && 'hasRoute']);
-}
-
-// Paging of the Sessions view's lists is the shared Pager (src/http/paging.ts) through tree/paged.ts, unit-tested there.
-
 export function serviceName(s: ZitiSession): string {
   return s.service?.name || s.serviceId || '(unknown service)';
 }
@@ -100,126 +89,6 @@ export function groupSessions(sessions: readonly ZitiSession[], by: Exclude<Sess
   return [...groups.values()].sort((a, b) => a.label.localeCompare(b.label) || a.key.localeCompare(b.key));
 }
 
-/** "just now", "45 s ago", "3 min ago", "3 h ago", "2 d ago", "in 5 min" (future), or "" for a bad date. */
-export function relativeAge(iso: string | undefined, now: number): string {
-  const t = iso ? Date.parse(iso) : NaN;
-  if (!Number.isFinite(t)) {
-    return '';
-  }
-  const diff = now - t;
-  const abs = Math.abs(diff);
-  let text: string;
-  if (abs < 10_000) {
-    return 'just now';
-  } else if (abs < 60_000) {
-    text = `${Math.floor(abs / 1000)} s`;
-  } else if (abs < 3_600_000) {
-    text = `${Math.floor(abs / 60_000)} min`;
-  } else if (abs < 86_400_000) {
-    text = `${Math.floor(abs / 3_600_000)} h`;
-  } else {
-    text = `${Math.floor(abs / 86_400_000)} d`;
-  }
-  return diff >= 0 ? `${text} ago` : `in ${text}`;
-}
-
-/** "50 of 12,408", or "12,408" when everything is shown. */
-export function countText(shown: number, total: number): string {
-  const f = (n: number): string => n.toLocaleString('en-US');
-  return shown >= total ? f(total) : `${f(shown)} of ${f(total)}`;
-}
-
-export function clampPageSize(value: unknown): number {
-  const n = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : 100;
-  return Math.max(1, Math.min(500, n));
-}
-
-export interface Timer {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-export const realTimer: Timer = {
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-};
-
-/**
- * Runs `refresh` every `seconds` while the view is visible; 0 seconds or a hidden view stops the timer. A manual
- * refresh does not go through here (it is immediate).
- */
-export class AutoRefreshSchedule {
-  private handle: unknown;
-  private visible = false;
-  private seconds = 0;
-  private runningWith = 0;
-
-  constructor(
-    private readonly refresh: () => void,
-    private readonly timer: Timer = realTimer,
-  ) {}
-
-  get active(): boolean {
-    return this.handle !== undefined;
-  }
-
-  setVisible(visible: boolean): void {
-    this.visible = visible;
-    this.apply();
-  }
-
-  setSeconds(seconds: number): void {
-    this.seconds = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
-    this.apply();
-  }
-
-  private apply(): void {
-    const want = this.visible && this.seconds > 0 ? this.seconds : 0;
-    if (want === this.runningWith && (want === 0) === (this.handle === undefined)) {
-      return;
-    }
-    this.stop();
-    if (want > 0) {
-      this.runningWith = want;
-      this.handle = this.timer.setInterval(() => this.refresh(), want * 1000);
-    }
-  }
-
-  stop(): void {
-    if (this.handle !== undefined) {
-      this.timer.clearInterval(this.handle);
-      this.handle = undefined;
-    }
-    this.runningWith = 0;
-  }
-
-  dispose(): void {
-    this.stop();
-  }
-}
-
-/** One line per item for the bulk-revoke summary. */
-export interface RevokeResult {
-  label: string;
-  outcome: 'revoked' | 'already-ended' | 'failed';
-  error?: string;
-}
-
-export function summarizeRevokes(results: readonly RevokeResult[], noun = 'session'): string {
-  const revoked = results.filter((r) => r.outcome === 'revoked').length;
-  const gone = results.filter((r) => r.outcome === 'already-ended').length;
-  const failed = results.filter((r) => r.outcome === 'failed').length;
-  const plural = (n: number): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-  const parts = [`Revoked ${plural(revoked + gone)}`];
-  if (gone > 0) {
-    parts[0] += ` (${gone} already ended)`;
-  }
-  if (failed > 0) {
-    parts.push(`${failed} failed`);
-  }
-  return `${parts.join('; ')}.`;
-}
-
 /**
  * Whether an API session is the one Session Manager itself signs in with: `unknown` when the controller could not
  * say (the check failed, or sent no id). Ending an `unknown` one is warned about like the own one (fail closed).
@@ -242,9 +111,4 @@ export function ownSessionWarning(owns: readonly Ownership[], reason?: string): 
     return `Session Manager could not check whether ${owns.length === 1 ? 'this is' : 'one of these is'} the API session it uses itself${reason ? ` (${reason})` : ''}: if it is, you will be signed out of that controller.`;
   }
   return '';
-}
-
-/** Connections whose production confirmation names them: one typed name per production controller involved. */
-export function productionLabels(records: readonly { label: string; production?: boolean }[]): string[] {
-  return [...new Set(records.filter((r) => r.production).map((r) => r.label))];
 }
