@@ -245,7 +245,7 @@ describe('backends/pingone sessions', function () {
       assert.strictEqual(entry.description?.split(' · ')[0], u.username);
       assert.deepStrictEqual(entry.flags, { canRevokeAll: true, hasDetails: true });
       assert.strictEqual(entry.children, 'all');
-      assert.strictEqual(entry.countsSessions, true);
+      assert.strictEqual(entry.showCount, true, 'the view says how many sessions once they were read');
       assert.strictEqual(entry.revokeLabel, `all sessions of ${u.given} ${u.family} (${u.username}) in Workforce EU (Sandbox PingOne)`);
       assert.deepStrictEqual(src.paging(entry), { cursor: true, maxPageSize: 10 });
     });
@@ -349,7 +349,7 @@ describe('backends/pingone sessions', function () {
       const again = (await src.list(env, { offset: 0, limit: 30, cursor: '' }, {})).items;
       for (const u of again) {
         const n = state().sessions.get(u.id)!.length;
-        assert.ok(u.description?.split(' · ').includes(`${n} session${n === 1 ? '' : 's'}`), `${u.description} (${n})`);
+        assert.ok(u.tooltip.lines?.some(([k, v]) => k === 'Sessions' && v === String(n)), `${JSON.stringify(u.tooltip.lines)} (${n})`);
       }
     });
 
@@ -365,7 +365,7 @@ describe('backends/pingone sessions', function () {
       const stillThere = await src.refreshEntry!(sessions[0]);
       assert.strictEqual(stillThere?.key, sessions[0].key);
       const refreshedUser = await src.refreshEntry!(user);
-      assert.ok(refreshedUser?.description?.endsWith(`${sessions.length - 1} session${sessions.length - 1 === 1 ? '' : 's'}`), refreshedUser?.description);
+      assert.ok(refreshedUser?.tooltip.lines?.some(([k, v]) => k === 'Sessions' && v === String(sessions.length - 1)), JSON.stringify(refreshedUser?.tooltip.lines));
     });
 
     it('revokes all of a user and sessions of other users in one call, one outcome each in order: revoked, already ended, 403', async () => {
@@ -414,7 +414,7 @@ describe('backends/pingone sessions', function () {
       assert.deepStrictEqual(await src.refreshEntry!(env), env);
       const user = await src.refreshEntry!(entries[0]);
       assert.strictEqual(user?.label, entries[0].label);
-      assert.ok(user?.description?.includes(`${state().sessions.get(users[0].id)!.length} session`), user?.description);
+      assert.ok(user?.tooltip.lines?.some(([k, v]) => k === 'Sessions' && v === String(state().sessions.get(users[0].id)!.length)), JSON.stringify(user?.tooltip.lines));
       assert.strictEqual(await src.refreshEntry!({ ...entries[0], key: `env/${envs()[1].id}/user/00000000-0000-4000-8000-000000000000` }), undefined);
     });
 
