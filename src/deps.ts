@@ -4,6 +4,7 @@ import type { Logger } from './util/log';
 import type { UserInput } from './ui/input';
 import type { Views } from './views/index';
 import type { DetailsProvider } from './views/details';
+import type { PanelHost } from './webviews/panelHost';
 import type { SessionsEnded } from './features/sessions/state';
 
 /** What feature modules get from activate(): register commands, read connections, refresh views. */
@@ -17,4 +18,6 @@ export interface ExtensionDeps {
   details: DetailsProvider;
   /** Sessions that ended through Session Manager: the Sessions view fires it, panels and the walkthrough listen. */
   sessionsEnded: vscode.EventEmitter<SessionsEnded>;
+  /** Opens webview panels (src/webviews/panelHost.ts). */
+  panels: PanelHost;
 }

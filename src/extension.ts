@@ -14,9 +14,10 @@ import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerSessions, type SessionsFeature } from './features/sessions/register';
 import type { SessionsEnded } from './features/sessions/state';
-import { registerZitiEnrollments } from './backends/ziti/enrollments/register';
+import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
-import { webviewRegistry, WebviewRegistry } from './webviews/registry';
+import { WebviewRegistry } from './webviews/registry';
+import { PanelHost } from './webviews/panelHost';
 import { addTryConnections } from './dev/trySandbox';
 
 /** True in development builds only (esbuild.js); the production bundle (the .vsix) drops what it guards. */
@@ -150,9 +151,12 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   reg('sessionManager.testConnection', (node?: unknown) => connectionCommands.testConnection(deps, node));
   reg('sessionManager.trustCertificate', (node?: unknown) => connectionCommands.trustCertificate(deps, node));
 
+  // Every webview panel goes through the one host; the registry lists the open ones (for the tests).
+  const webviews = new WebviewRegistry();
+  const panels = new PanelHost(context.extensionUri, log, webviews);
   const sessionsEnded = new vscode.EventEmitter<SessionsEnded>();
-  context.subscriptions.push(sessionsEnded);
-  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, sessionsEnded };
+  context.subscriptions.push(panels, sessionsEnded);
+  const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, sessionsEnded, panels };
   const sessions = registerSessions(featureDeps, BACKEND_MODULES);
   registerZitiEnrollments(featureDeps);
   registerWalkthrough(featureDeps);
@@ -175,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       details,
       BACK,
       recentErrors,
-      webviews: webviewRegistry,
+      webviews,
       sessions,
       setUserInput: (next) => {
         ui = next ?? realUi;

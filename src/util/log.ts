@@ -1,14 +1,24 @@
-import * as vscode from 'vscode';
 import { redactText } from './redact';
+
+/** What the logger writes to: the parts of VS Code's LogOutputChannel it uses (so this module needs no `vscode`). */
+export interface LogChannel {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  show(preserveFocus?: boolean): void;
+  dispose(): void;
+}
 
 /**
  * The extension's one LogOutputChannel. Every line passes through redaction, and callers can register
  * secrets known at run time (tokens, passwords) so that even a verbatim copy is caught.
  */
-export class Logger implements vscode.Disposable {
+export class Logger {
   private readonly known = new Set<string>();
 
-  constructor(readonly channel: vscode.LogOutputChannel) {}
+  constructor(readonly channel: LogChannel) {}
 
   /** Remember a secret value so that it is scrubbed from any later log line. */
   addSecret(value: string | undefined): void {

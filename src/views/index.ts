@@ -4,7 +4,6 @@ import { TreeNode } from '../tree/nodes';
 import { Logger } from '../util/log';
 import { ConnectionManager } from '../connections/manager';
 import { environmentRoots } from './environments';
-import { enrollmentRoots } from './enrollments';
 
 export const VIEW_IDS = {
   environments: 'sessionManager.environments',
@@ -29,9 +28,10 @@ export interface Views {
 export function createViews(context: vscode.ExtensionContext, log: Logger, manager: ConnectionManager): Views {
   const roots: Record<ViewKey, () => TreeNode[] | Promise<TreeNode[]>> = {
     environments: () => environmentRoots(manager),
-    // The Sessions feature sets its roots when it registers (src/features/sessions/register.ts).
+    // The Sessions and Enrollments features set their roots when they register (src/features/sessions/register.ts,
+    // src/features/ziti/enrollments/register.ts): this machinery never imports a layer above it.
     sessions: () => [],
-    enrollments: () => enrollmentRoots(manager),
+    enrollments: () => [],
   };
   const providers = {} as Record<ViewKey, ExplorerTreeProvider>;
   const treeViews = {} as Record<ViewKey, vscode.TreeView<TreeNode>>;

@@ -35,6 +35,12 @@ export function contentSecurityPolicy(cspSource: string, nonce: string | undefin
   ].join('; ');
 }
 
+/** What a panel shows: the page's title (plain text) and its body (trusted markup, every API string escaped). */
+export interface PageContent {
+  title: string;
+  body: string;
+}
+
 export interface PageOptions {
   cspSource: string;
   /** Set when the page loads a script. */

@@ -1,5 +1,6 @@
-// Open Session Manager webview panels, by kind and key, so commands can reveal an existing panel and the integration
-// tests can read a panel's HTML and the messages it was sent. Pure: no `vscode` import.
+// Open Session Manager webview panels, by kind and key, so the integration tests can read a panel's HTML and the
+// messages it was sent. The panel host (panelHost.ts) adds and removes them; activate() makes the one instance and
+// hands it to the tests through the testing API. Pure: no `vscode` import.
 
 export type WebviewKind = 'routePath' | 'enrollmentQr';
 
@@ -47,6 +48,3 @@ export class WebviewRegistry {
     return [...this.records.values()].filter((r) => !kind || r.kind === kind);
   }
 }
-
-/** The one registry of this extension instance. */
-export const webviewRegistry = new WebviewRegistry();

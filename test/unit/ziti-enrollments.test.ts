@@ -20,12 +20,18 @@ import {
   ZitiEnrollment,
   zqlString,
 } from '../../src/backends/ziti/enrollments/model';
-import { qrMatrix, qrSvg, renderQrPage } from '../../src/backends/ziti/enrollments/qr';
+import { qrContent, qrMatrix, QrPageOptions, qrSvg } from '../../src/backends/ziti/enrollments/qr';
+import { renderPage } from '../../src/webviews/html';
 import { isQrWebviewMessage } from '../../src/webviews/qr/protocol';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const H = 3600_000;
 const JWT = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${'eyJlbSI6Im90dCIsImV4cCI6MTc0ODg2NTYwMCwiaXNzIjoiaHR0cHM6Ly9jdHJsOjEyODAiLCJqdGkiOiI5YjEiLCJzdWIiOiJmMDQ3YWM5NiJ9'}.${'A'.repeat(342)}`;
+
+/** The page as the panel host (src/webviews/panelHost.ts) composes it: the shell and CSP of html.ts around the content. */
+function renderQrPage(o: QrPageOptions & { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+  return renderPage({ cspSource: o.cspSource, nonce: o.nonce, styles: [o.styleUri], script: o.scriptUri, ...qrContent(o) });
+}
 
 function e(over: Partial<ZitiEnrollment>): ZitiEnrollment {
   return { id: 'e1', method: 'ott', expiresAt: new Date(NOW + 3 * 24 * H).toISOString(), identityId: 'i1', identity: { id: 'i1', name: 'alice-laptop' }, jwt: JWT, token: 'tok-secret-1', ...over };

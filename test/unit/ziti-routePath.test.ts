@@ -1,12 +1,17 @@
 import * as assert from 'assert';
 import { ApiError } from '../../src/http/errors';
 import { MAX_ROUTERS, resolveRoutePath, ROUTER_LOOKUP_CONCURRENCY, routerRole, ZitiCaller } from '../../src/backends/ziti/routePath/resolve';
-import { renderRoutePathPage, ROUTE_PATH_SOURCE, routePathTitle } from '../../src/backends/ziti/routePath/page';
+import { routePathContent, RoutePathPageOptions, ROUTE_PATH_SOURCE, routePathTitle } from '../../src/backends/ziti/routePath/page';
 import { routePathTargetFrom } from '../../src/backends/ziti/routePath/target';
 import { contentSecurityPolicy, escapeAttr, escapeHtml, makeNonce, renderPage } from '../../src/webviews/html';
 import { isHostMessage, isRoutePathPanelState, isRoutePathView, isWebviewMessage, MAX_HOPS, RoutePathView, viewProblem } from '../../src/webviews/routePath/protocol';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
+
+/** The page as the panel host (src/webviews/panelHost.ts) composes it: the shell and CSP of html.ts around the content. */
+function renderRoutePathPage(o: RoutePathPageOptions & { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+  return renderPage({ cspSource: o.cspSource, nonce: o.nonce, styles: [o.styleUri], script: o.scriptUri, ...routePathContent(o) });
+}
 
 function notFound(path: string): ApiError {
   return new ApiError({ kind: 'http', status: 404, connectionLabel: 'c', operation: `GET ${path}`, summary: 'not found' });

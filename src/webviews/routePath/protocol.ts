@@ -172,10 +172,3 @@ export function isRoutePathPanelState(v: unknown): v is RoutePathPanelState {
   return isRecord(v) && isSafeId(v.connectionId) && isSafeId(v.sessionId);
 }
 
-/** A short description of a rejected message for the log (never the whole payload). */
-export function describeRejected(v: unknown): string {
-  if (isRecord(v)) {
-    return `object with type ${JSON.stringify(String(v.type)).slice(0, 40)} and keys [${Object.keys(v).slice(0, 8).join(', ').slice(0, 120)}]`;
-  }
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
-}

@@ -1,7 +1,7 @@
 // The enrollment QR code, drawn by the qrcode-generator library (no hand-written encoder) as an SVG path of dark
 // modules, and the QR panel's HTML. Pure: no `vscode` import. The JWT is only inside the QR modules: never as text.
 import qrcode from 'qrcode-generator';
-import { escapeHtml, renderPage } from '../../../webviews/html';
+import { escapeHtml, PageContent } from '../../../webviews/html';
 
 /** The QR matrix of `text` (byte mode, error correction L: the JWT is long, and a low density scans best). */
 export function qrMatrix(text: string): boolean[][] {
@@ -46,10 +46,6 @@ export function qrSvg(matrix: boolean[][], label: string): string {
 }
 
 export interface QrPageOptions {
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  styleUri: string;
   /** The secret the QR encodes; it appears nowhere else in the page. */
   jwt: string;
   subject: string;
@@ -58,7 +54,8 @@ export interface QrPageOptions {
   expiry: string;
 }
 
-export function renderQrPage(o: QrPageOptions): string {
+/** What the panel host shows (src/webviews/panelHost.ts adds the shell, the CSP, the script and the style). */
+export function qrContent(o: QrPageOptions): PageContent {
   const title = `Enrollment QR code: ${o.subject}`;
   const svg = qrSvg(qrMatrix(o.jwt), `QR code of the ${o.method} enrollment JWT for ${o.subject}`);
   const body = `    <main class="qr-page">
@@ -75,5 +72,6 @@ export function renderQrPage(o: QrPageOptions): string {
         <button id="save" type="button" class="button secondary">Save JWT…</button>
       </div>
     </main>`;
-  return renderPage({ cspSource: o.cspSource, nonce: o.nonce, title, styles: [o.styleUri], script: o.scriptUri, body });
+  return { title, body };
 }
+

@@ -1,12 +1,8 @@
 // The static HTML of the route-path panel. The path itself arrives as a typed message and the webview script builds
 // the drawing and the table with textContent/setAttribute; here every string is escaped. Pure: no `vscode` import.
-import { escapeHtml, renderPage } from '../../../webviews/html';
+import { escapeHtml, PageContent } from '../../../webviews/html';
 
 export interface RoutePathPageOptions {
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  styleUri: string;
   sessionId: string;
   connectionLabel: string;
   /** Known when the panel is opened from a tree item; otherwise the script fills it in. */
@@ -23,7 +19,8 @@ export const ROUTE_PATH_SOURCE =
   "The routers of this session's live circuit, in order, as the controller reports them now (its route path). " +
   "The edge routers in the session's hover in the Sessions view are the ones it is allowed to connect through, not this path.";
 
-export function renderRoutePathPage(o: RoutePathPageOptions): string {
+/** What the panel host shows (src/webviews/panelHost.ts adds the shell, the CSP, the script and the style). */
+export function routePathContent(o: RoutePathPageOptions): PageContent {
   const heading = routePathTitle(o.serviceName, o.sessionId);
   const body = `    <header class="header">
       <h1 id="heading">${escapeHtml(heading)}</h1>
@@ -41,5 +38,6 @@ export function renderRoutePathPage(o: RoutePathPageOptions): string {
       <section id="text" class="text-alternative"></section>
     </main>
     <noscript><p>Scripts are needed to draw the route path.</p></noscript>`;
-  return renderPage({ cspSource: o.cspSource, nonce: o.nonce, title: heading, styles: [o.styleUri], script: o.scriptUri, body });
+  return { title: heading, body };
 }
+

@@ -10,8 +10,8 @@ import type { ConnectionRecord } from '../../../connections/model';
 import { UserCancelled } from '../../../commands/registerCommand';
 import { ApiError } from '../../../http/errors';
 import { BACK, PickItem, runSteps, StepInfo } from '../../../ui/input';
-import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, GROUP_BY_SETTING, forgetLoadedEnrollments, reloadLoadedEnrollments } from '../../../views/enrollments';
-import { ZitiClient } from '../client';
+import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, EnrollmentsView, GROUP_BY_SETTING } from './view';
+import { ZitiClient } from '../../../backends/ziti/client';
 import {
   canRefresh,
   deleteConsequence,
@@ -29,8 +29,8 @@ import {
   subjectName,
   validateExpiry,
   ZitiEnrollment,
-} from './model';
-import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, listIdentityEnrollments, refreshEnrollment, searchIdentities } from './requests';
+} from '../../../backends/ziti/enrollments/model';
+import { createEnrollment, deleteEnrollment, findOutstanding, getEnrollment, IdentitySummary, listCas, listEnrollments, listIdentityEnrollments, refreshEnrollment, searchIdentities } from '../../../backends/ziti/enrollments/requests';
 import { QrPanels, QrTarget } from './qrPanel';
 
 /**
@@ -63,6 +63,7 @@ function isRecordLike(v: unknown): v is Record<string, unknown> {
 export class EnrollmentCommands {
   constructor(
     private readonly deps: ExtensionDeps,
+    private readonly view: EnrollmentsView,
     private readonly qr: QrPanels,
   ) {}
 
@@ -161,8 +162,8 @@ export class EnrollmentCommands {
 
   /** Reads the connection's enrollments again, then redraws its root: the header and the rows come from one read. */
   private async refreshView(connectionId: string): Promise<void> {
-    if (!(await reloadLoadedEnrollments(connectionId))) {
-      forgetLoadedEnrollments(connectionId);
+    if (!(await this.view.reload(connectionId))) {
+      this.view.forget(connectionId);
     }
     const p = this.deps.views.providers.enrollments;
     if (!p.refreshById(enrollmentRootId(connectionId))) {

@@ -1,22 +1,23 @@
 // The route-path webview panels: one per session (revealed when already open), restored after a reload by a
-// serializer, refreshed by a button and, while visible, every `sessionManager.autoRefreshSeconds`.
+// serializer, refreshed by a button and, while visible, every `sessionManager.autoRefreshSeconds`. The panel itself
+// (CSP, nonce, resources, validated messages, the registry the tests read) is the panel host's (src/webviews/panelHost.ts).
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
-import { ZitiClient } from '../client';
-import { makeNonce } from '../../../webviews/html';
-import { webviewRegistry, WebviewRecord } from '../../../webviews/registry';
+import { ZitiClient } from '../../../backends/ziti/client';
+import { describeRejected, HostedPanel, PanelSpec } from '../../../webviews/panelHost';
 import {
-  describeRejected,
   HostMessage,
+  isHostMessage,
   isRoutePathPanelState,
   isWebviewMessage,
   ROUTE_PATH_VIEW_TYPE,
   RoutePathPanelState,
   RoutePathView,
   viewProblem,
+  WebviewMessage,
 } from '../../../webviews/routePath/protocol';
-import { renderRoutePathPage, routePathTitle } from './page';
-import { resolveRoutePath } from './resolve';
+import { routePathContent, routePathTitle } from '../../../backends/ziti/routePath/page';
+import { resolveRoutePath } from '../../../backends/ziti/routePath/resolve';
 import { markWalkthroughStep, WALKTHROUGH_CONTEXT } from '../../../walkthrough';
 
 export const REVOKE_SESSION_COMMAND = 'sessionManager.revokeSession';
@@ -27,26 +28,11 @@ export function autoRefreshSeconds(): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(5, Math.floor(v)) : 0;
 }
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    enableForms: false,
-    retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')],
-  };
-}
-
 function panelKey(connectionId: string, sessionId: string): string {
   return `${connectionId}/${sessionId}`;
 }
 
-class RoutePathPanel implements WebviewRecord {
-  readonly kind = 'routePath' as const;
-  readonly key: string;
-  readonly posted: unknown[] = [];
-  disposed = false;
-  reveals = 0;
+class RoutePathPanel {
   private last: RoutePathView | undefined;
   private loading: Promise<void> | undefined;
   private loadAgain = false;
@@ -55,33 +41,11 @@ class RoutePathPanel implements WebviewRecord {
 
   constructor(
     private readonly deps: ExtensionDeps,
-    readonly panel: vscode.WebviewPanel,
+    private readonly hosted: HostedPanel<WebviewMessage, HostMessage>,
     readonly state: RoutePathPanelState,
-    serviceName: string | undefined,
-    private readonly onDispose: (p: RoutePathPanel) => void,
   ) {
-    this.key = panelKey(state.connectionId, state.sessionId);
-    panel.webview.options = webviewOptions(deps.context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'activitybar.svg');
-    panel.title = routePathTitle(serviceName, state.sessionId);
-    const webview = panel.webview;
-    webview.html = renderRoutePathPage({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'webviews', 'routePath.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.context.extensionUri, 'media', 'routePath.css')).toString(),
-      sessionId: state.sessionId,
-      connectionLabel: this.connectionLabel(),
-      serviceName,
-    });
     this.subscriptions.push(
-      webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
-      panel.onDidChangeViewState(() => this.schedule()),
-      panel.onDidDispose(() => {
-        if (!this.disposed) {
-          this.cleanup();
-        }
-      }),
+      hosted.panel.onDidChangeViewState(() => this.schedule()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('sessionManager.autoRefreshSeconds')) {
           this.schedule();
@@ -92,17 +56,12 @@ class RoutePathPanel implements WebviewRecord {
     void this.load();
   }
 
-  html(): string {
-    return this.panel.webview.html;
+  get disposed(): boolean {
+    return this.hosted.disposed;
   }
 
   private connectionLabel(): string {
     return this.deps.manager.store.get(this.state.connectionId)?.label ?? this.state.connectionId;
-  }
-
-  reveal(): void {
-    this.reveals++;
-    this.panel.reveal();
   }
 
   /** Auto-refresh runs only while the panel is visible. */
@@ -112,7 +71,7 @@ class RoutePathPanel implements WebviewRecord {
       this.timer = undefined;
     }
     const seconds = autoRefreshSeconds();
-    if (!this.disposed && seconds > 0 && this.panel.visible) {
+    if (!this.disposed && seconds > 0 && this.hosted.panel.visible) {
       this.timer = setInterval(() => {
         if (!this.loading) {
           void this.load();
@@ -122,11 +81,7 @@ class RoutePathPanel implements WebviewRecord {
   }
 
   private post(message: HostMessage): void {
-    this.posted.push(message);
-    this.posted.splice(0, Math.max(0, this.posted.length - 20));
-    if (!this.disposed) {
-      void this.panel.webview.postMessage(message);
-    }
+    this.hosted.post(message);
   }
 
   /**
@@ -204,17 +159,14 @@ class RoutePathPanel implements WebviewRecord {
     }
     this.last = view;
     if (view.serviceName) {
-      this.panel.title = routePathTitle(view.serviceName, sessionId);
+      this.hosted.panel.title = routePathTitle(view.serviceName, sessionId);
     }
     this.post({ type: 'render', view });
     this.post({ type: 'busy', busy: false });
   }
 
-  async receive(message: unknown): Promise<void> {
-    if (!isWebviewMessage(message)) {
-      this.deps.log.warn(`route path panel: ignored a malformed message (${describeRejected(message)})`);
-      return;
-    }
+  /** A message from the webview, validated by the panel host. */
+  async receive(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
         // A (re)loaded webview (first shown, or shown again after its tab was hidden, which drops its page and every
@@ -255,12 +207,8 @@ class RoutePathPanel implements WebviewRecord {
     }
   }
 
-  dispose(): void {
-    this.panel.dispose();
-  }
-
-  private cleanup(): void {
-    this.disposed = true;
+  /** The panel closed. */
+  cleanup(): void {
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -268,39 +216,53 @@ class RoutePathPanel implements WebviewRecord {
     for (const s of this.subscriptions) {
       s.dispose();
     }
-    this.onDispose(this);
   }
 }
 
 /** Opens, reveals and restores route-path panels. */
-export class RoutePathPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<unknown> {
+export class RoutePathPanels implements vscode.WebviewPanelSerializer<unknown> {
+  /** The open panels' controllers, by panel key (the panel host keeps the panels). */
   private readonly open = new Map<string, RoutePathPanel>();
 
   constructor(private readonly deps: ExtensionDeps) {}
 
-  show(connectionId: string, sessionId: string, serviceName?: string): RoutePathPanel {
+  show(connectionId: string, sessionId: string, serviceName?: string): { key: string } {
     markWalkthroughStep(WALKTHROUGH_CONTEXT.openedRoutePath);
     const key = panelKey(connectionId, sessionId);
     const existing = this.open.get(key);
     if (existing && !existing.disposed) {
-      existing.reveal();
+      this.deps.panels.get('routePath', key)?.reveal();
       void existing.load();
-      return existing;
+      return { key };
     }
-    const panel = vscode.window.createWebviewPanel(ROUTE_PATH_VIEW_TYPE, routePathTitle(serviceName, sessionId), vscode.ViewColumn.Active, webviewOptions(this.deps.context.extensionUri));
-    return this.adopt(panel, { connectionId, sessionId }, serviceName);
+    this.host((spec) => this.deps.panels.open(spec), { connectionId, sessionId }, serviceName);
+    return { key };
   }
 
-  private adopt(panel: vscode.WebviewPanel, state: RoutePathPanelState, serviceName: string | undefined): RoutePathPanel {
-    const p = new RoutePathPanel(this.deps, panel, state, serviceName, (gone) => {
-      if (this.open.get(gone.key) === gone) {
-        this.open.delete(gone.key);
-      }
-      webviewRegistry.remove(gone);
+  /** Puts a route-path panel on the panel host (a new one, or one restored after a reload) with its controller. */
+  private host(
+    put: (spec: PanelSpec<WebviewMessage, HostMessage>) => HostedPanel<WebviewMessage, HostMessage>,
+    state: RoutePathPanelState,
+    serviceName: string | undefined,
+  ): void {
+    const key = panelKey(state.connectionId, state.sessionId);
+    const hosted = put({
+      kind: 'routePath',
+      viewType: ROUTE_PATH_VIEW_TYPE,
+      key,
+      title: routePathTitle(serviceName, state.sessionId),
+      script: 'routePath.js',
+      styles: ['routePath.css'],
+      content: routePathContent({ sessionId: state.sessionId, connectionLabel: this.deps.manager.store.get(state.connectionId)?.label ?? state.connectionId, serviceName }),
+      isIncoming: isWebviewMessage,
+      isOutgoing: isHostMessage,
+      onMessage: (m) => this.open.get(key)?.receive(m),
+      onDispose: () => {
+        this.open.get(key)?.cleanup();
+        this.open.delete(key);
+      },
     });
-    this.open.set(p.key, p);
-    webviewRegistry.add(p);
-    return p;
+    this.open.set(key, new RoutePathPanel(this.deps, hosted, state));
   }
 
   /** The serializer: a panel that was open before the window reloaded. Its saved state is validated first. */
@@ -311,24 +273,17 @@ export class RoutePathPanels implements vscode.Disposable, vscode.WebviewPanelSe
       return;
     }
     const key = panelKey(state.connectionId, state.sessionId);
-    const existing = this.open.get(key);
-    if (existing && !existing.disposed) {
+    const existing = this.deps.panels.get('routePath', key);
+    if (existing) {
       panel.dispose();
       existing.reveal();
       return;
     }
-    this.adopt(panel, state, undefined);
+    this.host((spec) => this.deps.panels.adopt(panel, spec), state, undefined);
   }
 
   /** Reloads the panel of a session, if open (after a revoke elsewhere, say). */
   refreshSession(connectionId: string, sessionId: string): void {
     void this.open.get(panelKey(connectionId, sessionId))?.load();
-  }
-
-  dispose(): void {
-    for (const p of [...this.open.values()]) {
-      p.dispose();
-    }
-    this.open.clear();
   }
 }

@@ -2,13 +2,13 @@
 // optionally grouped by method or by identity. The token and JWT are never put in a label, description or tooltip;
 // details go through DetailsProvider, which redacts `jwt` and `token`.
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../connections/manager';
-import type { ConnectionRecord } from '../connections/model';
-import { buildContextValue } from '../tree/contextValue';
-import { ErrorNode, MessageNode, Pageable, TreeNode } from '../tree/nodes';
-import { PagedList } from '../tree/paged';
-import { toAbortSignal } from '../http/cancel';
-import { ZitiClient } from '../backends/ziti/client';
+import type { ConnectionManager } from '../../../connections/manager';
+import type { ConnectionRecord } from '../../../connections/model';
+import { buildContextValue } from '../../../tree/contextValue';
+import { ErrorNode, MessageNode, Pageable, TreeNode } from '../../../tree/nodes';
+import { PagedList } from '../../../tree/paged';
+import { toAbortSignal } from '../../../http/cancel';
+import { ZitiClient } from '../../../backends/ziti/client';
 import {
   canRefresh,
   enrollmentCountText,
@@ -21,10 +21,10 @@ import {
   isRouterEnrollment,
   subjectName,
   ZitiEnrollment,
-} from '../backends/ziti/enrollments/model';
-import { ENROLLMENT_PAGE_SIZE, listCas, listEnrollments } from '../backends/ziti/enrollments/requests';
-import { HasDetails } from './details';
-import { escapeMarkdown as escapeMd } from '../util/markdown';
+} from '../../../backends/ziti/enrollments/model';
+import { ENROLLMENT_PAGE_SIZE, listCas, listEnrollments } from '../../../backends/ziti/enrollments/requests';
+import { HasDetails } from '../../../views/details';
+import { escapeMarkdown as escapeMd } from '../../../util/markdown';
 
 export const GROUP_BY_SETTING = 'sessionManager.ziti.enrollmentGroupBy';
 export const PAGE_SIZE_SETTING = 'sessionManager.pageSize';
@@ -42,7 +42,7 @@ export function enrollmentGroupBy(): EnrollmentGroupBy {
 }
 
 /** What was loaded for a connection; kept across refreshes so "Load more" survives a refresh of the subtree. */
-interface Loaded {
+export interface Loaded {
   /** The enrollments read so far (the extension's one pager), and why a later page failed, if it did. */
   list: PagedList<ZitiEnrollment>;
   /** The page size the list was made with (a changed setting starts a new list). */
@@ -52,12 +52,68 @@ interface Loaded {
   keep: boolean;
 }
 
-const loaded = new Map<string, Loaded>();
-let refreshNode: (node: TreeNode) => void = () => undefined;
+/**
+ * The Enrollments view's state, shared by its nodes and commands: what was loaded for each connection (kept across
+ * refreshes so "Load more" survives a refresh of the subtree). Made by registerZitiEnrollments, which gives it to the
+ * view's roots and the commands; no module-level state.
+ */
+export class EnrollmentsView {
+  private readonly loaded = new Map<string, Loaded>();
 
-/** Set by the enrollments registration: how a root asks the view to redraw its subtree. */
-export function setEnrollmentViewRefresher(fn: (node: TreeNode) => void): void {
-  refreshNode = fn;
+  constructor(
+    readonly manager: ConnectionManager,
+    /** The Enrollments view's provider (made after this object, so asked for when needed). */
+    private readonly provider: () => { refresh(node?: TreeNode): void },
+  ) {}
+
+  /** Enrollments view roots: one per OpenZiti connection (the others have no enrollments). */
+  roots(): TreeNode[] {
+    return this.manager.store
+      .list()
+      .filter((c) => c.backend === 'ziti')
+      .sort((a, b) => a.label.localeCompare(b.label))
+      .map((c) => new EnrollmentRootNode(c, this));
+  }
+
+  /** What was loaded for a connection, if anything. */
+  get(connectionId: string): Loaded | undefined {
+    return this.loaded.get(connectionId);
+  }
+
+  set(connectionId: string, l: Loaded): void {
+    this.loaded.set(connectionId, l);
+  }
+
+  /** Redraws a node's subtree. */
+  refresh(node: TreeNode): void {
+    this.provider().refresh(node);
+  }
+
+  /**
+   * Reads a connection's loaded enrollments again (as deep as they were) so that the next redraw shows the header
+   * and the rows from that one read. False when nothing was loaded for it yet.
+   */
+  async reload(connectionId: string, signal?: AbortSignal): Promise<boolean> {
+    const l = this.loaded.get(connectionId);
+    if (!l) {
+      return false;
+    }
+    await l.list.reload(Math.max(l.pageSize, l.list.items.length), signal);
+    l.keep = true;
+    return true;
+  }
+
+  /** Drops what was loaded for a connection, or for all (after create/refresh/delete the next load starts over). */
+  forget(connectionId?: string): void {
+    if (connectionId) {
+      const l = this.loaded.get(connectionId);
+      if (l) {
+        l.keep = false;
+      }
+    } else {
+      this.loaded.clear();
+    }
+  }
 }
 
 export function enrollmentRootId(connectionId: string): string {
@@ -68,23 +124,16 @@ export function enrollmentNodeId(connectionId: string, enrollmentId: string): st
   return `ziti/${connectionId}/enrollment/${enrollmentId}`;
 }
 
-/** Enrollments view roots: one per OpenZiti connection (the others have no enrollments). */
-export function enrollmentRoots(manager: ConnectionManager): TreeNode[] {
-  return manager.store
-    .list()
-    .filter((c) => c.backend === 'ziti')
-    .sort((a, b) => a.label.localeCompare(b.label))
-    .map((c) => new EnrollmentRootNode(c, manager));
-}
-
 export class EnrollmentRootNode implements TreeNode, Pageable {
   readonly id: string;
   readonly parent = undefined;
+  private readonly manager: ConnectionManager;
   constructor(
     readonly record: ConnectionRecord,
-    private readonly manager: ConnectionManager,
+    private readonly view: EnrollmentsView,
   ) {
     this.id = enrollmentRootId(record.id);
+    this.manager = view.manager;
   }
 
   get connectionId(): string {
@@ -96,7 +145,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('type-hierarchy');
     const state = this.manager.state(this.record.id);
-    const l = loaded.get(this.record.id);
+    const l = this.view.get(this.record.id);
     const parts: string[] = [];
     if (state.kind === 'signedIn' && l && l.list.total !== undefined) {
       // From the rows the view shows (expired ones apart), not the controller's total of every enrollment.
@@ -137,7 +186,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
   /** The connection's list, made on first use (and again when the page size setting changed). */
   private loadedState(): Loaded {
     const pageSize = enrollmentPageSize();
-    let l = loaded.get(this.record.id);
+    let l = this.view.get(this.record.id);
     if (!l || l.pageSize !== pageSize) {
       const list = new PagedList<ZitiEnrollment>(
         async ({ offset, limit }, signal) => {
@@ -148,7 +197,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
         { idOf: (e) => e.id, pageSize, maxPageSize: ENROLLMENT_PAGE_SIZE },
       );
       l = { list, pageSize, caNames: l?.caNames ?? new Map<string, string>(), keep: false };
-      loaded.set(this.record.id, l);
+      this.view.set(this.record.id, l);
     }
     return l;
   }
@@ -230,7 +279,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     await l.list.extend(all, signal);
     await this.loadCaNames(l, signal);
     l.keep = true;
-    refreshNode(this);
+    this.view.refresh(this);
   }
 
   loadMore(signal?: AbortSignal): Promise<void> {
@@ -317,31 +366,5 @@ export class EnrollmentNode implements TreeNode, HasDetails {
     item.tooltip = tip;
     item.contextValue = buildContextValue('zitiEnrollment', [canRefresh(e) && 'canRefresh', 'canDelete', !expired && 'hasJwt', 'hasDetails']);
     return item;
-  }
-}
-
-/**
- * Reads a connection's loaded enrollments again (as deep as they were) so that the next redraw shows the header and
- * the rows from that one read. False when nothing was loaded for it yet.
- */
-export async function reloadLoadedEnrollments(connectionId: string, signal?: AbortSignal): Promise<boolean> {
-  const l = loaded.get(connectionId);
-  if (!l) {
-    return false;
-  }
-  await l.list.reload(Math.max(l.pageSize, l.list.items.length), signal);
-  l.keep = true;
-  return true;
-}
-
-/** Drops what was loaded for a connection (after create/refresh/delete the next load starts over). */
-export function forgetLoadedEnrollments(connectionId?: string): void {
-  if (connectionId) {
-    const l = loaded.get(connectionId);
-    if (l) {
-      l.keep = false;
-    }
-  } else {
-    loaded.clear();
   }
 }

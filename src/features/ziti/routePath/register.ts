@@ -6,12 +6,11 @@ import { registerCommand, UserCancelled } from '../../../commands/registerComman
 import { BACK } from '../../../ui/input';
 import { isSafeId, ROUTE_PATH_VIEW_TYPE } from '../../../webviews/routePath/protocol';
 import { RoutePathPanels } from './panel';
-import { RoutePathTarget, routePathTargetFrom } from './target';
+import { RoutePathTarget, routePathTargetFrom } from '../../../backends/ziti/routePath/target';
 
 export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
   const panels = new RoutePathPanels(deps);
   deps.context.subscriptions.push(
-    panels,
     vscode.window.registerWebviewPanelSerializer(ROUTE_PATH_VIEW_TYPE, panels),
     // A session revoked from the tree shows as ended in its open panel at once, not at the next auto-refresh.
     deps.sessionsEnded.event((e) => e.sessionIds.forEach((id) => panels.refreshSession(e.connectionId, id))),
