@@ -13,6 +13,7 @@ import { isPageable, TreeNode } from './tree/nodes';
 import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerSessions, type SessionsFeature } from './features/sessions/register';
+import { registerSessionTrail } from './features/pingone/trail';
 import type { SessionsEnded } from './features/sessions/state';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
@@ -159,6 +160,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const featureDeps: ExtensionDeps = { context, manager, log, ui: getUi, views, details, sessionsEnded, panels };
   const sessions = registerSessions(featureDeps, BACKEND_MODULES);
   registerZitiEnrollments(featureDeps);
+  registerSessionTrail(featureDeps, sessions.state);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);

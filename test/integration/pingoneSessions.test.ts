@@ -189,6 +189,44 @@ describe('PingOne sessions view (sandbox)', function () {
     assert.strictEqual((await kids(await environment('Workforce EU'))).filter(isRow).length, 100);
   });
 
+  it('opens a session trail: locations in time order, the gap between moves, a warning for a too-fast country change; a revoke marks it ended', async () => {
+    const env = await environment('Workforce EU');
+    // The sandbox's first user of every environment has a session that changes country within 35 minutes.
+    const traveller = (await kids(env)).filter(isRow)[0];
+    let found: Row | undefined;
+    for (const s of (await kids(traveller)).filter(isRow)) {
+      const r = (await vscode.commands.executeCommand('sessionManager.showSessionTrail', s)) as { key: string };
+      const html = api.webviews.list('sessionTrail').find((w) => w.key === r.key)?.html() ?? '';
+      if (/faster than 2 h/.test(html)) {
+        found = s;
+        break;
+      }
+    }
+    assert.ok(found, 'a session with a too-fast country change');
+    const rec = api.webviews.list('sessionTrail').find((w) => w.key === `${PING}/${found!.entry.id}`);
+    assert.ok(rec && !rec.disposed);
+    const html = rec.html();
+    assert.match(html, /Content-Security-Policy" content="default-src 'none';[^"]*script-src 'none'/, 'no script at all');
+    assert.ok(!/<script/i.test(html), 'no script element');
+    const times = [...html.matchAll(/<time datetime="([^"]+)">/g)].map((m) => Date.parse(m[1]));
+    assert.ok(times.length >= 2, `${times.length} points`);
+    assert.ok(
+      times.every((t, i) => i === 0 || times[i - 1] <= t),
+      'oldest first',
+    );
+    assert.match(html, /<tr class="too-fast">/);
+    assert.match(html, /aria-label="Warning">⚠<\/span> Country changed within \d+ min, faster than 2 h/);
+    assert.match(html, /<summary>As plain text<\/summary>/, 'a text alternative');
+    assert.match(html, /var\(--vscode-|trail\.css/, 'theme styles');
+    // Opening it again reveals the same panel.
+    await vscode.commands.executeCommand('sessionManager.showSessionTrail', found);
+    assert.strictEqual(api.webviews.list('sessionTrail').filter((w) => w.key === rec.key && !w.disposed).length, 1);
+    answer([{ confirm: 'Revoke' }]);
+    await vscode.commands.executeCommand('sessionManager.revokeSession', found);
+    assert.match(rec.html(), /This session was revoked through Session Manager at /);
+    rec.dispose();
+  });
+
   it('revokes one session through the modal naming it, PingOne and the connection; again: already ended', async () => {
     const env = await environment('Workforce EU');
     const { user, sessions } = await userWithSessions(env, 2);

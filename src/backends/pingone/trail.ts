@@ -5,7 +5,7 @@
 // no documented order) and the last sign-on with authenticators (`lastSignOn`: at, remoteIp, without a place).
 import type { PingOneSession, PingOneSessionLocation } from './models';
 
-/** Country changes faster than this are marked (the `sessionManager.pingone.trailWarnHours` setting's default). */
+/** Country changes faster than this are marked (the `sessionManager.pingone.trailCountryChangeHours` setting's default). */
 export const DEFAULT_FAST_COUNTRY_CHANGE_HOURS = 2;
 
 export interface TrailOptions {

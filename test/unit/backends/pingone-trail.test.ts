@@ -129,3 +129,35 @@ describe('backends/pingone/trail', () => {
     assert.strictEqual(placeOf({}), undefined);
   });
 });
+
+describe('backends/pingone trail page', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { trailContent } = require('../../../src/backends/pingone/trailPage') as typeof import('../../../src/backends/pingone/trailPage');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { sessionTrail: trailOf } = require('../../../src/backends/pingone/trail') as typeof import('../../../src/backends/pingone/trail');
+  const hostile = '<img src=x onerror=alert(1)>';
+
+  it('escapes every string from the API and the connection, and marks the too-fast change', () => {
+    const trail = trailOf({
+      locations: [
+        { at: '2025-06-01T09:00:00.000Z', remoteIp: '203.0.113.7', city: hostile, country: 'united states' },
+        { at: '2025-06-01T09:20:00.000Z', remoteIp: `198.51.100.9"><script>`, city: 'berlin', country: 'germany' },
+      ],
+    });
+    const page = trailContent({ trail, sessionLabel: hostile, sessionId: 's"1', userName: `</h1>${hostile}`, environmentName: '&amp;', connectionLabel: "O'Neil <lab>" });
+    for (const raw of [hostile, '<script>', '</h1><img', "O'Neil <lab>", '198.51.100.9"><script>']) {
+      assert.ok(!page.body.includes(raw), `unescaped: ${raw}`);
+    }
+    assert.ok(page.body.includes('&#60;img src=x onerror=alert(1)&#62;'));
+    assert.ok(page.body.includes('&#38;amp;'), 'an entity in a name is shown as typed');
+    assert.match(page.body, /<tr class="too-fast">/);
+    assert.match(page.body, /Country changed within 20 min, faster than 2 h/);
+    assert.strictEqual(page.title, `Session trail: ${hostile} — </h1>${hostile}`, 'the title is plain text (the shell escapes it)');
+  });
+
+  it('says when PingOne recorded nothing, and when the session ended', () => {
+    const page = trailContent({ trail: trailOf({}), sessionLabel: 'Chrome', sessionId: 's', userName: 'u', environmentName: 'e', connectionLabel: 'c', ended: 'This session was revoked.' });
+    assert.match(page.body, /PingOne recorded no locations for this session\./);
+    assert.match(page.body, /<p class="ended" role="status">This session was revoked\.<\/p>/);
+  });
+});

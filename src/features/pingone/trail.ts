@@ -1,0 +1,94 @@
+// `sessionManager.showSessionTrail`: a PingOne session's trail (where it was used, in time order, with a warning
+// mark where the country changed too fast) in a webview panel, the PingOne counterpart of the OpenZiti route path.
+// One panel per session; a revoke marks an open trail as ended. The page has no script (src/backends/pingone/trailPage.ts).
+import * as vscode from 'vscode';
+import type { ExtensionDeps } from '../../deps';
+import { registerCommand, UserCancelled } from '../../commands/registerCommand';
+import type { PingOneSession } from '../../backends/pingone/models';
+import { sessionTrail } from '../../backends/pingone/trail';
+import { trailContent, trailTitle, type TrailPageOptions } from '../../backends/pingone/trailPage';
+import type { TreeNode } from '../../tree/nodes';
+import type { HostedPanel } from '../../webviews/panelHost';
+import { EntryNode } from '../sessions/nodes';
+import type { SessionsState } from '../sessions/state';
+
+export const TRAIL_VIEW_TYPE = 'sessionManager.sessionTrail';
+
+const neverIncoming = (_v: unknown): _v is never => false;
+
+function labelOf(node: TreeNode | undefined): string | undefined {
+  return node instanceof EntryNode ? node.entry.label : undefined;
+}
+
+export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState): void {
+  const open = new Map<string, { panel: HostedPanel<never, never>; options: TrailPageOptions; connectionId: string; sessionId: string }>();
+  const hours = (): number | undefined => {
+    const v = vscode.workspace.getConfiguration('sessionManager').get<unknown>('pingone.trailCountryChangeHours');
+    return typeof v === 'number' ? v : undefined;
+  };
+
+  const show = (node: EntryNode): { key: string } => {
+    const session = node.entry.details as PingOneSession;
+    const user = node.parent;
+    const options: TrailPageOptions = {
+      trail: sessionTrail(session, { fastCountryChangeHours: hours() }),
+      sessionLabel: node.entry.label,
+      sessionId: node.entry.id,
+      userName: labelOf(user) ?? 'a user',
+      environmentName: labelOf(user?.parent) ?? 'an environment',
+      connectionLabel: node.record.label,
+    };
+    const key = `${node.connectionId}/${node.entry.id}`;
+    const held = open.get(key);
+    if (held && !held.panel.disposed) {
+      held.options = options;
+      held.panel.setContent(trailContent(options), trailTitle(options.sessionLabel, options.userName));
+      held.panel.reveal();
+      return { key };
+    }
+    const panel = deps.panels.open<never, never>({
+      kind: 'sessionTrail',
+      viewType: TRAIL_VIEW_TYPE,
+      key,
+      title: trailTitle(options.sessionLabel, options.userName),
+      styles: ['trail.css'],
+      content: trailContent(options),
+      isIncoming: neverIncoming,
+      onMessage: () => undefined,
+      onDispose: () => open.delete(key),
+    });
+    open.set(key, { panel, options, connectionId: node.connectionId, sessionId: node.entry.id });
+    return { key };
+  };
+
+  deps.context.subscriptions.push(
+    // A session revoked from the tree (or its user's Revoke All) shows as ended in its open trail at once.
+    deps.sessionsEnded.event((e) => {
+      for (const held of open.values()) {
+        if (held.connectionId === e.connectionId && e.sessionIds.includes(held.sessionId) && !held.options.ended) {
+          held.options = { ...held.options, ended: `This session was revoked through Session Manager at ${new Date().toISOString()}. The trail shows what PingOne had recorded.` };
+          held.panel.setContent(trailContent(held.options));
+        }
+      }
+    }),
+  );
+
+  registerCommand(deps.context, deps.log, 'sessionManager.showSessionTrail', async (arg?: unknown) => {
+    if (arg instanceof EntryNode && arg.entry.flags.hasTrail) {
+      return show(arg);
+    }
+    const rows = [...state.rows.values()].filter((r): r is EntryNode => r instanceof EntryNode && r.entry.flags.hasTrail === true);
+    if (rows.length === 0) {
+      throw new Error('No PingOne sessions are loaded. Expand a user under a PingOne connection in the Sessions view, then use Show Session Trail.');
+    }
+    const picked = await deps.ui().pick(
+      { title: 'Show Session Trail', step: 1, totalSteps: 1, canGoBack: false },
+      rows.map((r) => ({ label: r.entry.label, description: [labelOf(r.parent), r.entry.description, r.record.label].filter(Boolean).join(' · '), detail: r.entry.id, value: r })),
+      { placeholder: 'The trail of which session?' },
+    );
+    if (typeof picked === 'symbol') {
+      throw new UserCancelled();
+    }
+    return show(picked);
+  });
+}
