@@ -218,7 +218,7 @@ export class ZitiSessionSource implements SessionSource {
       emptyText: 'No sessions under this API session',
       details: { ...a, controller: this.ctx.record.label },
       revokeLabel: `${label}${a.ipAddress ? ` from ${a.ipAddress}` : ''}${created} (${this.ctx.record.label})`,
-      what: `the API session of ${label}`,
+      what: `the API session of ${label}${a.ipAddress ? ` from ${a.ipAddress}` : ''}`,
       noun: 'API session',
     };
     this.raw.set(e, { kind: 'apiSession', apiSession: a });
