@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Logger } from './util/log';
 import { createViews, Views } from './views/index';
-import { recentErrors, registerCommand } from './commands/registerCommand';
+import { registerCommand } from './commands/registerCommand';
 import * as connectionCommands from './commands/connections';
 import { ConnectionStore } from './connections/store';
 import { ConnectionManager } from './connections/manager';
@@ -180,7 +180,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
       manager,
       details,
       BACK,
-      recentErrors,
+      recentErrors: log.recentFailures,
       webviews,
       sessions,
       setUserInput: (next) => {

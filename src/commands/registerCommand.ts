@@ -7,9 +7,6 @@ export class UserCancelled extends Error {
   }
 }
 
-/** The last failures shown to the person (id and message), newest last; read by the integration tests. */
-export const recentErrors: { id: string; message: string }[] = [];
-
 /**
  * Registers a command with the behaviour every Session Manager command shares: errors are logged and shown
  * with a "Show Logs" action, a cancelled prompt stays silent, and the handler's result is returned so tests
@@ -31,9 +28,7 @@ export function registerCommand(
           return undefined;
         }
         const message = e instanceof Error ? e.message : String(e);
-        log.error(`${id} failed: ${message}`);
-        recentErrors.push({ id, message });
-        recentErrors.splice(0, Math.max(0, recentErrors.length - 20));
+        log.commandFailed(id, message);
         void vscode.window.showErrorMessage(message, 'Show Logs').then((choice) => {
           if (choice === 'Show Logs') {
             log.show();

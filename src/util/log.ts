@@ -17,6 +17,8 @@ export interface LogChannel {
  */
 export class Logger {
   private readonly known = new Set<string>();
+  /** The last failures of commands shown to the person (command id and redacted message), newest last. */
+  readonly recentFailures: { id: string; message: string }[] = [];
 
   constructor(readonly channel: LogChannel) {}
 
@@ -46,6 +48,12 @@ export class Logger {
   error(message: string | Error): void {
     const text = message instanceof Error ? `${message.message}${message.stack ? `\n${message.stack}` : ''}` : message;
     this.channel.error(this.clean(text));
+  }
+  /** Logs a command's failure and keeps it among the last 20 (the integration tests read them). */
+  commandFailed(id: string, message: string): void {
+    this.error(`${id} failed: ${message}`);
+    this.recentFailures.push({ id, message: this.clean(message) });
+    this.recentFailures.splice(0, Math.max(0, this.recentFailures.length - 20));
   }
   show(): void {
     this.channel.show(true);
