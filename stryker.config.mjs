@@ -19,7 +19,7 @@ const FOLDERS = {
     spec: ['out/test/unit/redact.test.js', 'out/test/unit/singleFlight.test.js', 'out/test/unit/lru.test.js', 'out/test/unit/ziti-sessions.test.js'],
   },
   connections: {
-    mutate: ['src/connections/model.ts', 'src/connections/presets.ts'],
+    mutate: ['src/model/connection.ts', 'src/connections/presets.ts'],
     spec: ['out/test/unit/connections.test.js', 'out/test/unit/aptibleCliToken.test.js'],
   },
   backends: {

@@ -5,7 +5,7 @@ import type { UserInput } from './ui/input';
 import type { Views } from './views/index';
 import type { DetailsProvider } from './views/details';
 import type { PanelHost } from './webviews/panelHost';
-import type { SessionsEnded } from './features/sessions/state';
+import type { SessionsEnded } from './backends/sessionSource';
 
 /** What feature modules get from activate(): register commands, read connections, refresh views. */
 export interface ExtensionDeps {

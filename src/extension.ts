@@ -14,7 +14,7 @@ import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerSessions, type SessionsFeature } from './features/sessions/register';
 import { registerSessionTrail } from './features/pingone/trail';
-import type { SessionsEnded } from './features/sessions/state';
+import type { SessionsEnded } from './backends/sessionSource';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
 import { WebviewRegistry } from './webviews/registry';

@@ -1,6 +1,6 @@
 // Helpers shared by the backends' API clients. Pure: no `vscode` import.
 import { ApiError, type HttpClientOptions } from '../http';
-import type { ConnectionRecord } from '../connections/model';
+import type { ConnectionRecord } from '../model/connection';
 import type { ClientDeps, Prompter } from './types';
 
 /**

@@ -1,13 +1,13 @@
 // The backends this build supports. Each module is an API client (no vscode import) plus its trust bootstrap.
-import type { BackendKind } from '../connections/model';
-import type { BackendModule } from './types';
+import type { BackendKind } from '../model/connection';
+import type { SessionBackendModule } from './sessionSource';
 import { zitiModule } from './ziti/client';
 import { createZitiSessionSource } from './ziti/sessions/source';
 import { pingoneModule } from './pingone';
 import { aptibleModule } from './aptible';
 import { cohesityModule } from './cohesity';
 
-export const BACKEND_MODULES: Partial<Record<BackendKind, BackendModule>> = {
+export const BACKEND_MODULES: Partial<Record<BackendKind, SessionBackendModule>> = {
   ziti: { ...zitiModule, sessionSource: createZitiSessionSource },
   pingone: pingoneModule,
   aptible: aptibleModule,

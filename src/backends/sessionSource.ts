@@ -6,9 +6,9 @@
 // turns entries into tree rows, pages them with the shared Pager, filters, sorts and groups them, and revokes them
 // through the source, which answers with one outcome per entry. Everything a row shows is plain text: the view escapes
 // it (Markdown tooltips, webviews) and never shows `details` without redaction.
-import type { ConnectionRecord } from '../connections/model';
+import type { ConnectionRecord } from '../model/connection';
 import type { FetchedPage, PageRequest } from '../http/paging';
-import type { BackendClient, LogFn } from './types';
+import type { BackendClient, BackendModule, LogFn } from './types';
 
 /** A plain-text tooltip: a title, "key: value" lines, optional bulleted sections and a closing note. */
 export interface EntryTooltip {
@@ -198,6 +198,17 @@ export interface SessionSource {
 
 /** Builds a connection's source. `undefined` from a backend module: the backend has no sessions view yet. */
 export type SessionSourceFactory = (ctx: SessionSourceContext) => SessionSource;
+
+/** A backend module with, once it has one, its sessions for the one Sessions view. */
+export interface SessionBackendModule extends BackendModule {
+  sessionSource?: SessionSourceFactory;
+}
+
+/** Sessions that ended through Session Manager, so every view and panel that shows them can update. */
+export interface SessionsEnded {
+  connectionId: string;
+  sessionIds: string[];
+}
 
 /** The count of each outcome, as one sentence: "Revoked 3 sessions (1 already ended); 1 failed." */
 export function summarizeOutcomes(outcomes: readonly RevokeOutcome[], noun = 'session', verb = 'Revoked'): string {

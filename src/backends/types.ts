@@ -1,6 +1,5 @@
 // The contract between the VS Code layer and each backend's API client. Pure: no `vscode` import.
-import type { ConnectionRecord, ConnectionSecrets } from '../connections/model';
-import type { SessionSourceFactory } from './sessionSource';
+import type { ConnectionRecord, ConnectionSecrets } from '../model/connection';
 
 export type LogFn = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -92,6 +91,4 @@ export interface BackendModule {
    * bundle from /.well-known/est/cacerts; Cohesity: the server's own certificate), verified to match the server.
    */
   trustCandidate?(record: ConnectionRecord, signal?: AbortSignal, network?: TrustProbeNetwork): Promise<TrustCandidate>;
-  /** The backend's sessions for the one Sessions view (src/backends/sessionSource.ts); absent: none shown yet. */
-  sessionSource?: SessionSourceFactory;
 }

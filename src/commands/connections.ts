@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConnectionManager } from '../connections/manager';
-import { BACKEND_LABELS, BackendKind, bindingOf, carryOverOnEdit, ConnectionRecord, ConnectionSecrets, newConnectionId } from '../connections/model';
+import { BACKEND_LABELS, BackendKind, bindingOf, carryOverOnEdit, ConnectionRecord, ConnectionSecrets, newConnectionId } from '../model/connection';
 import { askToTrust } from '../connections/trust';
 import type { BackendClient } from '../backends/types';
 import { connectionWizard, defaultLabel, WizardChecks } from '../connections/wizard';

@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors';
 import { raceSignal } from '../http/client';
 import { BackendClient, BackendModule, ClientFactory, Prompter } from '../backends/types';
 import { Logger } from '../util/log';
-import { BACKEND_LABELS, BackendKind, bindingMismatch, bindingOf, ConnectionRecord, ConnectionSecrets } from './model';
+import { BACKEND_LABELS, BackendKind, bindingMismatch, bindingOf, ConnectionRecord, ConnectionSecrets } from '../model/connection';
 import { ConnectionStore } from './store';
 import { vscodeProxySettings } from './proxySettings';
 

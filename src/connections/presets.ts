@@ -1,6 +1,6 @@
 // Read-only connection presets from the `sessionManager.connections` setting: shared endpoints for a team, never
 // secrets. Pure: validates each entry and reports bad ones without dropping the good ones.
-import { AUTH_METHODS, AuthMethod, BACKENDS, BackendKind, ConnectionRecord, PingOneRegion, PINGONE_REGION_SUFFIX, validateUrl } from './model';
+import { AUTH_METHODS, AuthMethod, BACKENDS, BackendKind, ConnectionRecord, PingOneRegion, PINGONE_REGION_SUFFIX, validateUrl } from '../model/connection';
 
 export interface PresetResult {
   connections: ConnectionRecord[];

@@ -1,6 +1,6 @@
 // Whether a connection's addresses answer at all, before any credential is sent. Pure: no `vscode` import.
 import { ApiError, HttpClient, type HttpClientOptions } from '../http';
-import { ConnectionRecord, endpointUrls } from './model';
+import { ConnectionRecord, endpointUrls } from '../model/connection';
 
 /**
  * Sends one GET without credentials to each address of `record`, trusting what the record trusts. Any HTTP answer

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { bindingMismatch, bindingOf, connectionIdFromSecretKey, ConnectionRecord, ConnectionSecrets, secretKey } from './model';
+import { bindingMismatch, bindingOf, connectionIdFromSecretKey, ConnectionRecord, ConnectionSecrets, secretKey } from '../model/connection';
 import { parsePresets } from './presets';
 
 const STATE_KEY = 'sessionManager.connections.v1';

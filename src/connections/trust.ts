@@ -2,7 +2,7 @@ import { X509Certificate } from 'crypto';
 import { isIP } from 'net';
 import { BackendModule, CertificateInfo, TrustCandidate } from '../backends/types';
 import { UserCancelled } from '../commands/registerCommand';
-import { BACKEND_LABELS, ConnectionRecord } from './model';
+import { BACKEND_LABELS, ConnectionRecord } from '../model/connection';
 import { UserInput } from '../ui/input';
 import { describeCertificate, PROBE_TIMEOUT_MS } from '../http/tls';
 import { vscodeProxySettings } from './proxySettings';

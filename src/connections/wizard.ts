@@ -1,4 +1,4 @@
-import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, INSECURE_WARNING, insecureUrls, newConnectionId, PingOneRegion, validateUrl } from './model';
+import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, INSECURE_WARNING, insecureUrls, newConnectionId, PingOneRegion, validateUrl } from '../model/connection';
 import { BACK, PickItem, runSteps, StepInfo, UserInput } from '../ui/input';
 import { readAptibleCliToken } from './aptibleCliToken';
 import { wizardStepCount } from './wizardSteps';

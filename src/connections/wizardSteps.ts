@@ -1,5 +1,5 @@
 // How many steps the Add/Edit Connection wizard has on the path chosen. Pure: no `vscode` import.
-import type { AuthMethod, BackendKind } from './model';
+import type { AuthMethod, BackendKind } from '../model/connection';
 
 /** What decides how many steps the wizard has: the backend, the sign-in method and (PingOne, Aptible) custom hosts. */
 export interface WizardPath {

@@ -9,7 +9,7 @@
 // a certificate a server presents is trusted only when the person confirms the usual trust prompt.
 import * as fs from 'fs';
 import type * as vscode from 'vscode';
-import { BACKENDS, ConnectionRecord, ConnectionSecrets } from '../connections/model';
+import { BACKENDS, ConnectionRecord, ConnectionSecrets } from '../model/connection';
 import { ConnectionCommandDeps, signIn } from '../commands/connections';
 import { UserCancelled } from '../commands/registerCommand';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, INSECURE_WARNING, insecureUrls } from '../connections/model';
+import { BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, INSECURE_WARNING, insecureUrls } from '../model/connection';
 import { ConnectionManager, ConnectionState } from '../connections/manager';
 import { EnvironmentInfo } from '../backends/types';
 import { buildContextValue } from '../tree/contextValue';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { zitiModule } from '../../src/backends/ziti/client';
 import { cohesityModule } from '../../src/backends/cohesity';
-import type { ConnectionRecord } from '../../src/connections/model';
+import type { ConnectionRecord } from '../../src/model/connection';
 import { request } from './http';
 
 const CLI = path.join(__dirname, 'cli.js');

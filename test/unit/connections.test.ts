@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { bindingMismatch, bindingOf, carryOverOnEdit, ConnectionRecord, connectionIdFromSecretKey, insecureUrls, newConnectionId, pingOneHosts, secretKey, validateUrl } from '../../src/connections/model';
+import { bindingMismatch, bindingOf, carryOverOnEdit, ConnectionRecord, connectionIdFromSecretKey, insecureUrls, newConnectionId, pingOneHosts, secretKey, validateUrl } from '../../src/model/connection';
 import { parsePresets } from '../../src/connections/presets';
 
 describe('connection model', () => {

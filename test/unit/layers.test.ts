@@ -4,9 +4,9 @@
 //                 activate()), src/walkthrough.ts, src/dev/**
 //   machinery     shared VS Code machinery: src/views/**, src/commands/**, src/tree/**, src/ui/**, src/webviews/**
 //                 (the panel host, the registry)
-//   connections   src/connections/** but model.ts: the store, the manager, the wizard, trust
+//   connections   src/connections/**: the store, the manager, the wizard, trust
 //   backends      src/backends/**: API clients, models, session sources, enrollment and route-path logic
-//   connection model  src/connections/model.ts: the connection records the clients are made from
+//   connection model  src/model/connection.ts: the connection records the clients are made from
 //   http          src/http/**: the one HTTP core
 //   util          src/util/**, and the webviews' pure contracts: the page shell (src/webviews/html.ts), each panel's
 //                 message protocol and the script that runs in the webview (src/webviews/<panel>/{protocol,main}.ts)
@@ -38,7 +38,7 @@ const LAYERS: Layer[] = [
     pure: false,
     has: (f) => ['src/views', 'src/commands', 'src/tree', 'src/ui', 'src/webviews'].some((d) => under(d)(f)),
   },
-  { name: 'connection model', pure: true, has: (f) => f === 'src/connections/model.ts' },
+  { name: 'connection model', pure: true, has: (f) => f === 'src/model/connection.ts' },
   { name: 'connections', pure: false, has: under('src/connections') },
   { name: 'backends', pure: true, has: under('src/backends') },
   { name: 'http', pure: true, has: under('src/http') },

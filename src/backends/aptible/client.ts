@@ -9,7 +9,7 @@
 // - Aptible has no sign-out for tokens in its API; signing out discards the token locally.
 import { SingleFlight } from '../../util/singleFlight';
 import { ApiError, type AuthHandler, HttpClient, type HttpClientOptions, IncompleteListError, Pager, PagingLoopError, readAll } from '../../http';
-import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
+import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../model/connection';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
 import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
 import { type AptibleAccount, type AptibleAccountList, type AptibleTokenResponse, stripSensitive } from './models';

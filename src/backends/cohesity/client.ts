@@ -11,7 +11,7 @@ import { SingleFlight } from '../../util/singleFlight';
 import { X509Certificate } from 'crypto';
 import { isIP } from 'net';
 import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type HttpClientOptions, type PeerCertificate, type ProbeNetwork, proxyUrlFor } from '../../http';
-import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../connections/model';
+import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../model/connection';
 import type { BackendClient, CertificateInfo, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
 import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
 import type { CohesityCluster, CohesitySessionRequest, CohesityUserSession } from './models';

@@ -16,7 +16,7 @@ import {
   PagingLoopError,
   readAll,
 } from '../../http';
-import { type ConnectionRecord, type ConnectionSecrets, pingOneHosts } from '../../connections/model';
+import { type ConnectionRecord, type ConnectionSecrets, pingOneHosts } from '../../model/connection';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
 import { clientError, httpOptionsFor } from '../common';
 import type {

@@ -1,5 +1,5 @@
 // The PingOne backend: a worker-app (client_credentials) client for the Management API. No `vscode` import.
-import type { BackendModule } from '../types';
+import type { SessionBackendModule } from '../sessionSource';
 import { PingOneClient } from './client';
 import { createPingOneSessionSource } from './sessions';
 
@@ -31,7 +31,7 @@ export {
 } from './sessions';
 export { DEFAULT_FAST_COUNTRY_CHANGE_HOURS, type SessionTrail, sessionTrail, type TrailOptions, type TrailStop } from './trail';
 
-export const pingoneModule: BackendModule = {
+export const pingoneModule: SessionBackendModule = {
   createClient: (record, secrets, deps) => new PingOneClient(record, secrets, deps),
   sessionSource: (ctx) =>
     createPingOneSessionSource(ctx, {

@@ -5,7 +5,7 @@ import { HttpClient, type AuthHandler, type HttpRequest } from '../../http/clien
 import { BodyTooLargeError, formatBytes, RESPONSE_LIMITS } from '../../http/body';
 import { ApiError } from '../../http/errors';
 import { describeCertificate, fetchPeerCertificateChain, probeGet, type ProbeNetwork, proxyUrlFor } from '../../http/tls';
-import type { ConnectionRecord, ConnectionSecrets } from '../../connections/model';
+import type { ConnectionRecord, ConnectionSecrets } from '../../model/connection';
 import type { BackendClient, BackendModule, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
 import { httpOptionsFor } from '../common';
 

@@ -3,7 +3,7 @@
 // Every question and message goes through deps.ui() so the integration tests can answer and observe it.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
-import type { ConnectionRecord } from '../../connections/model';
+import type { ConnectionRecord } from '../../model/connection';
 import { UserCancelled } from '../../commands/registerCommand';
 import type { PickItem } from '../../ui/input';
 import { redactValue } from '../../util/redact';

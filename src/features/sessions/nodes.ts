@@ -2,7 +2,7 @@
 // sessions), paged with Load more / Load all, filtered, ordered and optionally grouped. Every row id includes the
 // connection id: `<backend>/<connection id>/<entry key>`.
 import * as vscode from 'vscode';
-import type { ConnectionRecord } from '../../connections/model';
+import type { ConnectionRecord } from '../../model/connection';
 import type { EntryTooltip, ListQuery, SessionEntry, SessionSource } from '../../backends/sessionSource';
 import { ApiError } from '../../http/errors';
 import { toAbortSignal } from '../../http/cancel';

@@ -2,8 +2,8 @@
 // whose module has a session source.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
-import type { BackendKind } from '../../connections/model';
-import type { BackendModule } from '../../backends/types';
+import type { BackendKind } from '../../model/connection';
+import type { SessionBackendModule } from '../../backends/sessionSource';
 import { registerCommand } from '../../commands/registerCommand';
 import { AutoRefreshSchedule } from '../../util/schedule';
 import { FILTERED_CONTEXT_KEY, SessionsState } from './state';
@@ -19,7 +19,7 @@ export interface SessionsFeature {
   autoRefreshCount(): number;
 }
 
-export function registerSessions(deps: ExtensionDeps, modules: Partial<Record<BackendKind, BackendModule>>): SessionsFeature {
+export function registerSessions(deps: ExtensionDeps, modules: Partial<Record<BackendKind, SessionBackendModule>>): SessionsFeature {
   const { context, log, views } = deps;
   const provider = views.providers.sessions;
   const treeView = views.treeViews.sessions;

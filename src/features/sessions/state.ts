@@ -3,9 +3,9 @@
 // session count per connection for the connection rows and the badge. Created once at registration: no module state.
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../../connections/manager';
-import type { BackendKind, ConnectionRecord } from '../../connections/model';
-import type { BackendModule } from '../../backends/types';
-import type { SessionSource } from '../../backends/sessionSource';
+import type { BackendKind, ConnectionRecord } from '../../model/connection';
+import type { SessionBackendModule } from '../../backends/sessionSource';
+import type { SessionSource, SessionsEnded } from '../../backends/sessionSource';
 import type { ExplorerTreeProvider } from '../../tree/provider';
 import type { TreeNode } from '../../tree/nodes';
 import type { DetailsProvider } from '../../views/details';
@@ -18,11 +18,7 @@ export const FILTERED_CONTEXT_KEY = 'sessionManager.sessionsFiltered';
 /** The key of the filter that applies to every connection without one of its own. */
 export const ALL_CONNECTIONS = '*';
 
-/** Sessions that ended through Session Manager, so every view and panel that shows them can update. */
-export interface SessionsEnded {
-  connectionId: string;
-  sessionIds: string[];
-}
+export type { SessionsEnded };
 
 /** What a row of the view exposes to commands and panels (a session, an API session, a user…). */
 export interface EntryRow extends TreeNode {
@@ -52,7 +48,7 @@ export class SessionsState implements vscode.Disposable {
     readonly log: Logger,
     readonly details: DetailsProvider,
     private readonly workspaceState: vscode.Memento,
-    private readonly modules: Partial<Record<BackendKind, BackendModule>>,
+    private readonly modules: Partial<Record<BackendKind, SessionBackendModule>>,
     readonly provider: () => ExplorerTreeProvider,
     /** Where ended sessions are announced (the wiring's one emitter; panels and the walkthrough listen). */
     private readonly ended: vscode.EventEmitter<SessionsEnded>,

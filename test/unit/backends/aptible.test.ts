@@ -1,7 +1,7 @@
 // The Aptible client against the real sandbox over HTTP: password and OTP sign-in, stored-token reuse, pasted and
 // CLI tokens, expiry and re-authentication, accounts as environments (sensitive fields stripped), sign out.
 import * as assert from 'assert';
-import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
+import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import { AptibleClient, aptibleEnvironmentInfo, aptibleModule, APTIBLE_DEFAULT_API_URL, APTIBLE_DEFAULT_AUTH_URL, stripSensitive } from '../../../src/backends/aptible';
 import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';

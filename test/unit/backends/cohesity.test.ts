@@ -1,7 +1,7 @@
 // The Cohesity client against the real sandbox cluster over HTTPS (self-signed): sessions (LOCAL, OTP, AD domain),
 // API keys, session reuse, silent re-authentication after a system-wide delete, sign out, and certificate trust.
 import * as assert from 'assert';
-import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
+import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import { chainIsComplete, COHESITY_SIGN_OUT_MESSAGE, CohesityClient, cohesityModule } from '../../../src/backends/cohesity';
 import type { Sandbox } from '../../sandbox/server';
 import type { CohesityState } from '../../sandbox/cohesity';

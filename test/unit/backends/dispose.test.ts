@@ -7,7 +7,7 @@ import { pingoneModule } from '../../../src/backends/pingone';
 import { aptibleModule } from '../../../src/backends/aptible';
 import { cohesityModule } from '../../../src/backends/cohesity';
 import type { BackendClient, BackendModule } from '../../../src/backends/types';
-import type { ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
+import type { ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import { doubles, useSandbox } from './doubles';
 
 async function until(what: string, check: () => boolean, ms = 2_000): Promise<void> {

@@ -1,7 +1,7 @@
 // Test doubles shared by the backend client tests: ClientDeps that record what the client logs, asks and saves,
 // a helper for expected ApiError rejections, and the sandbox a suite runs against.
 import * as assert from 'assert';
-import type { ConnectionSecrets } from '../../../src/connections/model';
+import type { ConnectionSecrets } from '../../../src/model/connection';
 import type { ClientDeps, Prompter } from '../../../src/backends/types';
 import { type Sandbox, start, type StartOptions } from '../../sandbox/server';
 

@@ -2,7 +2,7 @@
 // sessions, read and DELETE one) and the session source on top (levels, paging, filter, order, dimming, revoke with
 // per-entry outcomes, faults).
 import * as assert from 'assert';
-import type { ConnectionRecord } from '../../../src/connections/model';
+import type { ConnectionRecord } from '../../../src/model/connection';
 import { PingOneClient, pingoneModule } from '../../../src/backends/pingone';
 import {
   createPingOneSessionSource,

@@ -1,7 +1,7 @@
 // The PingOne client against the real sandbox over HTTP: both client-auth styles, wrong secrets, hosts, paging,
 // token renewal (before expiry, after a server-side expiry, after the expire-tokens fault), retries and bad answers.
 import * as assert from 'assert';
-import type { ConnectionRecord, Endpoints } from '../../../src/connections/model';
+import type { ConnectionRecord, Endpoints } from '../../../src/model/connection';
 import { PingOneClient, type PingOneClientOptions, pingoneModule } from '../../../src/backends/pingone';
 import type { Sandbox } from '../../sandbox/server';
 import type { PingOneState } from '../../sandbox/pingone';

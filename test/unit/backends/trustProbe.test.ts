@@ -7,7 +7,7 @@ import type { AddressInfo } from 'net';
 import type { Sandbox } from '../../sandbox/server';
 import { zitiModule } from '../../../src/backends/ziti/client';
 import { cohesityModule } from '../../../src/backends/cohesity';
-import type { ConnectionRecord } from '../../../src/connections/model';
+import type { ConnectionRecord } from '../../../src/model/connection';
 import { pki, startConnectProxy, startHttps } from '../http/helpers';
 import { useSandbox } from './doubles';
 

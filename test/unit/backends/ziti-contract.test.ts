@@ -40,7 +40,7 @@ import { canRefresh, enrollmentFacts, subjectKind, subjectName } from '../../../
 import { filterToZitiQl, groupSessions, serviceName } from '../../../src/backends/ziti/sessions/pure';
 import { resolveRoutePath, resolveRouter } from '../../../src/backends/ziti/routePath/resolve';
 import type { ClientDeps } from '../../../src/backends/types';
-import type { ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
+import type { ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import { ApiError } from '../../../src/http/errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { deleteApiSession, deleteSession, type ZitiApi } from '../../../src/backends/ziti/api';
 import { ZitiClient } from '../../../src/backends/ziti/client';
 import { deleteEnrollment } from '../../../src/backends/ziti/enrollments/requests';
-import type { ConnectionRecord } from '../../../src/connections/model';
+import type { ConnectionRecord } from '../../../src/model/connection';
 import { HttpClient } from '../../../src/http';
 import { type Handler, json, recordingSleep, startHttp, type TestServer } from '../http/helpers';
 import { doubles } from './doubles';

@@ -7,7 +7,7 @@ import { ADMIN_PASSWORD } from '../../sandbox/ziti';
 import { ZitiClient } from '../../../src/backends/ziti/client';
 import { API_SESSIONS_KEY, SESSIONS_KEY, ZitiSessionSource } from '../../../src/backends/ziti/sessions/source';
 import type { SessionEntry } from '../../../src/backends/sessionSource';
-import type { ConnectionRecord } from '../../../src/connections/model';
+import type { ConnectionRecord } from '../../../src/model/connection';
 import { doubles, useSandbox } from './doubles';
 
 describe('OpenZiti session source against the sandbox', function () {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import type { Sandbox } from '../../sandbox/server';
 import { zitiModule, ZitiClient, managementPathFrom } from '../../../src/backends/ziti/client';
 import { certificatesFromPkcs7 } from '../../../src/backends/ziti/pkcs7';
-import type { ConnectionRecord, ConnectionSecrets } from '../../../src/connections/model';
+import type { ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import type { ClientDeps } from '../../../src/backends/types';
 import { ApiError } from '../../../src/http/errors';
 import { doubles, rejection, useSandbox } from './doubles';

@@ -5,7 +5,7 @@ import * as zlib from 'zlib';
 import { HttpClient, type HttpClientOptions, RESPONSE_LIMITS } from '../../../src/http';
 import { ZitiClient, zitiModule } from '../../../src/backends/ziti/client';
 import { doubles } from '../backends/doubles';
-import type { ConnectionRecord } from '../../../src/connections/model';
+import type { ConnectionRecord } from '../../../src/model/connection';
 import { type Handler, json, pki, recordingSleep, rejection, startHttp, startHttps, type TestServer } from './helpers';
 
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
-import type { ConnectionRecord } from '../../../connections/model';
+import type { ConnectionRecord } from '../../../model/connection';
 import { UserCancelled } from '../../../commands/registerCommand';
 import { ApiError } from '../../../http/errors';
 import { BACK, PickItem, runSteps, StepInfo } from '../../../ui/input';

@@ -3,7 +3,7 @@
 // details go through DetailsProvider, which redacts `jwt` and `token`.
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../../../connections/manager';
-import type { ConnectionRecord } from '../../../connections/model';
+import type { ConnectionRecord } from '../../../model/connection';
 import { buildContextValue } from '../../../tree/contextValue';
 import { ErrorNode, MessageNode, Pageable, TreeNode } from '../../../tree/nodes';
 import { PagedList } from '../../../tree/paged';
