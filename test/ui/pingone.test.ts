@@ -200,6 +200,8 @@ describe('workbench UI: PingOne sessions, revoke and session trail', function ()
       (await travellingRow.locator('.label-description').innerText()).toLowerCase().includes(newest.city.toLowerCase()),
       'the row names where the session was last used',
     );
+    // The user row counts its sessions once they were read (drawn again after the read, nothing read twice).
+    await waitForDescription(page, rowByDescription(page, traveller.username), new RegExp(`${onServer.length} sessions?$`));
     await screenshot(page, 'pingone-sessions');
   });
 
@@ -293,7 +295,10 @@ describe('workbench UI: PingOne sessions, revoke and session trail', function ()
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'pingone-revoke-modal');
     const message = await answerModal(page, /Revoke .* on /, 'Revoke');
-    assert.ok(message.includes(`Revoke the session ${travelling.label} on ${CONNECTION}?`), `the modal names the session and the connection: ${message}`);
+    assert.ok(
+      new RegExp(`Revoke the session ${travelling.label} \\([^)]+\\) of .+ in Workforce EU on ${CONNECTION}\\?`).test(message),
+      `the modal names the session, where it was used, its user, the environment and the connection: ${message}`,
+    );
     assert.ok(message.includes(travelling.id), `the modal gives the session's id: ${message}`);
     assert.ok(message.includes(`PingOne connection ${CONNECTION}`), `the modal names the backend: ${message}`);
 

@@ -246,7 +246,13 @@ function sessionIp(s: PingOneSession): string | undefined {
 
 function sessionCityCountry(s: PingOneSession): string | undefined {
   const l = lastLocation(s);
-  const parts = [str(l?.city), str(l?.country)].filter((p): p is string => p !== undefined).map(titleCase);
+  const parts: string[] = [];
+  for (const p of [str(l?.city), str(l?.country)]) {
+    // "Singapore, Singapore" says one place twice.
+    if (p !== undefined && !parts.some((q) => q.toLowerCase() === p.toLowerCase())) {
+      parts.push(titleCase(p));
+    }
+  }
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -577,6 +583,8 @@ class PingOneSessionSource implements SessionSource {
       flags: { canRevoke: true, hasDetails: true, hasTrail: true },
       details: s,
       revokeLabel: `${label} of ${userName} in ${this.where(envId)}`,
+      // The single confirmation says whose and where: one user may have several "Chrome on Windows" sessions.
+      what: `the session ${label}${place ? ` (${place})` : ''} of ${userName} in ${this.names.get(environmentKey(envId)) ?? envId}`,
     };
   }
 }

@@ -77,6 +77,7 @@ export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState):
     if (arg instanceof EntryNode && arg.entry.flags.hasTrail) {
       return show(arg);
     }
+    deps.log.debug(`showSessionTrail: no session row given (${arg === undefined ? 'no argument' : typeof arg === 'object' && arg ? `a ${arg.constructor?.name ?? 'object'}` : typeof arg}); asking which`);
     const rows = [...state.rows.values()].filter((r): r is EntryNode => r instanceof EntryNode && r.entry.flags.hasTrail === true);
     if (rows.length === 0) {
       throw new Error('No PingOne sessions are loaded. Expand a user under a PingOne connection in the Sessions view, then use Show Session Trail.');

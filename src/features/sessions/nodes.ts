@@ -98,6 +98,8 @@ class Children {
   private keepEpoch = -1;
   /** Rows of levels (not sessions) shown last time, by entry key: a redraw keeps them and what they hold. */
   private levelRows = new Map<string, EntryNode>();
+  /** The count a count-showing row was last redrawn with (it is redrawn once whenever a read changes it). */
+  private countShownFor: number | undefined;
 
   constructor(
     private readonly state: SessionsState,
@@ -242,7 +244,8 @@ class Children {
     const previous = this.levelRows;
     this.levelRows = new Map();
     const rows = this.render((e, parent) => {
-      // A level keeps its row (and what it read) across redraws of its parent; a session row is made anew.
+      // A level keeps its row (and what it read) across redraws of its parent. A session row is made anew: the
+      // workbench forgets the rows of a redrawn parent, and a reused row object would lose its new registration.
       const kept = e.children && parent === this.owner ? previous.get(e.key) : undefined;
       const row = kept ?? new EntryNode(this.state, this.record, this.owner.source, e, parent);
       if (kept) {
@@ -253,6 +256,16 @@ class Children {
       }
       return row;
     });
+    if (this.entry?.showCount && this.total !== this.countShownFor) {
+      // The row says "3 sessions" once they were read, but the workbench drew it before: draw it once more, with the
+      // rows just read (nothing is read again), once the workbench has settled the rows it just got (a redraw that
+      // crosses its own fetch of the children leaves rows whose commands get no argument).
+      this.countShownFor = this.total;
+      setTimeout(() => {
+        this.keepOnce();
+        this.state.provider().refreshById(this.owner.id);
+      }, COUNT_REDRAW_DELAY_MS);
+    }
     const preload = rows.filter((r): r is EntryNode => r instanceof EntryNode && r.entry.preload === true && !r.keeping);
     const signal = token ? toAbortSignal(token) : undefined;
     await Promise.all(preload.map((r) => r.preload(signal)));
@@ -287,6 +300,9 @@ class Children {
     this.state.provider().refreshById(this.owner.id);
   }
 }
+
+/** How long after a count-showing row's first read it is drawn again with its count. */
+const COUNT_REDRAW_DELAY_MS = 750;
 
 /** Newest first (by `time`) unless the order says oldest; entries without a time keep their place at the end. */
 export function orderEntries(items: readonly SessionEntry[], order: string | undefined): SessionEntry[] {
@@ -492,7 +508,8 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     item.id = this.id;
     const revoking = this.state.revoking.has(this.id);
     const age = e.time ? relativeAge(e.time, Date.now()) : '';
-    const parts: (string | undefined)[] = [e.description];
+    // "likely expired" first: in a narrow sidebar the end of the description is cut off.
+    const parts: (string | undefined)[] = [e.dimmed ? 'likely expired' : undefined, e.description];
     if (this.children && (e.preload || e.children === 'paged')) {
       // A paged list says how many it holds once read: "100 of 240 (filtered)", or "filtered" until it is read.
       const filtered = this.children.filterText !== undefined && this.children.current;
@@ -505,7 +522,7 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     if (this.children && e.showCount && this.children.total !== undefined) {
       parts.push(`${this.children.total} session${this.children.total === 1 ? '' : 's'}`);
     }
-    parts.push(e.dimmed ? 'likely expired' : undefined, age ? (e.children ? `active ${age}` : age) : undefined);
+    parts.push(age ? (e.children ? `active ${age}` : age) : undefined);
     item.description = revoking ? (e.flags.canEndLogin ? 'Ending…' : 'Revoking…') : parts.filter(Boolean).join(' · ') || undefined;
     item.iconPath = revoking ? new vscode.ThemeIcon('loading~spin') : e.icon ? new vscode.ThemeIcon(e.icon, e.dimmed ? new vscode.ThemeColor('disabledForeground') : undefined) : undefined;
     const tip = tooltipMarkdown(e.tooltip);
