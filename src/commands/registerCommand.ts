@@ -34,8 +34,9 @@ export function registerCommand(
         log.error(`${id} failed: ${message}`);
         recentErrors.push({ id, message });
         recentErrors.splice(0, Math.max(0, recentErrors.length - 20));
-        void vscode.window.showErrorMessage(message, 'Show Logs').then((choice) => {
-          if (choice === 'Show Logs') {
+        const showLogs = vscode.l10n.t('Show Logs');
+        void vscode.window.showErrorMessage(message, showLogs).then((choice) => {
+          if (choice === showLogs) {
             log.show();
           }
         });
