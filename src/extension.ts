@@ -132,14 +132,15 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
     const target = node && !isPageable(node) ? node.parent : node;
     if (isPageable(target)) {
       // Can take long: a progress notification whose Cancel stops paging (what was read stays).
-      await getUi().progress(`Loading all ${target.pagedWhat ?? 'items'}…`, (signal) => target.loadAll(signal));
+      const title = target.pagedWhat ? vscode.l10n.t('Loading all {0}…', target.pagedWhat) : vscode.l10n.t('Loading all items…');
+      await getUi().progress(title, (signal) => target.loadAll(signal));
       return true;
     }
     return false;
   });
   reg('sessionManager.showDetails', async (node?: TreeNode) => {
     if (!hasDetails(node)) {
-      throw new Error('Show Details works on an item in a Session Manager view.');
+      throw new Error(vscode.l10n.t('Show Details works on an item in a Session Manager view.'));
     }
     await details.show(node);
     return true;

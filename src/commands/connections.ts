@@ -34,7 +34,7 @@ export async function pickConnection(deps: ConnectionCommandDeps, arg: unknown, 
   }
   const candidates = deps.manager.store.list().filter(filter);
   if (candidates.length === 0) {
-    throw new Error('There is no connection for this command. Add one with "Session Manager: Add Connection…".');
+    throw new Error(vscode.l10n.t('There is no connection for this command. Add one with "Session Manager: Add Connection…".'));
   }
   const v = await deps.ui().pick(
     { title: placeholder, step: 1, totalSteps: 1, canGoBack: false },
@@ -94,7 +94,7 @@ class WizardChecker implements WizardChecks {
     let record = this.prepare(wizardRecord, {}).record;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await this.deps.ui().progress(`Checking ${endpointOf(record)}…`, (signal) => checkReachable(record, { proxy: vscodeProxySettings(), signal }));
+        await this.deps.ui().progress(vscode.l10n.t('Checking {0}…', endpointOf(record)), (signal) => checkReachable(record, { proxy: vscodeProxySettings(), signal }));
         return undefined;
       } catch (e) {
         if (e instanceof ApiError && e.kind === 'untrusted-certificate' && attempt === 0) {
@@ -105,7 +105,7 @@ class WizardChecker implements WizardChecks {
           try {
             record = await askToTrust(this.deps.ui(), module, record, undefined, this.deps.manager.store.list(), this.deps.log);
           } catch (declined) {
-            return declined instanceof UserCancelled ? `${messageOf(e)}; you did not trust it.` : messageOf(declined);
+            return declined instanceof UserCancelled ? vscode.l10n.t('{0}; you did not trust it.', messageOf(e)) : messageOf(declined);
           }
           if (record.tls) {
             this.trusted = { origins: bindingOf(record).origins.join(' '), tls: record.tls };
@@ -123,7 +123,7 @@ class WizardChecker implements WizardChecks {
     const { record, secrets } = this.prepare(wizardRecord, wizardSecrets);
     this.forgetTested();
     try {
-      const tested = await this.deps.ui().progress(`Signing in to ${endpointOf(record)}…`, async (signal) => {
+      const tested = await this.deps.ui().progress(vscode.l10n.t('Signing in to {0}…', endpointOf(record)), async (signal) => {
         const client = await this.deps.manager.createClient(record, secrets);
         try {
           const result = await client.signIn(signal);
@@ -154,7 +154,8 @@ class WizardChecker implements WizardChecks {
 /** The reason a check failed, for the step that stays open: the server's answer, without the connection's name. */
 function messageOf(e: unknown): string {
   if (e instanceof ApiError) {
-    return `${e.operation.charAt(0).toUpperCase()}${e.operation.slice(1)} failed: ${e.summary}`;
+    // The operation ("sign in", "reach the server") comes from the HTTP core, in English like the server's summary.
+    return vscode.l10n.t('{0} failed: {1}', `${e.operation.charAt(0).toUpperCase()}${e.operation.slice(1)}`, e.summary);
   }
   return e instanceof Error ? e.message : String(e);
 }
@@ -196,14 +197,16 @@ export async function addConnection(deps: ConnectionCommandDeps, backend?: unkno
   deps.log.info(`Added ${BACKEND_LABELS[record.backend]} connection ${record.label}${verified ? '' : ' (not signed in)'}`);
   deps.refresh();
   await deps.reveal(record.id).catch((e) => deps.log.debug(`reveal failed: ${String(e)}`));
-  void vscode.window.showInformationMessage(verified ? `Added ${record.label}: ${summary}.` : `Added ${record.label} without signing in: sign in when the server can be reached.`);
+  void vscode.window.showInformationMessage(
+    verified ? vscode.l10n.t('Added {0}: {1}.', record.label, summary ?? '') : vscode.l10n.t('Added {0} without signing in: sign in when the server can be reached.', record.label),
+  );
   return record;
 }
 
 export async function editConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<ConnectionRecord | undefined> {
-  const existing = await pickConnection(deps, arg, 'Edit which connection?', (c) => c.source === 'user');
+  const existing = await pickConnection(deps, arg, vscode.l10n.t('Edit which connection?'), (c) => c.source === 'user');
   if (existing.source === 'preset') {
-    throw new Error(`${existing.label} comes from the sessionManager.connections setting; edit it there.`);
+    throw new Error(vscode.l10n.t('{0} comes from the sessionManager.connections setting; edit it there.', existing.label));
   }
   // Only secrets bound to the connection as it is; stored ones of another endpoint are never offered again.
   const existingSecrets = (await deps.manager.store.secretsFor(existing)).secrets;
@@ -213,16 +216,20 @@ export async function editConnection(deps: ConnectionCommandDeps, arg: unknown):
 }
 
 export async function removeConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
-  const record = await pickConnection(deps, arg, 'Remove which connection?', (c) => c.source === 'user');
+  const record = await pickConnection(deps, arg, vscode.l10n.t('Remove which connection?'), (c) => c.source === 'user');
   if (record.source === 'preset') {
-    throw new Error(`${record.label} comes from the sessionManager.connections setting; remove it there.`);
+    throw new Error(vscode.l10n.t('{0} comes from the sessionManager.connections setting; remove it there.', record.label));
   }
+  const remove = vscode.l10n.t('Remove');
   const choice = await deps.ui().confirm(
-    `Remove the ${BACKEND_LABELS[record.backend]} connection "${record.label}"?`,
-    `${endpointOf(record)}\n\nSession Manager ends its own session on the server where the API allows it, then deletes the credentials it stored for this connection. Other sessions on the server are not affected.`,
-    ['Remove'],
+    vscode.l10n.t('Remove the {0} connection "{1}"?', BACKEND_LABELS[record.backend], record.label),
+    vscode.l10n.t(
+      '{0}\n\nSession Manager ends its own session on the server where the API allows it, then deletes the credentials it stored for this connection. Other sessions on the server are not affected.',
+      endpointOf(record),
+    ),
+    [remove],
   );
-  if (choice !== 'Remove') {
+  if (choice !== remove) {
     return false;
   }
   // Also when this window never signed in (after a reload): the stored token, if bound to this endpoint, ends
@@ -234,7 +241,7 @@ export async function removeConnection(deps: ConnectionCommandDeps, arg: unknown
 }
 
 export async function signIn(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
-  let record = await pickConnection(deps, arg, 'Sign in to which connection?');
+  let record = await pickConnection(deps, arg, vscode.l10n.t('Sign in to which connection?'));
   const stale = await deps.manager.store.secretsFor(record);
   if (stale.mismatch) {
     // The person asked to sign in to the connection as it is now: the credentials of the other endpoint are
@@ -261,11 +268,11 @@ export async function signIn(deps: ConnectionCommandDeps, arg: unknown): Promise
 async function trustAndSave(deps: ConnectionCommandDeps, record: ConnectionRecord): Promise<ConnectionRecord> {
   const module = deps.manager.modules[record.backend];
   if (!module) {
-    throw new Error(`${record.backend} is not supported.`);
+    throw new Error(vscode.l10n.t('{0} is not supported.', record.backend));
   }
   const updated = await askToTrust(deps.ui(), module, record, undefined, deps.manager.store.list(), deps.log);
   if (record.source === 'preset') {
-    throw new Error(`${record.label} comes from settings; add its certificate to your system store, or add the connection yourself.`);
+    throw new Error(vscode.l10n.t('{0} comes from settings; add its certificate to your system store, or add the connection yourself.', record.label));
   }
   await deps.manager.store.save(updated);
   deps.manager.forget(record.id);
@@ -273,14 +280,14 @@ async function trustAndSave(deps: ConnectionCommandDeps, record: ConnectionRecor
 }
 
 export async function trustCertificate(deps: ConnectionCommandDeps, arg: unknown): Promise<boolean> {
-  const record = await pickConnection(deps, arg, 'Trust the certificate of which connection?');
+  const record = await pickConnection(deps, arg, vscode.l10n.t('Trust the certificate of which connection?'));
   await trustAndSave(deps, record);
   deps.refresh();
   return true;
 }
 
 export async function signOut(deps: ConnectionCommandDeps, arg: unknown): Promise<string> {
-  const record = await pickConnection(deps, arg, 'Sign out of which connection?', (c) => deps.manager.state(c.id).kind === 'signedIn');
+  const record = await pickConnection(deps, arg, vscode.l10n.t('Sign out of which connection?'), (c) => deps.manager.state(c.id).kind === 'signedIn');
   const message = await deps.manager.signOut(record.id);
   deps.refresh();
   void vscode.window.showInformationMessage(`${record.label}: ${message}`);
@@ -288,7 +295,7 @@ export async function signOut(deps: ConnectionCommandDeps, arg: unknown): Promis
 }
 
 export async function testConnection(deps: ConnectionCommandDeps, arg: unknown): Promise<string> {
-  const record = await pickConnection(deps, arg, 'Test which connection?');
+  const record = await pickConnection(deps, arg, vscode.l10n.t('Test which connection?'));
   const client = await deps.manager.signedInClient(record.id);
   const message = await client.test();
   deps.refresh();

@@ -29,8 +29,9 @@ export function registerCommand(
         }
         const message = e instanceof Error ? e.message : String(e);
         log.commandFailed(id, message);
-        void vscode.window.showErrorMessage(message, 'Show Logs').then((choice) => {
-          if (choice === 'Show Logs') {
+        const showLogs = vscode.l10n.t('Show Logs');
+        void vscode.window.showErrorMessage(message, showLogs).then((choice) => {
+          if (choice === showLogs) {
             log.show();
           }
         });

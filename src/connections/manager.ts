@@ -24,7 +24,7 @@ export class NeedsSignIn extends Error {
     readonly connectionLabel: string,
     readonly reason: string,
   ) {
-    super(`${connectionLabel} needs sign-in. ${reason}`);
+    super(vscode.l10n.t('{0} needs sign-in. {1}', connectionLabel, reason));
     this.name = 'NeedsSignIn';
   }
 }
@@ -141,7 +141,7 @@ export class ConnectionManager implements vscode.Disposable {
   ): Promise<BackendClient> {
     const factory = this.modules[record.backend]?.createClient;
     if (!factory) {
-      throw new Error(`${record.backend} connections are not supported in this version.`);
+      throw new Error(vscode.l10n.t('{0} connections are not supported in this version.', record.backend));
     }
     let secrets: ConnectionSecrets;
     if (secretsOverride) {
@@ -202,7 +202,7 @@ export class ConnectionManager implements vscode.Disposable {
   private async doSignIn(id: string): Promise<BackendClient> {
     const record = this.store.get(id);
     if (!record) {
-      throw new Error('This connection no longer exists.');
+      throw new Error(vscode.l10n.t('This connection no longer exists.'));
     }
     this.setState(id, { kind: 'signingIn' });
     let client: BackendClient | undefined;
@@ -254,12 +254,12 @@ export class ConnectionManager implements vscode.Disposable {
       });
     }
     if (!client) {
-      return 'Signed out.';
+      return vscode.l10n.t('Signed out.');
     }
     try {
       return await client.signOut();
     } catch (e) {
-      return `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`;
+      return vscode.l10n.t('Signed out locally; the server did not confirm: {0}', e instanceof Error ? e.message : String(e));
     } finally {
       if (client !== live) {
         client.dispose(); // made here only to sign out
@@ -274,11 +274,11 @@ export class ConnectionManager implements vscode.Disposable {
     const stored = record && !this.clients.has(id) ? (await this.store.secretsFor(record)).secrets : {};
     const live = this.clients.get(id);
     this.clients.delete(id);
-    let message = 'Signed out.';
+    let message = vscode.l10n.t('Signed out.');
     if (record) {
       message = await this.endServerSession(record, live, stored);
     } else if (live) {
-      message = await live.signOut().catch((e: unknown) => `Signed out locally; the server did not confirm: ${e instanceof Error ? e.message : String(e)}`);
+      message = await live.signOut().catch((e: unknown) => vscode.l10n.t('Signed out locally; the server did not confirm: {0}', e instanceof Error ? e.message : String(e)));
     }
     live?.dispose();
     // An issued token is dropped; a pasted or imported token is the credential itself and stays.

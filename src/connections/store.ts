@@ -75,7 +75,7 @@ export class ConnectionStore implements vscode.Disposable {
    */
   async save(record: ConnectionRecord, secrets?: ConnectionSecrets): Promise<void> {
     if (record.source === 'preset') {
-      throw new Error(`${record.label} comes from the sessionManager.connections setting; edit it there.`);
+      throw new Error(vscode.l10n.t('{0} comes from the sessionManager.connections setting; edit it there.', record.label));
     }
     const own = this.state.get<ConnectionRecord[]>(STATE_KEY, []).filter((c) => c.id !== record.id);
     // Secrets first: a record never exists without the secrets it was saved with.

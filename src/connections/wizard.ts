@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { AUTH_METHODS, AuthMethod, BACKEND_LABELS, BACKENDS, BackendKind, ConnectionRecord, ConnectionSecrets, INSECURE_WARNING, insecureUrls, newConnectionId, PingOneRegion, validateUrl } from '../model/connection';
 import { BACK, PickItem, runSteps, StepInfo, UserInput } from '../ui/input';
 import { readAptibleCliToken } from './aptibleCliToken';
@@ -23,26 +24,38 @@ export interface WizardChecks {
   credentials(record: ConnectionRecord, secrets: ConnectionSecrets): Promise<string | undefined>;
 }
 
-const METHOD_LABELS: Record<AuthMethod, { label: string; detail: string }> = {
-  password: { label: 'Username and password', detail: 'Signs in and keeps the password in secret storage to sign in again when the session expires' },
-  certificate: { label: 'Client certificate', detail: 'A certificate and key file issued for an OpenZiti identity' },
-  token: { label: 'Paste a token', detail: 'An existing session or access token; you sign in again when it expires' },
-  cliToken: { label: 'Use the Aptible CLI token', detail: 'The token `aptible login` saved in ~/.aptible/tokens.json, or APTIBLE_ACCESS_TOKEN' },
-  clientCredentials: { label: 'Worker app (client credentials)', detail: 'Client id and secret of a PingOne worker application' },
-  apiKey: { label: 'API key', detail: 'A Cohesity user API key' },
-};
+// Functions, not module constants: the words are looked up in the person's language when the wizard runs.
+function methodLabel(m: AuthMethod): { label: string; detail: string } {
+  switch (m) {
+    case 'password':
+      return { label: vscode.l10n.t('Username and password'), detail: vscode.l10n.t('Signs in and keeps the password in secret storage to sign in again when the session expires') };
+    case 'certificate':
+      return { label: vscode.l10n.t('Client certificate'), detail: vscode.l10n.t('A certificate and key file issued for an OpenZiti identity') };
+    case 'token':
+      return { label: vscode.l10n.t('Paste a token'), detail: vscode.l10n.t('An existing session or access token; you sign in again when it expires') };
+    case 'cliToken':
+      return { label: vscode.l10n.t('Use the Aptible CLI token'), detail: vscode.l10n.t('The token `aptible login` saved in ~/.aptible/tokens.json, or APTIBLE_ACCESS_TOKEN') };
+    case 'clientCredentials':
+      return { label: vscode.l10n.t('Worker app (client credentials)'), detail: vscode.l10n.t('Client id and secret of a PingOne worker application') };
+    case 'apiKey':
+      return { label: vscode.l10n.t('API key'), detail: vscode.l10n.t('A Cohesity user API key') };
+  }
+}
 
-const REGION_ITEMS: PickItem<PingOneRegion>[] = [
-  { label: 'North America', description: 'api.pingone.com', value: 'NA' },
-  { label: 'Europe', description: 'api.pingone.eu', value: 'EU' },
-  { label: 'Asia-Pacific', description: 'api.pingone.asia', value: 'AP' },
-  { label: 'Australia', description: 'api.pingone.com.au', value: 'AU' },
-  { label: 'Canada', description: 'api.pingone.ca', value: 'CA' },
-  { label: 'Singapore', description: 'api.pingone.sg', value: 'SG' },
-  { label: 'Custom hosts…', description: 'custom domain, or the sandbox', value: 'custom' },
-];
+function regionItems(): PickItem<PingOneRegion>[] {
+  return [
+    { label: vscode.l10n.t('North America'), description: 'api.pingone.com', value: 'NA' },
+    { label: vscode.l10n.t('Europe'), description: 'api.pingone.eu', value: 'EU' },
+    { label: vscode.l10n.t('Asia-Pacific'), description: 'api.pingone.asia', value: 'AP' },
+    { label: vscode.l10n.t('Australia'), description: 'api.pingone.com.au', value: 'AU' },
+    { label: vscode.l10n.t('Canada'), description: 'api.pingone.ca', value: 'CA' },
+    { label: vscode.l10n.t('Singapore'), description: 'api.pingone.sg', value: 'SG' },
+    { label: vscode.l10n.t('Custom hosts…'), description: vscode.l10n.t('custom domain, or the sandbox'), value: 'custom' },
+  ];
+}
 
-const required = (what: string) => (v: string) => (v.trim() ? undefined : `Enter the ${what}.`);
+/** A validator that asks for a value with `message` (a whole sentence, as the person reads it). */
+const required = (message: string) => (v: string) => (v.trim() ? undefined : message);
 
 /** The name the wizard proposes for a connection: the backend and its host (or PingOne region). */
 export function defaultLabel(backend: BackendKind, record: Partial<ConnectionRecord>): string {
@@ -74,7 +87,7 @@ export async function connectionWizard(
     ? (JSON.parse(JSON.stringify(existing)) as ConnectionRecord)
     : { id: '', backend: opts.backend ?? 'ziti', label: '', endpoints: {}, auth: { method: 'password' }, source: 'user' };
   const s: ConnectionSecrets = { ...(opts.existingSecrets ?? {}) };
-  const title = existing ? `Edit ${existing.label}` : 'Add Connection';
+  const title = existing ? vscode.l10n.t('Edit {0}', existing.label) : vscode.l10n.t('Add Connection');
   const env = opts.env ?? process.env;
 
   // Step indices.
@@ -97,7 +110,7 @@ export async function connectionWizard(
 
   const steps: ((info: StepInfo) => Promise<number | undefined | typeof BACK>)[] = [];
   steps[BACKEND] = async (info) => {
-    const v = await ui.pick(info, BACKENDS.map((b) => ({ label: BACKEND_LABELS[b], description: backendHint(b), value: b, picked: b === r.backend })), { placeholder: 'Which kind of backend?' });
+    const v = await ui.pick(info, BACKENDS.map((b) => ({ label: BACKEND_LABELS[b], description: backendHint(b), value: b, picked: b === r.backend })), { placeholder: vscode.l10n.t('Which kind of backend?') });
     if (v === BACK) {
       return BACK;
     }
@@ -114,7 +127,7 @@ export async function connectionWizard(
       case 'ziti':
       case 'cohesity': {
         const v = await ui.input(info, {
-          prompt: r.backend === 'ziti' ? 'Controller URL (the management path is found from /version)' : 'Cluster address',
+          prompt: r.backend === 'ziti' ? vscode.l10n.t('Controller URL (the management path is found from /version)') : vscode.l10n.t('Cluster address'),
           placeholder: r.backend === 'ziti' ? 'https://ctrl.example.com:1280' : 'https://cluster.example.com',
           value: r.endpoints.url,
           validate: (u) => validateUrl(u),
@@ -126,7 +139,7 @@ export async function connectionWizard(
         return afterEndpoints(LABEL);
       }
       case 'pingone': {
-        const v = await ui.pick(info, REGION_ITEMS.map((i) => ({ ...i, picked: i.value === r.endpoints.region })), { placeholder: 'Which PingOne region?' });
+        const v = await ui.pick(info, regionItems().map((i) => ({ ...i, picked: i.value === r.endpoints.region })), { placeholder: vscode.l10n.t('Which PingOne region?') });
         if (v === BACK) {
           return BACK;
         }
@@ -143,10 +156,10 @@ export async function connectionWizard(
         const v = await ui.pick(
           info,
           [
-            { label: 'Aptible', description: 'auth.aptible.com and api.aptible.com', value: 'default' },
-            { label: 'Custom URLs…', description: 'another auth/API pair, or the sandbox', value: 'custom' },
+            { label: vscode.l10n.t('Aptible'), description: vscode.l10n.t('{0} and {1}', 'auth.aptible.com', 'api.aptible.com'), value: 'default' },
+            { label: vscode.l10n.t('Custom URLs…'), description: vscode.l10n.t('another auth/API pair, or the sandbox'), value: 'custom' },
           ],
-          { placeholder: 'Which Aptible?' },
+          { placeholder: vscode.l10n.t('Which Aptible?') },
         );
         if (v === BACK) {
           return BACK;
@@ -163,7 +176,7 @@ export async function connectionWizard(
   };
   steps[ENDPOINT2] = async (info) => {
     const v = await ui.input(info, {
-      prompt: r.backend === 'pingone' ? 'PingOne API URL (ends in /v1)' : 'Aptible auth URL',
+      prompt: r.backend === 'pingone' ? vscode.l10n.t('PingOne API URL (ends in /v1)') : vscode.l10n.t('Aptible auth URL'),
       placeholder: r.backend === 'pingone' ? 'https://api.example.com/v1' : 'https://auth.aptible.com',
       value: r.backend === 'pingone' ? r.endpoints.apiUrl : r.endpoints.authUrl,
       validate: (u) => validateUrl(u),
@@ -180,7 +193,7 @@ export async function connectionWizard(
   };
   steps[ENDPOINT3] = async (info) => {
     const v = await ui.input(info, {
-      prompt: r.backend === 'pingone' ? 'PingOne auth URL (the host that issues tokens)' : 'Aptible API URL',
+      prompt: r.backend === 'pingone' ? vscode.l10n.t('PingOne auth URL (the host that issues tokens)') : vscode.l10n.t('Aptible API URL'),
       placeholder: r.backend === 'pingone' ? 'https://auth.example.com' : 'https://api.aptible.com',
       value: r.backend === 'pingone' ? r.endpoints.authUrl : r.endpoints.apiUrl,
       validate: (u) => validateUrl(u),
@@ -201,14 +214,17 @@ export async function connectionWizard(
       info,
       [
         {
-          label: 'Use http:// anyway',
+          label: vscode.l10n.t('Use http:// anyway'),
           description: INSECURE_WARNING,
-          detail: `Passwords, secrets and session tokens sent to ${urls.join(' and ')} can be read by anyone on the network path. Only for a local test server.`,
+          detail:
+            urls.length === 1
+              ? vscode.l10n.t('Passwords, secrets and session tokens sent to {0} can be read by anyone on the network path. Only for a local test server.', urls[0])
+              : vscode.l10n.t('Passwords, secrets and session tokens sent to {0} and {1} can be read by anyone on the network path. Only for a local test server.', urls.slice(0, -1).join(', '), urls[urls.length - 1]),
           value: 'accept' as const,
         },
-        { label: 'Change the address', description: 'go back and enter an https:// URL', value: 'change' as const },
+        { label: vscode.l10n.t('Change the address'), description: vscode.l10n.t('go back and enter an https:// URL'), value: 'change' as const },
       ],
-      { placeholder: `Not encrypted: ${urls.join(', ')} uses http://, so ${INSECURE_WARNING}` },
+      { placeholder: vscode.l10n.t('Not encrypted: {0} uses http://, so {1}', urls.join(', '), INSECURE_WARNING) },
     );
     if (v === BACK || v === 'change') {
       return BACK;
@@ -219,8 +235,8 @@ export async function connectionWizard(
     const methods = AUTH_METHODS[r.backend];
     const v = await ui.pick(
       info,
-      methods.map((m) => ({ label: METHOD_LABELS[m].label, detail: METHOD_LABELS[m].detail, value: m, picked: m === r.auth.method })),
-      { placeholder: 'How do you sign in?' },
+      methods.map((m) => ({ ...methodLabel(m), value: m, picked: m === r.auth.method })),
+      { placeholder: vscode.l10n.t('How do you sign in?') },
     );
     if (v === BACK) {
       return BACK;
@@ -233,7 +249,11 @@ export async function connectionWizard(
   steps[CRED1] = async (info) => {
     const m = r.auth.method;
     if (r.backend === 'pingone') {
-      const v = await ui.input(info, { prompt: 'Environment ID of the worker app (the environment that holds it)', value: r.auth.environmentId, validate: required('environment ID') });
+      const v = await ui.input(info, {
+        prompt: vscode.l10n.t('Environment ID of the worker app (the environment that holds it)'),
+        value: r.auth.environmentId,
+        validate: required(vscode.l10n.t('Enter the environment ID.')),
+      });
       if (v === BACK) {
         return BACK;
       }
@@ -243,9 +263,9 @@ export async function connectionWizard(
     }
     if (m === 'password') {
       const v = await ui.input(info, {
-        prompt: r.backend === 'aptible' ? 'Email' : 'Username',
+        prompt: r.backend === 'aptible' ? vscode.l10n.t('Email') : vscode.l10n.t('Username'),
         value: r.auth.username,
-        validate: required(r.backend === 'aptible' ? 'email' : 'username'),
+        validate: required(r.backend === 'aptible' ? vscode.l10n.t('Enter the email.') : vscode.l10n.t('Enter the username.')),
       });
       if (v === BACK) {
         return BACK;
@@ -254,7 +274,11 @@ export async function connectionWizard(
       return CRED2;
     }
     if (m === 'certificate') {
-      const v = await ui.input(info, { prompt: 'Path of the client certificate (PEM)', value: r.auth.certificatePath, validate: required('certificate path') });
+      const v = await ui.input(info, {
+        prompt: vscode.l10n.t('Path of the client certificate (PEM)'),
+        value: r.auth.certificatePath,
+        validate: required(vscode.l10n.t('Enter the certificate path.')),
+      });
       if (v === BACK) {
         return BACK;
       }
@@ -265,7 +289,13 @@ export async function connectionWizard(
       const token = readAptibleCliToken(r.endpoints.authUrl ?? 'https://auth.aptible.com', opts.aptibleTokenFile, env);
       if (!token) {
         // Nothing to import: say so, and go back to the method choice.
-        await ui.pick(info, [{ label: 'Choose another sign-in method', detail: 'No token in ~/.aptible/tokens.json for this auth URL, and APTIBLE_ACCESS_TOKEN is not set. Run `aptible login` first.', value: 'back' }]);
+        await ui.pick(info, [
+          {
+            label: vscode.l10n.t('Choose another sign-in method'),
+            detail: vscode.l10n.t('No token in ~/.aptible/tokens.json for this auth URL, and APTIBLE_ACCESS_TOKEN is not set. Run `aptible login` first.'),
+            value: 'back',
+          },
+        ]);
         return BACK;
       }
       s.token = token;
@@ -273,9 +303,9 @@ export async function connectionWizard(
     }
     // token / apiKey
     const v = await ui.input(info, {
-      prompt: m === 'apiKey' ? 'API key' : r.backend === 'ziti' ? 'zt-session token' : 'Access token',
+      prompt: m === 'apiKey' ? vscode.l10n.t('API key') : r.backend === 'ziti' ? vscode.l10n.t('zt-session token') : vscode.l10n.t('Access token'),
       password: true,
-      validate: required(m === 'apiKey' ? 'API key' : 'token'),
+      validate: required(m === 'apiKey' ? vscode.l10n.t('Enter the API key.') : vscode.l10n.t('Enter the token.')),
     });
     if (v === BACK) {
       return BACK;
@@ -289,7 +319,7 @@ export async function connectionWizard(
   };
   steps[CRED2] = async (info) => {
     if (r.backend === 'pingone') {
-      const v = await ui.input(info, { prompt: 'Client ID of the worker app', value: r.auth.clientId, validate: required('client ID') });
+      const v = await ui.input(info, { prompt: vscode.l10n.t('Client ID of the worker app'), value: r.auth.clientId, validate: required(vscode.l10n.t('Enter the client ID.')) });
       if (v === BACK) {
         return BACK;
       }
@@ -297,14 +327,18 @@ export async function connectionWizard(
       return CRED3;
     }
     if (r.auth.method === 'certificate') {
-      const v = await ui.input(info, { prompt: 'Path of the private key (PEM)', value: r.auth.keyPath, validate: required('key path') });
+      const v = await ui.input(info, { prompt: vscode.l10n.t('Path of the private key (PEM)'), value: r.auth.keyPath, validate: required(vscode.l10n.t('Enter the key path.')) });
       if (v === BACK) {
         return BACK;
       }
       r.auth.keyPath = v.trim();
       return undefined;
     }
-    const v = await ui.input(info, { prompt: `Password for ${r.auth.username ?? ''}`.trim(), password: true, validate: required('password') });
+    const v = await ui.input(info, {
+      prompt: r.auth.username ? vscode.l10n.t('Password for {0}', r.auth.username) : vscode.l10n.t('Password'),
+      password: true,
+      validate: required(vscode.l10n.t('Enter the password.')),
+    });
     if (v === BACK) {
       return BACK;
     }
@@ -313,7 +347,7 @@ export async function connectionWizard(
   };
   steps[CRED3] = async (info) => {
     if (r.backend === 'pingone') {
-      const v = await ui.input(info, { prompt: 'Client secret of the worker app', password: true, validate: required('client secret') });
+      const v = await ui.input(info, { prompt: vscode.l10n.t('Client secret of the worker app'), password: true, validate: required(vscode.l10n.t('Enter the client secret.')) });
       if (v === BACK) {
         return BACK;
       }
@@ -321,7 +355,11 @@ export async function connectionWizard(
       return CRED4;
     }
     // Cohesity domain
-    const v = await ui.input(info, { prompt: 'Domain (LOCAL for local users, or the Active Directory / LDAP domain)', value: r.auth.domain ?? 'LOCAL', validate: required('domain') });
+    const v = await ui.input(info, {
+      prompt: vscode.l10n.t('Domain (LOCAL for local users, or the Active Directory / LDAP domain)'),
+      value: r.auth.domain ?? 'LOCAL',
+      validate: required(vscode.l10n.t('Enter the domain.')),
+    });
     if (v === BACK) {
       return BACK;
     }
@@ -332,10 +370,10 @@ export async function connectionWizard(
     const v = await ui.pick(
       info,
       [
-        { label: 'Client secret in the Authorization header', description: 'CLIENT_SECRET_BASIC', value: 'basic' as const, picked: r.auth.clientAuth !== 'post' },
-        { label: 'Client secret in the request body', description: 'CLIENT_SECRET_POST', value: 'post' as const, picked: r.auth.clientAuth === 'post' },
+        { label: vscode.l10n.t('Client secret in the Authorization header'), description: 'CLIENT_SECRET_BASIC', value: 'basic' as const, picked: r.auth.clientAuth !== 'post' },
+        { label: vscode.l10n.t('Client secret in the request body'), description: 'CLIENT_SECRET_POST', value: 'post' as const, picked: r.auth.clientAuth === 'post' },
       ],
-      { placeholder: "The worker app's token endpoint authentication method" },
+      { placeholder: vscode.l10n.t("The worker app's token endpoint authentication method") },
     );
     if (v === BACK) {
       return BACK;
@@ -344,7 +382,7 @@ export async function connectionWizard(
     return undefined;
   };
   steps[LABEL] = async (info) => {
-    const v = await ui.input(info, { prompt: 'A name for this connection', value: r.label || defaultLabel(r.backend, r), validate: required('name') });
+    const v = await ui.input(info, { prompt: vscode.l10n.t('A name for this connection'), value: r.label || defaultLabel(r.backend, r), validate: required(vscode.l10n.t('Enter the name.')) });
     if (v === BACK) {
       return BACK;
     }
@@ -355,10 +393,10 @@ export async function connectionWizard(
     const v = await ui.pick(
       info,
       [
-        { label: 'Not production', description: 'modal confirmations', value: false, picked: !r.production },
-        { label: 'Production', description: 'stricter confirmations: type the name to revoke', value: true, picked: r.production === true },
+        { label: vscode.l10n.t('Not production'), description: vscode.l10n.t('modal confirmations'), value: false, picked: !r.production },
+        { label: vscode.l10n.t('Production'), description: vscode.l10n.t('stricter confirmations: type the name to revoke'), value: true, picked: r.production === true },
       ],
-      { placeholder: 'Is this a production system?' },
+      { placeholder: vscode.l10n.t('Is this a production system?') },
     );
     if (v === BACK) {
       return BACK;
@@ -384,13 +422,17 @@ export async function connectionWizard(
         if (problem === undefined) {
           return next;
         }
-        const what = kind === 'endpoint' ? 'address' : 'sign-in';
+        const endpoint = kind === 'endpoint';
         const v = await ui.pick(
           info,
           [
-            { label: kind === 'endpoint' ? 'Change the address' : 'Change the answer', description: 'your other answers are kept', value: 'change' as const },
-            { label: 'Try again', description: `check the ${what} again`, value: 'retry' as const },
-            { label: 'Save anyway, sign in later', description: `keep the connection without a working ${what}`, value: 'save' as const },
+            { label: endpoint ? vscode.l10n.t('Change the address') : vscode.l10n.t('Change the answer'), description: vscode.l10n.t('your other answers are kept'), value: 'change' as const },
+            { label: vscode.l10n.t('Try again'), description: endpoint ? vscode.l10n.t('check the address again') : vscode.l10n.t('check the sign-in again'), value: 'retry' as const },
+            {
+              label: vscode.l10n.t('Save anyway, sign in later'),
+              description: endpoint ? vscode.l10n.t('keep the connection without a working address') : vscode.l10n.t('keep the connection without a working sign-in'),
+              value: 'save' as const,
+            },
           ],
           { placeholder: problem },
         );
@@ -444,12 +486,12 @@ export async function connectionWizard(
 function backendHint(b: BackendKind): string {
   switch (b) {
     case 'ziti':
-      return 'controller: sessions, route paths, enrollments';
+      return vscode.l10n.t('controller: sessions, route paths, enrollments');
     case 'pingone':
-      return 'organisation: environments, users, sign-on sessions';
+      return vscode.l10n.t('organisation: environments, users, sign-on sessions');
     case 'aptible':
-      return 'account: SSH sessions per app and operation';
+      return vscode.l10n.t('account: SSH sessions per app and operation');
     case 'cohesity':
-      return 'cluster: user sessions per principal';
+      return vscode.l10n.t('cluster: user sessions per principal');
   }
 }

@@ -39,7 +39,7 @@ export class LoadingNode implements TreeNode {
   constructor(
     readonly id: string,
     readonly parent?: TreeNode,
-    private readonly label = 'Loading…',
+    private readonly label = vscode.l10n.t('Loading…'),
   ) {}
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
@@ -65,7 +65,7 @@ export class ErrorNode implements TreeNode {
     item.tooltip = this.hint ? `${this.message}\n\n${this.hint}` : this.message;
     item.description = this.hint;
     item.contextValue = buildContextValue('error', ['canRetry']);
-    item.command = { title: 'Retry', command: 'sessionManager.retry', arguments: [this] };
+    item.command = { title: vscode.l10n.t('Retry'), command: 'sessionManager.retry', arguments: [this] };
     return item;
   }
 }
@@ -79,12 +79,13 @@ export class LoadMoreNode implements TreeNode {
     private readonly total: number | undefined,
   ) {}
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('more');
-    item.description = this.total !== undefined ? `${this.shown.toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')} shown` : `${this.shown.toLocaleString('en-US')} shown`;
+    const shown = this.shown.toLocaleString('en-US');
+    item.description = this.total !== undefined ? vscode.l10n.t('{0} of {1} shown', shown, this.total.toLocaleString('en-US')) : vscode.l10n.t('{0} shown', shown);
     item.contextValue = buildContextValue('loadMore', ['canLoadAll']);
-    item.command = { title: 'Load More', command: 'sessionManager.loadMore', arguments: [this.parent] };
+    item.command = { title: vscode.l10n.t('Load More'), command: 'sessionManager.loadMore', arguments: [this.parent] };
     return item;
   }
 }

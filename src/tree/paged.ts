@@ -1,6 +1,7 @@
 // The load-more machinery every paged tree parent shares (the OpenZiti session lists, the Enrollments roots): the
 // items read so far by one Pager, the refusal of a later page shown after them (never instead of them), a note when
 // the server misbehaved and paging stopped, and "Load more…" while more may come.
+import * as vscode from 'vscode';
 import { ApiError } from '../http/errors';
 import { Pager, type PageFetcher, type PagerOptions, stopNote } from '../http/paging';
 import { LoadMoreNode, MessageNode, type TreeNode } from './nodes';
@@ -99,7 +100,9 @@ export class PagedList<T> {
     }
     const note = stopNote(this.pager.stopped, this.items.length);
     if (note) {
-      out.push(new MessageNode(`${parent.id}/stopped`, note, { icon: 'warning', parent, tooltip: `${note}. The server's paging is inconsistent; Refresh to read the list again.` }));
+      out.push(
+        new MessageNode(`${parent.id}/stopped`, note, { icon: 'warning', parent, tooltip: vscode.l10n.t("{0}. The server's paging is inconsistent; Refresh to read the list again.", note) }),
+      );
     } else if (this.pager.hasMore && this.items.length > 0) {
       out.push(new LoadMoreNode(`${parent.id}/more`, parent, this.items.length, this.total));
     }

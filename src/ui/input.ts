@@ -137,11 +137,11 @@ export class VsCodeInput implements UserInput {
 
   async typeToConfirm(prompt: string, expected: string): Promise<boolean> {
     const typed = await vscode.window.showInputBox({
-      title: 'Confirm',
+      title: vscode.l10n.t('Confirm'),
       prompt,
       placeHolder: expected,
       ignoreFocusOut: true,
-      validateInput: (v) => (v === expected || v === '' ? undefined : `Type ${expected} exactly to confirm.`),
+      validateInput: (v) => (v === expected || v === '' ? undefined : vscode.l10n.t('Type {0} exactly to confirm.', expected)),
     });
     if (typed === undefined) {
       throw new UserCancelled();
@@ -167,7 +167,7 @@ export class VsCodeInput implements UserInput {
   async saveFile(title: string, defaultName: string, filters?: Record<string, string[]>): Promise<string | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const defaultUri = /[\\/]/.test(defaultName) ? vscode.Uri.file(defaultName) : folder ? vscode.Uri.joinPath(folder, defaultName) : vscode.Uri.file(defaultName);
-    const uri = await vscode.window.showSaveDialog({ title, defaultUri, filters, saveLabel: 'Save' });
+    const uri = await vscode.window.showSaveDialog({ title, defaultUri, filters, saveLabel: vscode.l10n.t('Save') });
     return uri?.fsPath;
   }
 }

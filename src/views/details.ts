@@ -48,7 +48,7 @@ export class DetailsProvider implements vscode.TextDocumentContentProvider, vsco
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const node = this.sources.get(uri.toString());
     if (!node) {
-      return '// This item is no longer in the tree. Refresh the view and open its details again.\n';
+      return `// ${vscode.l10n.t('This item is no longer in the tree. Refresh the view and open its details again.')}\n`;
     }
     return `${JSON.stringify(redactValue(await node.details()), null, 2)}\n`;
   }

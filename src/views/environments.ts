@@ -45,7 +45,7 @@ export class BackendNode implements TreeNode {
     const item = new vscode.TreeItem(BACKEND_LABELS[this.backend], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(BACKEND_ICONS[this.backend]);
-    item.description = count === 0 ? 'no connections' : count === 1 ? '1 connection' : `${count} connections`;
+    item.description = count === 0 ? vscode.l10n.t('no connections') : count === 1 ? vscode.l10n.t('1 connection') : vscode.l10n.t('{0} connections', count);
     item.contextValue = buildContextValue('backend');
     return item;
   }
@@ -53,10 +53,10 @@ export class BackendNode implements TreeNode {
     const list = this.connections();
     if (list.length === 0) {
       return [
-        new MessageNode(`${this.id}/empty`, `Add a ${BACKEND_LABELS[this.backend]} connection…`, {
+        new MessageNode(`${this.id}/empty`, vscode.l10n.t('Add a {0} connection…', BACKEND_LABELS[this.backend]), {
           icon: 'add',
           parent: this,
-          command: { title: 'Add Connection', command: 'sessionManager.addConnection', arguments: [this.backend] },
+          command: { title: vscode.l10n.t('Add Connection'), command: 'sessionManager.addConnection', arguments: [this.backend] },
         }),
       ];
     }
@@ -67,21 +67,21 @@ export class BackendNode implements TreeNode {
 function stateDescription(state: ConnectionState): string {
   switch (state.kind) {
     case 'signedOut':
-      return 'signed out';
+      return vscode.l10n.t('signed out');
     case 'signingIn':
-      return 'signing in…';
+      return vscode.l10n.t('signing in…');
     case 'signedIn':
       return state.summary;
     case 'expired':
-      return 'session expired';
+      return vscode.l10n.t('session expired');
     case 'unreachable':
-      return 'unreachable';
+      return vscode.l10n.t('unreachable');
     case 'untrusted':
-      return 'untrusted certificate';
+      return vscode.l10n.t('untrusted certificate');
     case 'needsSignIn':
-      return 'needs sign-in';
+      return vscode.l10n.t('needs sign-in');
     case 'error':
-      return 'error';
+      return vscode.l10n.t('error');
   }
 }
 
@@ -119,7 +119,7 @@ export class ConnectionNode implements TreeNode, HasDetails {
   }
 
   detailsTitle(): string {
-    return `${this.record.label} connection`;
+    return vscode.l10n.t('{0} connection', this.record.label);
   }
 
   details(): unknown {
@@ -145,19 +145,20 @@ export class ConnectionNode implements TreeNode, HasDetails {
     item.iconPath = stateIcon(state);
     const insecure = insecureUrls(this.record);
     // The production and http marks first, so a long state text cannot truncate them away.
-    item.description = (this.record.production ? 'production · ' : '') + (insecure.length > 0 ? `http: ${INSECURE_WARNING} · ` : '') + stateDescription(state);
+    const marks = [this.record.production && vscode.l10n.t('production'), insecure.length > 0 && vscode.l10n.t('http: {0}', INSECURE_WARNING)].filter((m): m is string => Boolean(m));
+    item.description = [...marks, stateDescription(state)].join(' · ');
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${escapeMd(this.record.label)}** — ${BACKEND_LABELS[this.record.backend]}\n\n`);
     tip.appendMarkdown(`${escapeMd(endpointOf(this.record))}\n\n`);
     if (insecure.length > 0) {
-      tip.appendMarkdown(`$(warning) ${escapeMd(`${insecure.join(', ')} uses http://: ${INSECURE_WARNING}.`)}\n\n`);
+      tip.appendMarkdown(`$(warning) ${escapeMd(vscode.l10n.t('{0} uses http://: {1}.', insecure.join(', '), INSECURE_WARNING))}\n\n`);
     }
-    tip.appendMarkdown(`State: ${escapeMd(stateDescription(state))}`);
+    tip.appendMarkdown(vscode.l10n.t('State: {0}', escapeMd(stateDescription(state))));
     if ('message' in state) {
       tip.appendMarkdown(`\n\n${escapeMd(state.message)}`);
     }
     if (this.record.source === 'preset') {
-      tip.appendMarkdown('\n\n_From the sessionManager.connections setting (read-only)._');
+      tip.appendMarkdown(`\n\n_${vscode.l10n.t('From the sessionManager.connections setting (read-only).')}_`);
     }
     item.tooltip = tip;
     const signedIn = state.kind === 'signedIn';
@@ -180,10 +181,10 @@ export class ConnectionNode implements TreeNode, HasDetails {
     const state = this.manager.state(this.record.id);
     if (state.kind === 'signedOut' && !(await this.hasStoredCredentials())) {
       return [
-        new MessageNode(`${this.id}/signin`, 'Sign in to see environments', {
+        new MessageNode(`${this.id}/signin`, vscode.l10n.t('Sign in to see environments'), {
           icon: 'sign-in',
           parent: this,
-          command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this] },
+          command: { title: vscode.l10n.t('Sign In'), command: 'sessionManager.signIn', arguments: [this] },
         }),
       ];
     }
@@ -191,7 +192,7 @@ export class ConnectionNode implements TreeNode, HasDetails {
       const client = await this.manager.signedInClient(this.record.id, signal);
       const envs = await client.listEnvironments(signal);
       if (envs.length === 0) {
-        return [new MessageNode(`${this.id}/none`, 'No environments visible to these credentials', { parent: this })];
+        return [new MessageNode(`${this.id}/none`, vscode.l10n.t('No environments visible to these credentials'), { parent: this })];
       }
       return envs.map((e) => new EnvironmentNode(e, this));
     } catch (e) {
@@ -201,28 +202,28 @@ export class ConnectionNode implements TreeNode, HasDetails {
       if (e instanceof IncompleteListError && e.items.length > 0) {
         // A later page was refused (e.g. a `next` link to another origin): keep what was read, then say why it stops.
         const read = (e as IncompleteListError<EnvironmentInfo>).items.map((info) => new EnvironmentNode(info, this));
-        return [...read, new ErrorNode(`${this.id}/error`, e.message, this, `The ${read.length} environment(s) above were read before this; Retry to read the list again.`)];
+        return [...read, new ErrorNode(`${this.id}/error`, e.message, this, vscode.l10n.t('The {0} environment(s) above were read before this; Retry to read the list again.', read.length))];
       }
       this.manager.noteFailure(this.record.id, e);
       const message = e instanceof Error ? e.message : String(e);
       const s = this.manager.state(this.record.id);
       if (s.kind === 'needsSignIn') {
         return [
-          new MessageNode(`${this.id}/signin`, `Needs sign-in: ${s.message}`, {
+          new MessageNode(`${this.id}/signin`, vscode.l10n.t('Needs sign-in: {0}', s.message), {
             icon: 'key',
             tooltip: s.message,
             parent: this,
-            command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this] },
+            command: { title: vscode.l10n.t('Sign In'), command: 'sessionManager.signIn', arguments: [this] },
           }),
         ];
       }
       const hint =
         s.kind === 'untrusted'
-          ? 'Use "Trust Certificate…" on the connection.'
+          ? vscode.l10n.t('Use "Trust Certificate…" on the connection.')
           : s.kind === 'unreachable'
-            ? 'Check the address and that the server is running, then Retry.'
+            ? vscode.l10n.t('Check the address and that the server is running, then Retry.')
             : s.kind === 'expired'
-              ? 'Sign in again.'
+              ? vscode.l10n.t('Sign in again.')
               : undefined;
       return [new ErrorNode(`${this.id}/error`, message, this, hint)];
     }
@@ -267,7 +268,7 @@ export class EnvironmentNode implements TreeNode, HasDetails {
 }
 
 export function endpointOf(record: ConnectionRecord): string {
-  return record.endpoints.url ?? record.endpoints.apiUrl ?? (record.endpoints.region ? `region ${record.endpoints.region}` : '');
+  return record.endpoints.url ?? record.endpoints.apiUrl ?? (record.endpoints.region ? vscode.l10n.t('region {0}', record.endpoints.region) : '');
 }
 
 /** Escapes text for a MarkdownString so API strings cannot inject links, images or HTML (the one helper: util/markdown). */

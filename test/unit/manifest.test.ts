@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { manifest, ROOT as root } from './manifestNls';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+// Titles, names and descriptions as the person sees them: package.json's %key% strings resolved through package.nls.json.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const pkg = manifest() as any;
 
 describe('package.json manifest', () => {
   it('names the extension and pins @types/vscode to the engines floor', () => {
@@ -153,7 +155,7 @@ describe('package.json layout and Get Started walkthrough', () => {
 
 describe('the .vsix contents', function () {
   this.timeout(60_000);
-  it('holds only dist/ (with ThirdPartyNotices.txt), media/, package.json, README.md, CHANGELOG.md and LICENSE (no src, test, maps or node_modules)', () => {
+  it('holds only dist/ (with ThirdPartyNotices.txt), media/, package.json, package.nls.json, README.md, CHANGELOG.md and LICENSE (no src, test, maps or node_modules)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawnSync } = require('child_process') as typeof import('child_process');
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -161,10 +163,12 @@ describe('the .vsix contents', function () {
     assert.strictEqual(r.status, 0, r.stderr);
     const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     assert.ok(files.includes('package.json') && files.includes('README.md') && files.includes('CHANGELOG.md') && files.includes('LICENSE'));
+    // The English text of package.json's %key% strings: without it VS Code shows the keys.
+    assert.ok(files.includes('package.nls.json'), `package.nls.json is not in the .vsix: ${files.join(', ')}`);
     assert.ok(files.includes('media/icon.png'));
     assert.ok(files.includes('dist/ThirdPartyNotices.txt'), `no third-party notices in the .vsix (run "npm run build" first): ${files.join(', ')}`);
     for (const f of files) {
-      assert.ok(/^(dist\/|media\/)/.test(f) || ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f), `unexpected file in the .vsix: ${f}`);
+      assert.ok(/^(dist\/|media\/)/.test(f) || ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f), `unexpected file in the .vsix: ${f}`);
       assert.ok(!f.endsWith('.map'), `source map in the .vsix: ${f}`);
     }
   });

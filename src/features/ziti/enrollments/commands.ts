@@ -27,6 +27,7 @@ import {
   subjectId,
   subjectKind,
   subjectName,
+  SubjectKind,
   validateExpiry,
   ZitiEnrollment,
 } from '../../../backends/ziti/enrollments/model';
@@ -60,6 +61,23 @@ function isRecordLike(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
+/** What an enrollment enrolls, as a word in the person's language. */
+function kindText(kind: SubjectKind): string {
+  switch (kind) {
+    case 'identity':
+      return vscode.l10n.t('identity');
+    case 'edge router':
+      return vscode.l10n.t('edge router');
+    case 'transit router':
+      return vscode.l10n.t('transit router');
+    case 'unknown':
+      return vscode.l10n.t('unknown');
+  }
+}
+
+/** A destructive change to an enrollment that a production controller makes the person type the name for. */
+type ProductionAction = 'refresh' | 'delete' | 'recreate';
+
 export class EnrollmentCommands {
   constructor(
     private readonly deps: ExtensionDeps,
@@ -81,13 +99,13 @@ export class EnrollmentCommands {
     if (id) {
       const r = this.deps.manager.store.get(id);
       if (!r || r.backend !== 'ziti') {
-        throw new Error('That OpenZiti connection no longer exists.');
+        throw new Error(vscode.l10n.t('That OpenZiti connection no longer exists.'));
       }
       return r;
     }
     const list = this.zitiConnections();
     if (list.length === 0) {
-      throw new Error('There is no OpenZiti connection. Add one with "Session Manager: Add Connection…".');
+      throw new Error(vscode.l10n.t('There is no OpenZiti connection. Add one with "Session Manager: Add Connection…".'));
     }
     if (list.length === 1) {
       return list[0];
@@ -95,7 +113,7 @@ export class EnrollmentCommands {
     const v = await this.deps.ui().pick(
       { title, step: 1, totalSteps: 1, canGoBack: false },
       list.map((c) => ({ label: c.label, description: c.endpoints.url, value: c })),
-      { placeholder: 'Pick an OpenZiti controller' },
+      { placeholder: vscode.l10n.t('Pick an OpenZiti controller') },
     );
     return typeof v === 'symbol' ? cancelled() : v;
   }
@@ -103,7 +121,7 @@ export class EnrollmentCommands {
   async client(record: ConnectionRecord): Promise<ZitiClient> {
     const c = await this.deps.manager.signedInClient(record.id);
     if (!(c instanceof ZitiClient)) {
-      throw new Error(`${record.label} is not an OpenZiti connection.`);
+      throw new Error(vscode.l10n.t('{0} is not an OpenZiti connection.', record.label));
     }
     return c;
   }
@@ -127,13 +145,13 @@ export class EnrollmentCommands {
     if (!enrollmentId) {
       const page = await listEnrollments(client, 0, 500);
       if (page.items.length === 0) {
-        throw new Error(`${record.label} has no outstanding enrollments.`);
+        throw new Error(vscode.l10n.t('{0} has no outstanding enrollments.', record.label));
       }
       const now = Date.now();
       const v = await this.deps.ui().pick(
         { title, step: 1, totalSteps: 1, canGoBack: false },
         page.items.map((e) => ({ label: subjectName(e), description: `${e.method} · ${expiryText(e.expiresAt, now)}`, detail: e.id, value: e.id })),
-        { placeholder: 'Pick an enrollment' },
+        { placeholder: vscode.l10n.t('Pick an enrollment') },
       );
       enrollmentId = typeof v === 'symbol' ? cancelled() : v;
       chosenHere = true;
@@ -149,14 +167,21 @@ export class EnrollmentCommands {
    * On a production controller the person types the enrollment's subject name before a destructive change (refresh,
    * delete, delete and recreate), as for every other destructive action there. Throws when it does not match.
    */
-  private async confirmProduction(record: ConnectionRecord, e: ZitiEnrollment, action: string): Promise<void> {
+  private async confirmProduction(record: ConnectionRecord, e: ZitiEnrollment, action: ProductionAction): Promise<void> {
     if (!record.production) {
       return;
     }
     const name = subjectName(e);
-    const typed = await this.deps.ui().typeToConfirm(`${record.label} is a production controller. Type ${name} to ${action} the ${e.method} enrollment of ${subjectKind(e)} ${name}.`, name);
+    const kind = kindText(subjectKind(e));
+    const prompt =
+      action === 'refresh'
+        ? vscode.l10n.t('{0} is a production controller. Type {1} to refresh the {2} enrollment of {3} {1}.', record.label, name, e.method, kind)
+        : action === 'delete'
+          ? vscode.l10n.t('{0} is a production controller. Type {1} to delete the {2} enrollment of {3} {1}.', record.label, name, e.method, kind)
+          : vscode.l10n.t('{0} is a production controller. Type {1} to delete and recreate the {2} enrollment of {3} {1}.', record.label, name, e.method, kind);
+    const typed = await this.deps.ui().typeToConfirm(prompt, name);
     if (!typed) {
-      throw new Error(`The name did not match; the enrollment of ${name} was not changed.`);
+      throw new Error(vscode.l10n.t('The name did not match; the enrollment of {0} was not changed.', name));
     }
   }
 
@@ -177,7 +202,7 @@ export class EnrollmentCommands {
 
   private requireJwt(e: ZitiEnrollment): string {
     if (!e.jwt) {
-      throw new Error(`The controller sent no JWT for the ${e.method} enrollment of ${subjectName(e)}.`);
+      throw new Error(vscode.l10n.t('The controller sent no JWT for the {0} enrollment of {1}.', e.method, subjectName(e)));
     }
     return e.jwt;
   }
@@ -189,10 +214,10 @@ export class EnrollmentCommands {
   private async askExpiry(info: StepInfo, customInfo: StepInfo = info): Promise<string | typeof BACK> {
     const items: PickItem<number | 'custom'>[] = [
       ...EXPIRY_PRESETS.map((p) => ({ label: p.label, description: new Date(Date.now() + p.ms).toLocaleString(), value: p.ms })),
-      { label: 'Custom date…', description: 'YYYY-MM-DD or YYYY-MM-DD HH:mm (local time)', value: 'custom' as const },
+      { label: vscode.l10n.t('Custom date…'), description: vscode.l10n.t('YYYY-MM-DD or YYYY-MM-DD HH:mm (local time)'), value: 'custom' as const },
     ];
     for (;;) {
-      const choice = await this.deps.ui().pick(info, items, { placeholder: 'When should the enrollment expire?' });
+      const choice = await this.deps.ui().pick(info, items, { placeholder: vscode.l10n.t('When should the enrollment expire?') });
       if (choice === BACK) {
         return BACK;
       }
@@ -200,8 +225,8 @@ export class EnrollmentCommands {
         return new Date(Date.now() + choice).toISOString();
       }
       const typed = await this.deps.ui().input(customInfo, {
-        prompt: 'Expiry date (must lie in the future)',
-        placeholder: 'YYYY-MM-DD HH:mm',
+        prompt: vscode.l10n.t('Expiry date (must lie in the future)'),
+        placeholder: vscode.l10n.t('YYYY-MM-DD HH:mm'),
         validate: (v) => validateExpiry(v, Date.now()),
       });
       if (typed === BACK) {
@@ -221,15 +246,15 @@ export class EnrollmentCommands {
   /** After create or refresh: Copy, Save or Show QR Code (or nothing). */
   private async offerHandout(record: ConnectionRecord, e: ZitiEnrollment, withQr: boolean): Promise<void> {
     const items: PickItem<'copy' | 'save' | 'qr' | 'done'>[] = [
-      { label: 'Copy JWT', description: 'to the clipboard', value: 'copy' },
-      { label: 'Save JWT…', description: jwtFileName(subjectName(e)), value: 'save' },
-      ...(withQr ? [{ label: 'Show QR Code', description: 'for a mobile tunneler', value: 'qr' as const }] : []),
-      { label: 'Done', description: 'hand it out later from the Enrollments view', value: 'done' },
+      { label: vscode.l10n.t('Copy JWT'), description: vscode.l10n.t('to the clipboard'), value: 'copy' },
+      { label: vscode.l10n.t('Save JWT…'), description: jwtFileName(subjectName(e)), value: 'save' },
+      ...(withQr ? [{ label: vscode.l10n.t('Show QR Code'), description: vscode.l10n.t('for a mobile tunneler'), value: 'qr' as const }] : []),
+      { label: vscode.l10n.t('Done'), description: vscode.l10n.t('hand it out later from the Enrollments view'), value: 'done' },
     ];
     const v = await this.deps.ui().pick(
-      { title: `Enrollment for ${subjectName(e)} is ready (${expiryText(e.expiresAt, Date.now())})`, step: 1, totalSteps: 1, canGoBack: false },
+      { title: vscode.l10n.t('Enrollment for {0} is ready ({1})', subjectName(e), expiryText(e.expiresAt, Date.now())), step: 1, totalSteps: 1, canGoBack: false },
       items,
-      { placeholder: 'The enrollment JWT is a secret: hand it to its owner only' },
+      { placeholder: vscode.l10n.t('The enrollment JWT is a secret: hand it to its owner only') },
     );
     if (v === 'copy') {
       await this.copyJwt(e);
@@ -242,7 +267,9 @@ export class EnrollmentCommands {
 
   private async copyJwt(e: ZitiEnrollment): Promise<void> {
     await vscode.env.clipboard.writeText(this.requireJwt(e));
-    void vscode.window.showInformationMessage(`Copied the ${e.method} enrollment JWT for ${subjectName(e)} (${expiryText(e.expiresAt, Date.now())}). It is a secret.`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Copied the {0} enrollment JWT for {1} ({2}). It is a secret.', e.method, subjectName(e), expiryText(e.expiresAt, Date.now())),
+    );
   }
 
   private async saveJwt(e: ZitiEnrollment): Promise<string | undefined> {
@@ -251,7 +278,7 @@ export class EnrollmentCommands {
     // Not a workspace folder: a secret file there invites a commit.
     const folder = jwtSaveFolder([path.join(os.homedir(), 'Downloads'), os.homedir(), os.tmpdir()], workspaceFolders, (p) => fs.existsSync(p));
     const name = jwtFileName(subjectName(e));
-    const file = await this.deps.ui().saveFile('Save Enrollment JWT', folder ? path.join(folder, name) : name, { 'Enrollment JWT': ['jwt'] });
+    const file = await this.deps.ui().saveFile(vscode.l10n.t('Save Enrollment JWT'), folder ? path.join(folder, name) : name, { [vscode.l10n.t('Enrollment JWT')]: ['jwt'] });
     if (!file) {
       return undefined;
     }
@@ -259,7 +286,14 @@ export class EnrollmentCommands {
     const inWorkspace = workspaceFolders.find((w) => isInside(file, w));
     this.deps.log.info(`Saved the ${e.method} enrollment JWT for ${subjectName(e)} to ${file}`);
     void vscode.window.showInformationMessage(
-      `Saved the enrollment JWT for ${subjectName(e)} to ${file} (readable by you only). It is a secret${inWorkspace ? `, and it is inside the workspace folder ${inWorkspace}: do not commit it` : ''}.`,
+      inWorkspace
+        ? vscode.l10n.t(
+            'Saved the enrollment JWT for {0} to {1} (readable by you only). It is a secret, and it is inside the workspace folder {2}: do not commit it.',
+            subjectName(e),
+            file,
+            inWorkspace,
+          )
+        : vscode.l10n.t('Saved the enrollment JWT for {0} to {1} (readable by you only). It is a secret.', subjectName(e), file),
     );
     return file;
   }
@@ -270,15 +304,20 @@ export class EnrollmentCommands {
    * a bearer secret never reaches the clipboard because someone else asked.
    */
   async copy(arg: unknown): Promise<boolean> {
-    const { record, enrollment, chosenHere } = await this.target(arg, 'Copy Enrollment JWT');
+    const { record, enrollment, chosenHere } = await this.target(arg, vscode.l10n.t('Copy Enrollment JWT'));
     if (!chosenHere) {
       const name = subjectName(enrollment);
+      const copyButton = vscode.l10n.t('Copy JWT');
       const answer = await this.deps.ui().confirm(
-        `Copy the ${enrollment.method} enrollment JWT of ${name} on ${record.label} to the clipboard?`,
-        `A command asked for it, not a click in Session Manager. The JWT is a secret: whoever has it can enroll as ${name} (the enrollment ${expiryText(enrollment.expiresAt, Date.now())}). Copy it only if you asked for this.`,
-        ['Copy JWT'],
+        vscode.l10n.t('Copy the {0} enrollment JWT of {1} on {2} to the clipboard?', enrollment.method, name, record.label),
+        vscode.l10n.t(
+          'A command asked for it, not a click in Session Manager. The JWT is a secret: whoever has it can enroll as {0} (the enrollment {1}). Copy it only if you asked for this.',
+          name,
+          expiryText(enrollment.expiresAt, Date.now()),
+        ),
+        [copyButton],
       );
-      if (answer !== 'Copy JWT') {
+      if (answer !== copyButton) {
         return cancelled();
       }
     }
@@ -288,7 +327,7 @@ export class EnrollmentCommands {
 
   /** The QR panel's own Copy button (our webview, validated message): no second question. */
   async copyFromPanel(ref: EnrollmentRef): Promise<boolean> {
-    const record = await this.connectionFrom(ref.connectionId, 'Copy Enrollment JWT');
+    const record = await this.connectionFrom(ref.connectionId, vscode.l10n.t('Copy Enrollment JWT'));
     const enrollment = await getEnrollment(await this.client(record), ref.enrollmentId);
     this.deps.log.addSecret(enrollment.jwt);
     this.deps.log.addSecret(enrollment.token);
@@ -297,12 +336,12 @@ export class EnrollmentCommands {
   }
 
   async save(arg: unknown): Promise<string | undefined> {
-    const { enrollment } = await this.target(arg, 'Save Enrollment JWT');
+    const { enrollment } = await this.target(arg, vscode.l10n.t('Save Enrollment JWT'));
     return this.saveJwt(enrollment);
   }
 
   async showQr(arg: unknown): Promise<EnrollmentRef> {
-    const { record, enrollment } = await this.target(arg, 'Show Enrollment QR Code');
+    const { record, enrollment } = await this.target(arg, vscode.l10n.t('Show Enrollment QR Code'));
     this.qr.show(this.qrTarget(record, enrollment), this.requireJwt(enrollment));
     return { connectionId: record.id, enrollmentId: enrollment.id };
   }
@@ -311,9 +350,9 @@ export class EnrollmentCommands {
   // Create
 
   async create(arg: unknown): Promise<EnrollmentRef | undefined> {
-    const record = await this.connectionFrom(arg, 'Create Enrollment');
+    const record = await this.connectionFrom(arg, vscode.l10n.t('Create Enrollment'));
     const client = await this.client(record);
-    const title = `Create Enrollment on ${record.label}`;
+    const title = vscode.l10n.t('Create Enrollment on {0}', record.label);
     const ui = this.deps.ui();
     let search = '';
     let found: IdentitySummary[] = [];
@@ -327,7 +366,11 @@ export class EnrollmentCommands {
       [
         // 0: search text (server-side filter on the name)
         async (info) => {
-          const v = await ui.input(info, { prompt: 'Search identities by name (leave empty to list the first 100)', value: search, placeholder: 'part of the identity name' });
+          const v = await ui.input(info, {
+            prompt: vscode.l10n.t('Search identities by name (leave empty to list the first 100)'),
+            value: search,
+            placeholder: vscode.l10n.t('part of the identity name'),
+          });
           if (v === BACK) {
             return BACK;
           }
@@ -339,12 +382,23 @@ export class EnrollmentCommands {
         async (info) => {
           const items: PickItem<IdentitySummary | typeof SEARCH_AGAIN>[] = found.map((i) => ({
             label: i.name,
-            description: [i.typeId, ...Object.entries(i.enrollment ?? {}).filter(([, v]) => v).map(([m]) => `${m} outstanding`)].filter(Boolean).join(' · '),
+            description: [
+              i.typeId,
+              ...Object.entries(i.enrollment ?? {})
+                .filter(([, v]) => v)
+                .map(([m]) => vscode.l10n.t('{0} outstanding', m)),
+            ]
+              .filter(Boolean)
+              .join(' · '),
             detail: i.id,
             value: i,
           }));
-          items.push({ label: '$(search) Search again…', description: found.length === 0 ? `no identity name contains "${search}"` : '', value: SEARCH_AGAIN });
-          const v = await ui.pick(info, items, { placeholder: 'Pick the identity to enroll' });
+          items.push({
+            label: `$(search) ${vscode.l10n.t('Search again…')}`,
+            description: found.length === 0 ? vscode.l10n.t('no identity name contains "{0}"', search) : '',
+            value: SEARCH_AGAIN,
+          });
+          const v = await ui.pick(info, items, { placeholder: vscode.l10n.t('Pick the identity to enroll') });
           if (v === BACK || v === SEARCH_AGAIN) {
             return v === BACK ? BACK : 0;
           }
@@ -356,7 +410,7 @@ export class EnrollmentCommands {
           const v = await ui.pick(
             info,
             (['ott', 'ottca', 'updb'] as const).map((m) => ({ label: m, description: methodLabel(m), value: m })),
-            { placeholder: 'Enrollment method' },
+            { placeholder: vscode.l10n.t('Enrollment method') },
           );
           if (v === BACK) {
             return BACK;
@@ -371,11 +425,13 @@ export class EnrollmentCommands {
           if (method === 'ottca') {
             const cas = (await listCas(client)).filter((c) => c.isOttCaEnrollmentEnabled === true);
             if (cas.length === 0) {
-              throw new Error(`No CA on ${record.label} allows OTT CA enrollment (isOttCaEnrollmentEnabled). Pick another method.`);
+              throw new Error(vscode.l10n.t('No CA on {0} allows OTT CA enrollment (isOttCaEnrollmentEnabled). Pick another method.', record.label));
             }
-            const v = await ui.pick(info, cas.map((c) => ({ label: c.name, description: c.isVerified === false ? 'not verified' : 'verified', detail: c.id, value: c.id })), {
-              placeholder: 'The third-party CA that issued the identity’s certificate',
-            });
+            const v = await ui.pick(
+              info,
+              cas.map((c) => ({ label: c.name, description: c.isVerified === false ? vscode.l10n.t('not verified') : vscode.l10n.t('verified'), detail: c.id, value: c.id })),
+              { placeholder: vscode.l10n.t('The third-party CA that issued the identity’s certificate') },
+            );
             if (v === BACK) {
               return BACK;
             }
@@ -383,9 +439,9 @@ export class EnrollmentCommands {
             return 4;
           }
           const v = await ui.input(info, {
-            prompt: `Username for ${identity?.name ?? 'the identity'}`,
+            prompt: identity ? vscode.l10n.t('Username for {0}', identity.name) : vscode.l10n.t('Username for the identity'),
             value: username ?? identity?.name ?? '',
-            validate: (s) => (s.trim() === '' ? 'Enter a username.' : s.length > 200 ? 'At most 200 characters.' : undefined),
+            validate: (s) => (s.trim() === '' ? vscode.l10n.t('Enter a username.') : s.length > 200 ? vscode.l10n.t('At most {0} characters.', 200) : undefined),
           });
           if (v === BACK) {
             return BACK;
@@ -439,18 +495,27 @@ export class EnrollmentCommands {
   ): Promise<EnrollmentRef | undefined> {
     const existing = await findOutstanding(client, identity.id, method);
     if (!existing) {
-      throw new Error(`${record.label} refused the enrollment: ${identity.name} already has an outstanding ${method} enrollment, but it could not be found. Refresh the Enrollments view.`);
+      throw new Error(
+        vscode.l10n.t(
+          '{0} refused the enrollment: {1} already has an outstanding {2} enrollment, but it could not be found. Refresh the Enrollments view.',
+          record.label,
+          identity.name,
+          method,
+        ),
+      );
     }
+    const refreshIt = vscode.l10n.t('Refresh It');
+    const recreate = vscode.l10n.t('Delete and Recreate');
     const choice = await this.deps.ui().confirm(
-      `${identity.name} already has an outstanding ${method} enrollment on ${record.label}.`,
-      `It ${expiryText(existing.expiresAt, Date.now())}. Refresh it (new expiry, new JWT: the old JWT stops working), or delete it and create a new one.`,
-      ['Refresh It', 'Delete and Recreate'],
+      vscode.l10n.t('{0} already has an outstanding {1} enrollment on {2}.', identity.name, method, record.label),
+      vscode.l10n.t('It {0}. Refresh it (new expiry, new JWT: the old JWT stops working), or delete it and create a new one.', expiryText(existing.expiresAt, Date.now())),
+      [refreshIt, recreate],
     );
-    if (choice === 'Refresh It') {
+    if (choice === refreshIt) {
       await this.confirmProduction(record, existing, 'refresh');
       await refreshEnrollment(client, existing.id, expiresAt);
-    } else if (choice === 'Delete and Recreate') {
-      await this.confirmProduction(record, existing, 'delete and recreate');
+    } else if (choice === recreate) {
+      await this.confirmProduction(record, existing, 'recreate');
       await deleteEnrollment(client, existing.id);
       this.qr.close(record.id, existing.id);
       const id = await createEnrollment(client, { method, identityId: identity.id, expiresAt, ...extra });
@@ -474,21 +539,32 @@ export class EnrollmentCommands {
   // Refresh and delete
 
   async refresh(arg: unknown): Promise<EnrollmentRef | undefined> {
-    const { record, client, enrollment } = await this.target(arg, 'Refresh Enrollment');
+    const { record, client, enrollment } = await this.target(arg, vscode.l10n.t('Refresh Enrollment'));
     if (!canRefresh(enrollment)) {
-      throw new Error(`The ${enrollment.method} enrollment of ${subjectKind(enrollment)} ${subjectName(enrollment)} cannot be refreshed here: routers re-enroll through their own endpoints. Delete it instead.`);
+      throw new Error(
+        vscode.l10n.t(
+          'The {0} enrollment of {1} {2} cannot be refreshed here: routers re-enroll through their own endpoints. Delete it instead.',
+          enrollment.method,
+          kindText(subjectKind(enrollment)),
+          subjectName(enrollment),
+        ),
+      );
     }
-    const title = `Refresh Enrollment of ${subjectName(enrollment)}`;
+    const title = vscode.l10n.t('Refresh Enrollment of {0}', subjectName(enrollment));
     const expiresAt = await this.askExpiry({ title, step: 1, totalSteps: 2, canGoBack: false }, { title, step: 2, totalSteps: 2, canGoBack: true });
     if (expiresAt === BACK) {
       return cancelled();
     }
+    const refreshButton = vscode.l10n.t('Refresh');
     const ok = await this.deps.ui().confirm(
-      `Refresh the ${enrollment.method} enrollment of ${subjectName(enrollment)} on ${record.label}?`,
-      `The controller issues a new JWT that expires ${new Date(expiresAt).toLocaleString()}. The current JWT stops working at once: anyone who has it must get the new one.`,
-      ['Refresh'],
+      vscode.l10n.t('Refresh the {0} enrollment of {1} on {2}?', enrollment.method, subjectName(enrollment), record.label),
+      vscode.l10n.t(
+        'The controller issues a new JWT that expires {0}. The current JWT stops working at once: anyone who has it must get the new one.',
+        new Date(expiresAt).toLocaleString(),
+      ),
+      [refreshButton],
     );
-    if (ok !== 'Refresh') {
+    if (ok !== refreshButton) {
       return cancelled();
     }
     await this.confirmProduction(record, enrollment, 'refresh');
@@ -515,25 +591,26 @@ export class EnrollmentCommands {
       } catch (e) {
         // Without the list, say what is certain rather than guess either way.
         this.deps.log.warn(`could not read the other enrollments of ${subjectName(enrollment)}: ${e instanceof Error ? e.message : String(e)}`);
-        return `Its JWT stops working at once. (Whether ${subjectName(enrollment)} has another enrollment could not be read.)`;
+        return vscode.l10n.t('Its JWT stops working at once. (Whether {0} has another enrollment could not be read.)', subjectName(enrollment));
       }
     }
     return deleteConsequence(enrollment, others, Date.now());
   }
 
   async delete(arg: unknown): Promise<boolean> {
-    const { record, client, enrollment } = await this.target(arg, 'Delete Enrollment');
+    const { record, client, enrollment } = await this.target(arg, vscode.l10n.t('Delete Enrollment'));
     const name = subjectName(enrollment);
-    const kind = subjectKind(enrollment);
+    const kind = kindText(subjectKind(enrollment));
     if (record.production) {
       await this.confirmProduction(record, enrollment, 'delete');
     } else {
+      const deleteButton = vscode.l10n.t('Delete');
       const ok = await this.deps.ui().confirm(
-        `Delete the ${enrollment.method} enrollment of ${kind} ${name} on ${record.label}?`,
-        `${await this.deleteConsequence(client, enrollment)} Controller: ${record.endpoints.url ?? record.label}.`,
-        ['Delete'],
+        vscode.l10n.t('Delete the {0} enrollment of {1} {2} on {3}?', enrollment.method, kind, name, record.label),
+        vscode.l10n.t('{0} Controller: {1}.', await this.deleteConsequence(client, enrollment), record.endpoints.url ?? record.label),
+        [deleteButton],
       );
-      if (ok !== 'Delete') {
+      if (ok !== deleteButton) {
         return cancelled();
       }
     }
@@ -542,7 +619,7 @@ export class EnrollmentCommands {
     await this.refreshView(record.id);
     this.deps.log.info(`${record.label}: deleted the ${enrollment.method} enrollment ${enrollment.id} of ${name}${outcome === 'already-gone' ? ' (it was already gone)' : ''}`);
     void vscode.window.showInformationMessage(
-      outcome === 'already-gone' ? `The enrollment of ${name} was already gone.` : `Deleted the ${enrollment.method} enrollment of ${name}.`,
+      outcome === 'already-gone' ? vscode.l10n.t('The enrollment of {0} was already gone.', name) : vscode.l10n.t('Deleted the {0} enrollment of {1}.', enrollment.method, name),
     );
     return true;
   }
@@ -557,15 +634,15 @@ export class EnrollmentCommands {
     } else {
       const current = enrollmentGroupBy();
       const v = await this.deps.ui().pick(
-        { title: 'Group Enrollments By', step: 1, totalSteps: 1, canGoBack: false },
+        { title: vscode.l10n.t('Group Enrollments By'), step: 1, totalSteps: 1, canGoBack: false },
         (
           [
-            ['none', 'No grouping'],
-            ['method', 'Method (ott, ottca, updb, erott)'],
-            ['identity', 'Identity or router'],
+            ['none', vscode.l10n.t('No grouping')],
+            ['method', vscode.l10n.t('Method (ott, ottca, updb, erott)')],
+            ['identity', vscode.l10n.t('Identity or router')],
           ] as const
-        ).map(([value, label]) => ({ label, description: value === current ? 'current' : undefined, value })),
-        { placeholder: 'Group the Enrollments view by' },
+        ).map(([value, label]) => ({ label, description: value === current ? vscode.l10n.t('current') : undefined, value })),
+        { placeholder: vscode.l10n.t('Group the Enrollments view by') },
       );
       by = typeof v === 'symbol' ? cancelled() : v;
     }

@@ -28,7 +28,7 @@ function qrKey(connectionId: string, enrollmentId: string): string {
 }
 
 function qrTitle(target: QrTarget): string {
-  return `QR: ${target.subject}`;
+  return vscode.l10n.t('QR: {0}', target.subject);
 }
 
 export class QrPanels {

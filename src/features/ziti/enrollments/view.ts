@@ -2,7 +2,7 @@
 // optionally grouped by method or by identity. The token and JWT are never put in a label, description or tooltip;
 // details go through DetailsProvider, which redacts `jwt` and `token`.
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../../../connections/manager';
+import type { ConnectionManager, ConnectionState } from '../../../connections/manager';
 import type { ConnectionRecord } from '../../../model/connection';
 import { buildContextValue } from '../../../tree/contextValue';
 import { ErrorNode, MessageNode, Pageable, TreeNode } from '../../../tree/nodes';
@@ -116,6 +116,26 @@ export class EnrollmentsView {
   }
 }
 
+/** A connection's state when it is not signed in, as the header of its enrollments says it. */
+function stateText(kind: Exclude<ConnectionState['kind'], 'signedIn'>): string {
+  switch (kind) {
+    case 'signingIn':
+      return vscode.l10n.t('signing in…');
+    case 'signedOut':
+      return vscode.l10n.t('signed out');
+    case 'expired':
+      return vscode.l10n.t('expired');
+    case 'unreachable':
+      return vscode.l10n.t('unreachable');
+    case 'untrusted':
+      return vscode.l10n.t('untrusted');
+    case 'needsSignIn':
+      return vscode.l10n.t('needs sign-in');
+    case 'error':
+      return vscode.l10n.t('error');
+  }
+}
+
 export function enrollmentRootId(connectionId: string): string {
   return `ziti/${connectionId}/enrollments`;
 }
@@ -151,17 +171,21 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
       // From the rows the view shows (expired ones apart), not the controller's total of every enrollment.
       parts.push(enrollmentCountText(l.list.items, l.list.total, Date.now()));
     } else if (state.kind !== 'signedIn') {
-      parts.push(state.kind === 'signingIn' ? 'signing in…' : state.kind === 'signedOut' ? 'signed out' : state.kind);
+      parts.push(stateText(state.kind));
     }
     const by = enrollmentGroupBy();
-    if (by !== 'none') {
-      parts.push(`by ${by}`);
+    if (by === 'method') {
+      parts.push(vscode.l10n.t('by method'));
+    } else if (by === 'identity') {
+      parts.push(vscode.l10n.t('by identity'));
     }
     if (this.record.production) {
-      parts.push('production');
+      parts.push(vscode.l10n.t('production'));
     }
     item.description = parts.join(' · ');
-    item.tooltip = new vscode.MarkdownString(`**${escapeMd(this.record.label)}** — outstanding OpenZiti enrollments\n\n${escapeMd(this.record.endpoints.url ?? '')}`);
+    item.tooltip = new vscode.MarkdownString(
+      vscode.l10n.t('**{0}** — outstanding OpenZiti enrollments\n\n{1}', escapeMd(this.record.label), escapeMd(this.record.endpoints.url ?? '')),
+    );
     item.contextValue = buildContextValue('zitiEnrollmentRoot', ['canCreate', 'canRefresh']);
     return item;
   }
@@ -169,7 +193,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
   private async client(signal: AbortSignal | undefined): Promise<ZitiClient> {
     const c = await this.manager.signedInClient(this.record.id, signal);
     if (!(c instanceof ZitiClient)) {
-      throw new Error(`${this.record.label} is not an OpenZiti connection.`);
+      throw new Error(vscode.l10n.t('{0} is not an OpenZiti connection.', this.record.label));
     }
     return c;
   }
@@ -180,7 +204,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
   }
 
   get pagedWhat(): string {
-    return `enrollments of ${this.record.label}`;
+    return vscode.l10n.t('enrollments of {0}', this.record.label);
   }
 
   /** The connection's list, made on first use (and again when the page size setting changed). */
@@ -216,7 +240,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
   private errorNode(e: unknown): TreeNode {
     this.manager.noteFailure(this.record.id, e);
     const message = e instanceof Error ? e.message : String(e);
-    return new ErrorNode(`${this.id}/error`, message, this, 'Retry, or check the connection in the Environments view.');
+    return new ErrorNode(`${this.id}/error`, message, this, vscode.l10n.t('Retry, or check the connection in the Environments view.'));
   }
 
   async getChildren(token: vscode.CancellationToken): Promise<TreeNode[]> {
@@ -224,10 +248,10 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     const state = this.manager.state(this.record.id);
     if (state.kind === 'signedOut' && !(await this.hasStoredCredentials())) {
       return [
-        new MessageNode(`${this.id}/signin`, 'Sign in to see enrollments', {
+        new MessageNode(`${this.id}/signin`, vscode.l10n.t('Sign in to see enrollments'), {
           icon: 'sign-in',
           parent: this,
-          command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this.record.id] },
+          command: { title: vscode.l10n.t('Sign In'), command: 'sessionManager.signIn', arguments: [this.record.id] },
         }),
       ];
     }
@@ -244,11 +268,11 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     }
     if (items.length === 0) {
       return [
-        new MessageNode(`${this.id}/none`, 'No outstanding enrollments', {
+        new MessageNode(`${this.id}/none`, vscode.l10n.t('No outstanding enrollments'), {
           parent: this,
           icon: 'info',
-          description: 'Create one…',
-          command: { title: 'Create Enrollment…', command: 'sessionManager.createEnrollment', arguments: [this] },
+          description: vscode.l10n.t('Create one…'),
+          command: { title: vscode.l10n.t('Create Enrollment…'), command: 'sessionManager.createEnrollment', arguments: [this] },
         }),
       ];
     }
@@ -261,7 +285,7 @@ export class EnrollmentRootNode implements TreeNode, Pageable {
     } else {
       const groups = new Map<string, { label: string; items: ZitiEnrollment[] }>();
       for (const e of items) {
-        const g = groupOf(e, by) ?? { key: 'none', label: 'other' };
+        const g = groupOf(e, by) ?? { key: 'none', label: vscode.l10n.t('other') };
         const entry = groups.get(g.key) ?? { label: g.label, items: [] };
         entry.items.push(e);
         groups.set(g.key, entry);
@@ -308,7 +332,7 @@ export class EnrollmentGroupNode implements TreeNode {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(this.by === 'method' ? 'symbol-enum' : 'person');
-    item.description = this.items.length === 1 ? '1 enrollment' : `${this.items.length} enrollments`;
+    item.description = this.items.length === 1 ? vscode.l10n.t('1 enrollment') : vscode.l10n.t('{0} enrollments', this.items.length);
     item.contextValue = buildContextValue('zitiEnrollmentGroup');
     return item;
   }
@@ -340,7 +364,7 @@ export class EnrollmentNode implements TreeNode, HasDetails {
   }
 
   detailsTitle(): string {
-    return `${this.record.label} - enrollment ${subjectName(this.enrollment)} ${this.enrollment.method}`;
+    return vscode.l10n.t('{0} - enrollment {1} {2}', this.record.label, subjectName(this.enrollment), this.enrollment.method);
   }
 
   /** The raw record; DetailsProvider redacts `jwt` and `token` before showing it. */
@@ -358,11 +382,11 @@ export class EnrollmentNode implements TreeNode, HasDetails {
       : new vscode.ThemeIcon(isRouterEnrollment(e) ? 'server' : 'key');
     item.description = enrollmentDescription(e, this.now);
     const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${escapeMd(subjectName(e))}** — ${escapeMd(e.method)} enrollment\n\n`);
+    tip.appendMarkdown(vscode.l10n.t('**{0}** — {1} enrollment', escapeMd(subjectName(e)), escapeMd(e.method)) + '\n\n');
     for (const [k, v] of enrollmentFacts(e, this.now, e.caId ? this.caNames.get(e.caId) : undefined)) {
       tip.appendMarkdown(`- ${escapeMd(k)}: ${escapeMd(v)}\n`);
     }
-    tip.appendMarkdown(`\n_The enrollment JWT is a secret: copy, save or show it as a QR code from the context menu._`);
+    tip.appendMarkdown(`\n_${vscode.l10n.t('The enrollment JWT is a secret: copy, save or show it as a QR code from the context menu.')}_`);
     item.tooltip = tip;
     item.contextValue = buildContextValue('zitiEnrollment', [canRefresh(e) && 'canRefresh', 'canDelete', !expired && 'hasJwt', 'hasDetails']);
     return item;

@@ -16,7 +16,7 @@ import {
   viewProblem,
   WebviewMessage,
 } from '../../../webviews/routePath/protocol';
-import { routePathContent, routePathTitle } from '../../../backends/ziti/routePath/page';
+import { routePathContent } from '../../../backends/ziti/routePath/page';
 import { resolveRoutePath } from '../../../backends/ziti/routePath/resolve';
 import { markWalkthroughStep, WALKTHROUGH_CONTEXT } from '../../../walkthrough';
 
@@ -26,6 +26,11 @@ export const REVOKE_SESSION_COMMAND = 'sessionManager.revokeSession';
 export function autoRefreshSeconds(): number {
   const v = vscode.workspace.getConfiguration('sessionManager').get<number>('autoRefreshSeconds', 60);
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(5, Math.floor(v)) : 0;
+}
+
+/** The panel's tab title (the page's own heading comes with its content, from routePathContent). */
+function routePathTitle(serviceName: string | undefined, sessionId: string): string {
+  return serviceName ? vscode.l10n.t('Route path: {0} ({1})', serviceName, sessionId) : vscode.l10n.t('Route path: session {0}', sessionId);
 }
 
 function panelKey(connectionId: string, sessionId: string): string {
@@ -104,19 +109,19 @@ class RoutePathPanel {
 
   private async doLoad(): Promise<void> {
     const { connectionId, sessionId } = this.state;
-    this.post({ type: 'busy', busy: true, label: 'Loading the route path…' });
+    this.post({ type: 'busy', busy: true, label: vscode.l10n.t('Loading the route path…') });
     let view: RoutePathView;
     try {
       const record = this.deps.manager.store.get(connectionId);
       if (!record) {
-        throw new Error('This connection no longer exists.');
+        throw new Error(vscode.l10n.t('This connection no longer exists.'));
       }
       if (record.backend !== 'ziti') {
-        throw new Error(`${record.label} is not an OpenZiti connection.`);
+        throw new Error(vscode.l10n.t('{0} is not an OpenZiti connection.', record.label));
       }
       const client = await this.deps.manager.signedInClient(connectionId);
       if (!(client instanceof ZitiClient)) {
-        throw new Error(`${record.label} is not an OpenZiti connection.`);
+        throw new Error(vscode.l10n.t('{0} is not an OpenZiti connection.', record.label));
       }
       view = await resolveRoutePath(client, { connectionId, connectionLabel: record.label, sessionId, autoRefreshSeconds: autoRefreshSeconds() });
     } catch (e) {
@@ -151,7 +156,7 @@ class RoutePathPanel {
         connectionLabel: this.connectionLabel().slice(0, 200),
         sessionId,
         hops: [],
-        message: `The controller sent a route path this panel cannot show: ${problem}.`,
+        message: vscode.l10n.t('The controller sent a route path this panel cannot show: {0}.', problem),
         updatedAt: new Date().toISOString(),
         canRevoke: view.canRevoke === true,
         autoRefreshSeconds: autoRefreshSeconds(),
@@ -175,7 +180,7 @@ class RoutePathPanel {
           this.post({ type: 'render', view: this.last });
         }
         if (this.loading) {
-          this.post({ type: 'busy', busy: true, label: 'Loading the route path…' });
+          this.post({ type: 'busy', busy: true, label: vscode.l10n.t('Loading the route path…') });
           await this.loading;
         } else if (this.last) {
           this.post({ type: 'busy', busy: false });
@@ -194,14 +199,14 @@ class RoutePathPanel {
 
   private async revoke(): Promise<void> {
     const { connectionId, sessionId } = this.state;
-    this.post({ type: 'busy', busy: true, label: 'Revoking…' });
+    this.post({ type: 'busy', busy: true, label: vscode.l10n.t('Revoking…') });
     try {
       // The Sessions work owns revoking (its confirmation names the service, identity and controller).
       await vscode.commands.executeCommand(REVOKE_SESSION_COMMAND, { connectionId, sessionId });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.deps.log.error(`route path panel: revoke failed: ${message}`);
-      void vscode.window.showErrorMessage(`Revoke failed: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Revoke failed: {0}', message));
     } finally {
       await this.load();
     }

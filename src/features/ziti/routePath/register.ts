@@ -20,13 +20,13 @@ export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
     const ui = deps.ui();
     const conns = deps.manager.store.list().filter((c) => c.backend === 'ziti');
     if (conns.length === 0) {
-      throw new Error('There is no OpenZiti connection. Add one with "Session Manager: Add Connection…".');
+      throw new Error(vscode.l10n.t('There is no OpenZiti connection. Add one with "Session Manager: Add Connection…".'));
     }
-    const title = 'Show Route Path';
+    const title = vscode.l10n.t('Show Route Path');
     let connectionId = conns[0].id;
     if (conns.length > 1) {
       const v = await ui.pick({ title, step: 1, totalSteps: 2, canGoBack: false }, conns.map((c) => ({ label: c.label, description: c.endpoints.url, value: c.id })), {
-        placeholder: 'Pick an OpenZiti controller',
+        placeholder: vscode.l10n.t('Pick an OpenZiti controller'),
       });
       if (typeof v === 'symbol') {
         throw new UserCancelled();
@@ -35,7 +35,7 @@ export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
     }
     const id = await ui.input(
       { title, step: 2, totalSteps: 2, canGoBack: false },
-      { prompt: 'Session id (a Dial session)', validate: (v) => (isSafeId(v.trim()) ? undefined : 'Enter a session id.') },
+      { prompt: vscode.l10n.t('Session id (a Dial session)'), validate: (v) => (isSafeId(v.trim()) ? undefined : vscode.l10n.t('Enter a session id.')) },
     );
     if (id === BACK) {
       throw new UserCancelled();
@@ -46,7 +46,7 @@ export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
   registerCommand(deps.context, deps.log, 'sessionManager.showRoutePath', async (arg?: unknown) => {
     const target = routePathTargetFrom(arg) ?? (await ask());
     if (!deps.manager.store.get(target.connectionId)) {
-      throw new Error('That connection no longer exists.');
+      throw new Error(vscode.l10n.t('That connection no longer exists.'));
     }
     const p = panels.show(target.connectionId, target.sessionId, target.serviceName);
     return { connectionId: target.connectionId, sessionId: target.sessionId, key: p.key };
