@@ -101,7 +101,8 @@ export class HostedPanel<In = unknown, Out = unknown> implements WebviewRecord {
       cspSource: webview.cspSource,
       nonce: this.spec.script ? makeNonce() : undefined,
       title: content.title,
-      styles: this.spec.styles.map((s) => uri('media', s)),
+      // Every panel's page starts from the shared sheet (font, theme colours, headings), then its own.
+      styles: ['panel.css', ...this.spec.styles].map((s) => uri('media', s)),
       script: this.spec.script ? uri('dist', 'webviews', this.spec.script) : undefined,
       body: content.body,
     });

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/nodes';
 import type { Backend, SandboxRequest } from '../sandbox/types';
 
 export const EXTENSION_ID = 'session-manager.session-manager';
@@ -33,4 +34,33 @@ export function watchRequests<T extends object>(backend: Backend, entry: (req: S
     return res;
   };
   return { seen, restore: () => (backend.handle = original) };
+}
+
+/** What the revoke commands return: one line per item and the summary shown. */
+export interface RevokeSummary {
+  results: { label: string; outcome: string; error?: string }[];
+  message: string;
+}
+
+/** A row of the Sessions view drawn from a session-source entry (a level or a session). */
+export interface EntryRowLike extends TreeNode {
+  connectionId: string;
+  entry: { id: string; key: string; type: string; label: string; time?: string; dimmed?: boolean };
+}
+
+export function isEntryRow(n: TreeNode): n is EntryRowLike {
+  return typeof (n as EntryRowLike).connectionId === 'string' && typeof (n as EntryRowLike).entry === 'object';
+}
+
+export async function item(n: TreeNode): Promise<vscode.TreeItem> {
+  return n.getTreeItem();
+}
+
+export async function labelOf(n: TreeNode): Promise<string> {
+  const l = (await item(n)).label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+export async function labels(nodes: TreeNode[]): Promise<string[]> {
+  return Promise.all(nodes.map(labelOf));
 }

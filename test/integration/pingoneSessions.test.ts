@@ -9,7 +9,7 @@ import type { TreeNode } from '../../src/tree/nodes';
 import type { PingOneState } from '../sandbox/pingone';
 import { ADMIN_PASSWORD } from '../sandbox/ziti';
 import { start, Sandbox } from '../sandbox/server';
-import { testingApi } from './helpers';
+import { isEntryRow, item, labelOf, testingApi, type EntryRowLike, type RevokeSummary } from './helpers';
 import { Answer, QueuedInput } from './queuedInput';
 import { removeAllConnections } from './connections.test';
 
@@ -17,25 +17,8 @@ const PING = 'p1-main';
 const PROD = 'p1-prod';
 const ZITI = 'p1-ziti';
 
-interface Row extends TreeNode {
-  connectionId: string;
-  entry: { id: string; key: string; type: string; time?: string; dimmed?: boolean; label: string };
-}
-interface RevokeSummary {
-  results: { label: string; outcome: string; error?: string }[];
-  message: string;
-}
-
-async function item(n: TreeNode): Promise<vscode.TreeItem> {
-  return n.getTreeItem();
-}
-async function labelOf(n: TreeNode): Promise<string> {
-  const l = (await item(n)).label;
-  return typeof l === 'string' ? l : (l?.label ?? '');
-}
-function isRow(n: TreeNode): n is Row {
-  return typeof (n as Row).connectionId === 'string' && typeof (n as Row).entry === 'object';
-}
+type Row = EntryRowLike;
+const isRow = isEntryRow;
 
 describe('PingOne sessions view (sandbox)', function () {
   this.timeout(180_000);

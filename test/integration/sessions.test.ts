@@ -7,7 +7,7 @@ import type { SandboxRequest } from '../sandbox/types';
 import type { ZitiState } from '../sandbox/ziti';
 import { ADMIN_PASSWORD, HOSTILE_SERVICE_NAME } from '../sandbox/ziti';
 import { start, Sandbox } from '../sandbox/server';
-import { testingApi } from './helpers';
+import { item, labelOf, labels, testingApi, type RevokeSummary } from './helpers';
 import { Answer, QueuedInput } from './queuedInput';
 import { removeAllConnections } from './connections.test';
 import { eventually } from './zitiFixture';
@@ -23,21 +23,6 @@ interface SessionLike extends TreeNode {
 interface GroupLike extends TreeNode {
   items: { id: string }[];
   total?: number;
-}
-interface RevokeSummary {
-  results: { label: string; outcome: string; error?: string }[];
-  message: string;
-}
-
-async function item(n: TreeNode): Promise<vscode.TreeItem> {
-  return n.getTreeItem();
-}
-async function labelOf(n: TreeNode): Promise<string> {
-  const l = (await item(n)).label;
-  return typeof l === 'string' ? l : (l?.label ?? '');
-}
-async function labels(nodes: TreeNode[]): Promise<string[]> {
-  return Promise.all(nodes.map(labelOf));
 }
 function isSession(n: TreeNode): n is SessionLike {
   return typeof (n as SessionLike).connectionId === 'string' && typeof (n as SessionLike).session === 'object';

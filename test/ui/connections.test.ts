@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Sandbox } from '../sandbox/server';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addPingOneViaPalette, addZitiControllerViaPalette, answerModal, answerQuickInput, expandRow, openSessionManager, runFromPalette, screenshot, setPaneExpanded, treeRow, UiSession, useUiSession, waitForRowText } from './workbench';
 
 /** Every file under a folder that contains `needle` (as UTF-8 or UTF-16LE text). */
 function filesContaining(root: string, needle: string): string[] {
@@ -55,19 +55,7 @@ describe('workbench UI: connections', function () {
     // Give the Environments view the whole height for this scenario and its screenshot.
     await setPaneExpanded(page, 'Sessions', false);
     await setPaneExpanded(page, 'Enrollments', false);
-    const p = sb.details.pingone;
-    await runFromPalette(page, 'Session Manager: Add Connection…');
-    await answerQuickInput(page, 'Which kind of backend?', 'PingOne');
-    await answerQuickInput(page, 'Which PingOne region?', 'Custom hosts');
-    await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
-    await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
-    await answerQuickInput(page, 'credentials travel unencrypted', 'Use http:// anyway');
-    await answerQuickInput(page, 'A name for this connection', 'Ping sandbox');
-    await answerQuickInput(page, 'Is this a production system?', 'Production');
-    await answerQuickInput(page, 'Environment ID', p.credentials.environmentId);
-    await answerQuickInput(page, 'Client ID', p.credentials.postClientId);
-    await answerQuickInput(page, 'Client secret', p.credentials.postClientSecret);
-    await answerQuickInput(page, 'token endpoint authentication method', 'request body');
+    await addPingOneViaPalette(page, sb, 'Ping sandbox', { production: true, clientAuth: 'post' });
     await treeRow(page, 'Ping sandbox').waitFor({ state: 'visible', timeout: 30_000 });
 
     const a = sb.details.aptible;

@@ -11,7 +11,7 @@ import type { ConsoleMessage, FrameLocator, Locator, Page } from 'playwright-cor
 import { outputDir } from '../host/util';
 import type { PingOneState } from '../sandbox/pingone';
 import type { Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, clickContextMenuItem, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession } from './workbench';
+import { addPingOneViaPalette, answerModal, clickContextMenuItem, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession } from './workbench';
 
 const CONNECTION = 'Ping sandbox';
 const ENVIRONMENT = 'Workforce EU';
@@ -88,26 +88,6 @@ async function waitForDescription(page: Page, r: Locator, pattern: RegExp, timeo
 /** The webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
 function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
-
-/**
- * Adds the sandbox's PingOne worker app the way a person does: Command Palette, Add Connection, custom hosts (the
- * sandbox is http://, which the wizard makes the person accept), client credentials with Basic client auth.
- */
-async function addPingOneViaPalette(page: Page, sb: Sandbox, label: string): Promise<void> {
-  const p = sb.details.pingone;
-  await runFromPalette(page, 'Session Manager: Add Connection…');
-  await answerQuickInput(page, 'Which kind of backend?', 'PingOne');
-  await answerQuickInput(page, 'Which PingOne region?', 'Custom hosts');
-  await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
-  await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
-  await answerQuickInput(page, /Not encrypted: .*http:\/\//, 'Use http:// anyway');
-  await answerQuickInput(page, 'A name for this connection', label);
-  await answerQuickInput(page, 'Is this a production system?', 'Not production');
-  await answerQuickInput(page, 'Environment ID of the worker app', String(p.credentials.environmentId));
-  await answerQuickInput(page, 'Client ID of the worker app', String(p.credentials.basicClientId));
-  await answerQuickInput(page, 'Client secret of the worker app', String(p.credentials.basicClientSecret));
-  await answerQuickInput(page, "The worker app's token endpoint authentication method", 'Authorization header');
 }
 
 describe('workbench UI: PingOne sessions, revoke and session trail', function () {

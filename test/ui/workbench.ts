@@ -297,3 +297,24 @@ export async function clickContextMenuItem(page: Page, row: Locator, label: stri
     }
   }
 }
+
+/**
+ * Adds the sandbox's PingOne worker app the way a person does: Command Palette, Add Connection, custom hosts (the
+ * sandbox is http://, which the wizard makes the person accept), client credentials with Basic (default) or body auth.
+ */
+export async function addPingOneViaPalette(page: Page, sb: Sandbox, label: string, o: { production?: boolean; clientAuth?: 'basic' | 'post' } = {}): Promise<void> {
+  const p = sb.details.pingone;
+  const post = o.clientAuth === 'post';
+  await runFromPalette(page, 'Session Manager: Add Connection…');
+  await answerQuickInput(page, 'Which kind of backend?', 'PingOne');
+  await answerQuickInput(page, 'Which PingOne region?', 'Custom hosts');
+  await answerQuickInput(page, 'PingOne API URL', p.urls.apiBase);
+  await answerQuickInput(page, 'PingOne auth URL', p.urls.authBase);
+  await answerQuickInput(page, /Not encrypted: .*http:\/\//, 'Use http:// anyway');
+  await answerQuickInput(page, 'A name for this connection', label);
+  await answerQuickInput(page, 'Is this a production system?', o.production ? 'Production' : 'Not production');
+  await answerQuickInput(page, 'Environment ID of the worker app', String(p.credentials.environmentId));
+  await answerQuickInput(page, 'Client ID of the worker app', String(post ? p.credentials.postClientId : p.credentials.basicClientId));
+  await answerQuickInput(page, 'Client secret of the worker app', String(post ? p.credentials.postClientSecret : p.credentials.basicClientSecret));
+  await answerQuickInput(page, "The worker app's token endpoint authentication method", post ? 'request body' : 'Authorization header');
+}
