@@ -197,7 +197,8 @@ export async function addConnection(deps: ConnectionCommandDeps, backend?: unkno
   deps.log.info(`Added ${BACKEND_LABELS[record.backend]} connection ${record.label}${verified ? '' : ' (not signed in)'}`);
   deps.refresh();
   await deps.reveal(record.id).catch((e) => deps.log.debug(`reveal failed: ${String(e)}`));
-  void vscode.window.showInformationMessage(
+  void deps.ui().notify(
+    'info',
     verified ? vscode.l10n.t('Added {0}: {1}.', record.label, summary ?? '') : vscode.l10n.t('Added {0} without signing in: sign in when the server can be reached.', record.label),
   );
   return record;
@@ -290,7 +291,7 @@ export async function signOut(deps: ConnectionCommandDeps, arg: unknown): Promis
   const record = await pickConnection(deps, arg, vscode.l10n.t('Sign out of which connection?'), (c) => deps.manager.state(c.id).kind === 'signedIn');
   const message = await deps.manager.signOut(record.id);
   deps.refresh();
-  void vscode.window.showInformationMessage(`${record.label}: ${message}`);
+  void deps.ui().notify('info', `${record.label}: ${message}`);
   return message;
 }
 
@@ -299,6 +300,6 @@ export async function testConnection(deps: ConnectionCommandDeps, arg: unknown):
   const client = await deps.manager.signedInClient(record.id);
   const message = await client.test();
   deps.refresh();
-  void vscode.window.showInformationMessage(`${record.label}: ${message}`);
+  void deps.ui().notify('info', `${record.label}: ${message}`);
   return message;
 }

@@ -267,7 +267,8 @@ export class EnrollmentCommands {
 
   private async copyJwt(e: ZitiEnrollment): Promise<void> {
     await vscode.env.clipboard.writeText(this.requireJwt(e));
-    void vscode.window.showInformationMessage(
+    void this.deps.ui().notify(
+      'info',
       vscode.l10n.t('Copied the {0} enrollment JWT for {1} ({2}). It is a secret.', e.method, subjectName(e), expiryText(e.expiresAt, Date.now())),
     );
   }
@@ -285,7 +286,8 @@ export class EnrollmentCommands {
     await writeSecretFile(file, jwt);
     const inWorkspace = workspaceFolders.find((w) => isInside(file, w));
     this.deps.log.info(`Saved the ${e.method} enrollment JWT for ${subjectName(e)} to ${file}`);
-    void vscode.window.showInformationMessage(
+    void this.deps.ui().notify(
+      'info',
       inWorkspace
         ? vscode.l10n.t(
             'Saved the enrollment JWT for {0} to {1} (readable by you only). It is a secret, and it is inside the workspace folder {2}: do not commit it.',
@@ -618,7 +620,8 @@ export class EnrollmentCommands {
     this.qr.close(record.id, enrollment.id);
     await this.refreshView(record.id);
     this.deps.log.info(`${record.label}: deleted the ${enrollment.method} enrollment ${enrollment.id} of ${name}${outcome === 'already-gone' ? ' (it was already gone)' : ''}`);
-    void vscode.window.showInformationMessage(
+    void this.deps.ui().notify(
+      'info',
       outcome === 'already-gone' ? vscode.l10n.t('The enrollment of {0} was already gone.', name) : vscode.l10n.t('Deleted the {0} enrollment of {1}.', enrollment.method, name),
     );
     return true;

@@ -73,7 +73,7 @@ export class QrPanels {
       }
       const text = e instanceof Error ? e.message : String(e);
       this.deps.log.error(`enrollment QR panel: ${message.type} failed: ${text}`);
-      void vscode.window.showErrorMessage(text);
+      void this.deps.ui().notify('error', text);
     }
   }
 

@@ -206,7 +206,7 @@ class RoutePathPanel {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.deps.log.error(`route path panel: revoke failed: ${message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Revoke failed: {0}', message));
+      void this.deps.ui().notify('error', vscode.l10n.t('Revoke failed: {0}', message));
     } finally {
       await this.load();
     }
