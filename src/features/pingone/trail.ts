@@ -6,7 +6,7 @@ import type { ExtensionDeps } from '../../deps';
 import { registerCommand, UserCancelled } from '../../commands/registerCommand';
 import type { PingOneSession } from '../../backends/pingone/models';
 import { sessionTrail } from '../../backends/pingone/trail';
-import { trailContent, trailTitle, type TrailPageOptions } from '../../backends/pingone/trailPage';
+import { trailContent, type TrailPageOptions } from '../../backends/pingone/trailPage';
 import type { TreeNode } from '../../tree/nodes';
 import type { HostedPanel } from '../../webviews/panelHost';
 import { EntryNode } from '../sessions/nodes';
@@ -18,6 +18,11 @@ const neverIncoming = (_v: unknown): _v is never => false;
 
 function labelOf(node: TreeNode | undefined): string | undefined {
   return node instanceof EntryNode ? node.entry.label : undefined;
+}
+
+/** The panel's tab title (the page's own heading comes with its content, from trailContent). */
+function trailTitle(sessionLabel: string, userName: string): string {
+  return vscode.l10n.t('Session trail: {0} — {1}', sessionLabel, userName);
 }
 
 export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState): void {
@@ -34,8 +39,8 @@ export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState):
       trail: sessionTrail(session, { fastCountryChangeHours: hours() }),
       sessionLabel: node.entry.label,
       sessionId: node.entry.id,
-      userName: labelOf(user) ?? 'a user',
-      environmentName: labelOf(user?.parent) ?? 'an environment',
+      userName: labelOf(user) ?? vscode.l10n.t('a user'),
+      environmentName: labelOf(user?.parent) ?? vscode.l10n.t('an environment'),
       connectionLabel: node.record.label,
     };
     const key = `${node.connectionId}/${node.entry.id}`;
@@ -66,7 +71,10 @@ export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState):
     deps.sessionsEnded.event((e) => {
       for (const held of open.values()) {
         if (held.connectionId === e.connectionId && e.sessionIds.includes(held.sessionId) && !held.options.ended) {
-          held.options = { ...held.options, ended: `This session was revoked through Session Manager at ${new Date().toISOString()}. The trail shows what PingOne had recorded.` };
+          held.options = {
+            ...held.options,
+            ended: vscode.l10n.t('This session was revoked through Session Manager at {0}. The trail shows what PingOne had recorded.', new Date().toISOString()),
+          };
           held.panel.setContent(trailContent(held.options));
         }
       }
@@ -80,12 +88,12 @@ export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState):
     deps.log.debug(`showSessionTrail: no session row given (${arg === undefined ? 'no argument' : typeof arg === 'object' && arg ? `a ${arg.constructor?.name ?? 'object'}` : typeof arg}); asking which`);
     const rows = [...state.rows.values()].filter((r): r is EntryNode => r instanceof EntryNode && r.entry.flags.hasTrail === true);
     if (rows.length === 0) {
-      throw new Error('No PingOne sessions are loaded. Expand a user under a PingOne connection in the Sessions view, then use Show Session Trail.');
+      throw new Error(vscode.l10n.t('No PingOne sessions are loaded. Expand a user under a PingOne connection in the Sessions view, then use Show Session Trail.'));
     }
     const picked = await deps.ui().pick(
-      { title: 'Show Session Trail', step: 1, totalSteps: 1, canGoBack: false },
+      { title: vscode.l10n.t('Show Session Trail'), step: 1, totalSteps: 1, canGoBack: false },
       rows.map((r) => ({ label: r.entry.label, description: [labelOf(r.parent), r.entry.description, r.record.label].filter(Boolean).join(' · '), detail: r.entry.id, value: r })),
-      { placeholder: 'The trail of which session?' },
+      { placeholder: vscode.l10n.t('The trail of which session?') },
     );
     if (typeof picked === 'symbol') {
       throw new UserCancelled();

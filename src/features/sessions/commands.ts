@@ -49,15 +49,20 @@ async function pickOne<T>(deps: SessionCommandDeps, title: string, items: PickIt
   return v;
 }
 
-const plural = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+/** "1 session", "1,234 sessions". */
+const sessionCount = (n: number): string => (n === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', n.toLocaleString('en-US')));
 const title = (noun: string): string => noun.replace(/(^|\s)\w/g, (c) => c.toUpperCase());
 
+/** What a revoke does: revoke a session (or a user's sessions), or end a login (an OpenZiti API session). */
+type Verb = 'Revoke' | 'End';
+
 function notify(deps: SessionCommandDeps, level: 'info' | 'warning' | 'error', message: string, ...actions: string[]): void {
+  const showLogs = vscode.l10n.t('Show Logs');
   void deps
     .ui()
     .notify(level, message, ...actions)
     .then((a) => {
-      if (a === 'Show Logs') {
+      if (a === showLogs) {
         deps.log.show();
       }
     });
@@ -119,8 +124,8 @@ export async function setFilter(deps: SessionCommandDeps, arg?: unknown): Promis
   } else {
     const sources = record ? [source] : deps.state.connections().map((r) => deps.state.source(r));
     const filterable = sources.find((s) => s?.capabilities.filter);
-    const v = await deps.ui().input(one(record ? `Filter Sessions of ${record.label}` : 'Filter Sessions'), {
-      prompt: filterable?.capabilities.filter?.prompt ?? 'Text to find in the sessions. Empty clears the filter.',
+    const v = await deps.ui().input(one(record ? vscode.l10n.t('Filter Sessions of {0}', record.label) : vscode.l10n.t('Filter Sessions')), {
+      prompt: filterable?.capabilities.filter?.prompt ?? vscode.l10n.t('Text to find in the sessions. Empty clears the filter.'),
       value: deps.state.filterText(key) ?? '',
       placeholder: filterable?.capabilities.filter?.placeholder,
       validate: (text) => (source?.validateFilter && text.trim() !== '' ? source.validateFilter(text.trim()) : undefined),
@@ -161,9 +166,9 @@ export async function setOrder(deps: SessionCommandDeps, arg?: unknown): Promise
     const current = deps.state.order ?? [...options.keys()][0];
     value = await pickOne(
       deps,
-      'Sort Sessions By',
-      [...options].map(([id, label]) => ({ label, description: id === current ? 'current' : undefined, value: id })),
-      'Order the sessions of every connection…',
+      vscode.l10n.t('Sort Sessions By'),
+      [...options].map(([id, label]) => ({ label, description: id === current ? vscode.l10n.t('current') : undefined, value: id })),
+      vscode.l10n.t('Order the sessions of every connection…'),
     );
   }
   await deps.state.setOrder(value);
@@ -182,9 +187,9 @@ export async function setGrouping(deps: SessionCommandDeps, arg?: unknown): Prom
     }
   }
   if (backends.size === 0) {
-    throw new Error('None of the connections offers a grouping of its sessions.');
+    throw new Error(vscode.l10n.t('None of the connections offers a grouping of its sessions.'));
   }
-  const all = [{ id: 'none', label: 'None' }, ...new Map([...backends.values()].flat().map((g) => [g.id, g])).values()];
+  const all = [{ id: 'none', label: vscode.l10n.t('None') }, ...new Map([...backends.values()].flat().map((g) => [g.id, g])).values()];
   let value: string;
   if (typeof arg === 'string' && all.some((g) => g.id === arg)) {
     value = arg;
@@ -193,9 +198,9 @@ export async function setGrouping(deps: SessionCommandDeps, arg?: unknown): Prom
     const current = record ? deps.state.groupBy(record) : 'none';
     value = await pickOne(
       deps,
-      'Group Sessions By',
-      all.map((g) => ({ label: g.label, description: g.id === current ? 'current' : undefined, value: g.id })),
-      'Group the loaded sessions of each connection by…',
+      vscode.l10n.t('Group Sessions By'),
+      all.map((g) => ({ label: g.label, description: g.id === current ? vscode.l10n.t('current') : undefined, value: g.id })),
+      vscode.l10n.t('Group the loaded sessions of each connection by…'),
     );
   }
   const config = vscode.workspace.getConfiguration('sessionManager');
@@ -251,7 +256,7 @@ export function rowTargets<T extends TreeNode>(arg: unknown, many: unknown, is: 
 function recordOf(deps: SessionCommandDeps, connectionId: string): ConnectionRecord {
   const r = deps.manager.store.get(connectionId);
   if (!r) {
-    throw new Error('That connection no longer exists.');
+    throw new Error(vscode.l10n.t('That connection no longer exists.'));
   }
   return r;
 }
@@ -299,13 +304,25 @@ async function choices(deps: SessionCommandDeps, wanted: (e: SessionEntry) => bo
  * Production connections involved: the person types each one's name (also for a bulk action, where a count alone
  * would not say where it happens). False when a typed name did not match.
  */
-async function typeProductionNames(deps: SessionCommandDeps, targets: readonly Target[], noun: string, verb: string): Promise<boolean> {
+async function typeProductionNames(deps: SessionCommandDeps, targets: readonly Target[], noun: string, verb: Verb): Promise<boolean> {
   const records = targets.map((t) => t.record);
   for (const label of productionLabels(records)) {
     const onIt = targets.filter((t) => t.record.production && t.record.label === label);
     const count = targets.length;
-    const what = count === 1 ? `the ${noun}` : `${onIt.length === count ? `all ${count}` : `${onIt.length} of the ${count}`} ${noun}s`;
-    const ok = await deps.ui().typeToConfirm(`${label} is a production ${onIt[0].source.connectionNoun}. Type its name to ${verb} ${what} on it.`, label);
+    const kind = onIt[0].source.connectionNoun;
+    const prompt =
+      count === 1
+        ? verb === 'End'
+          ? vscode.l10n.t('{0} is a production {1}. Type its name to end the {2} on it.', label, kind, noun)
+          : vscode.l10n.t('{0} is a production {1}. Type its name to revoke the {2} on it.', label, kind, noun)
+        : onIt.length === count
+          ? verb === 'End'
+            ? vscode.l10n.t('{0} is a production {1}. Type its name to end all {2} {3}s on it.', label, kind, count, noun)
+            : vscode.l10n.t('{0} is a production {1}. Type its name to revoke all {2} {3}s on it.', label, kind, count, noun)
+          : verb === 'End'
+            ? vscode.l10n.t('{0} is a production {1}. Type its name to end {2} of the {3} {4}s on it.', label, kind, onIt.length, count, noun)
+            : vscode.l10n.t('{0} is a production {1}. Type its name to revoke {2} of the {3} {4}s on it.', label, kind, onIt.length, count, noun);
+    const ok = await deps.ui().typeToConfirm(prompt, label);
     if (!ok) {
       return false;
     }
@@ -323,7 +340,7 @@ function typeCountAbove(): number {
  * Asks the modal, naming the item(s), the backend and the connection (and for production the typed name; for a bulk
  * revoke above the threshold the typed count). False when declined.
  */
-async function confirmRevoke(deps: SessionCommandDeps, targets: Target[], verb: string, noun: string, impact: RevokeImpact, headline?: string): Promise<boolean> {
+async function confirmRevoke(deps: SessionCommandDeps, targets: Target[], verb: Verb, noun: string, impact: RevokeImpact, headline?: string): Promise<boolean> {
   const first = targets[0];
   const connections = [...new Set(targets.map((t) => t.record.label))];
   const backends = [...new Set(targets.map((t) => t.source.backendLabel))].join(', ');
@@ -333,53 +350,86 @@ async function confirmRevoke(deps: SessionCommandDeps, targets: Target[], verb: 
   let detail: string;
   let button: string;
   if (targets.length === 1 && !headline) {
-    const what = first.entry.what ?? `the ${noun} ${first.entry.label}`;
-    message = impact.sessionsBelow !== undefined ? `${verb} ${what} and its ${plural(impact.sessionsBelow, 'session')}?` : `${verb} ${what} on ${first.record.label}?`;
-    const where = `${first.source.backendLabel} ${first.source.connectionNoun} ${first.record.label}${first.record.production ? ' (production)' : ''}`;
-    detail = `${title(noun)} ${first.entry.id} · ${where}.${tail ? `\n\n${tail}` : ''}`;
-    button = verb === 'Revoke' ? 'Revoke' : `${verb} ${title(noun)}`;
-  } else {
-    message =
-      headline ??
-      (impact.sessionsBelow !== undefined
-        ? `${verb} ${targets.length} ${noun}s and their ${plural(impact.sessionsBelow, 'session')}?`
-        : `${verb} ${targets.length} ${noun}s on ${connections.join(', ')}?`);
-    const preview = targets.slice(0, 10).map((t, i) => `• ${labelOf(t)}${impact.perEntry ? `: ${plural(impact.perEntry[i] ?? 0, 'session')}` : ''}`);
-    if (targets.length > 10) {
-      preview.push(`…and ${targets.length - 10} more`);
+    const what = first.entry.what ?? vscode.l10n.t('the {0} {1}', noun, first.entry.label);
+    const below = impact.sessionsBelow;
+    if (below !== undefined) {
+      const n = below.toLocaleString('en-US');
+      message =
+        verb === 'End'
+          ? below === 1
+            ? vscode.l10n.t('End {0} and its 1 session?', what)
+            : vscode.l10n.t('End {0} and its {1} sessions?', what, n)
+          : below === 1
+            ? vscode.l10n.t('Revoke {0} and its 1 session?', what)
+            : vscode.l10n.t('Revoke {0} and its {1} sessions?', what, n);
+    } else {
+      message = verb === 'End' ? vscode.l10n.t('End {0} on {1}?', what, first.record.label) : vscode.l10n.t('Revoke {0} on {1}?', what, first.record.label);
     }
-    detail = `${backends} · ${connections.join(', ')}\n\n${preview.join('\n')}${tail ? `\n\n${tail}` : ''}`;
-    button = `${verb} ${targets.length} ${title(noun)}s`;
+    const where = first.record.production
+      ? vscode.l10n.t('{0} {1} {2} (production)', first.source.backendLabel, first.source.connectionNoun, first.record.label)
+      : vscode.l10n.t('{0} {1} {2}', first.source.backendLabel, first.source.connectionNoun, first.record.label);
+    detail = `${vscode.l10n.t('{0} {1} · {2}.', title(noun), first.entry.id, where)}${tail ? `\n\n${tail}` : ''}`;
+    button = verb === 'Revoke' ? vscode.l10n.t('Revoke') : vscode.l10n.t('End {0}', title(noun));
+  } else {
+    const count = targets.length;
+    const on = connections.join(', ');
+    const below = impact.sessionsBelow;
+    if (headline) {
+      message = headline;
+    } else if (below !== undefined) {
+      const n = below.toLocaleString('en-US');
+      message =
+        verb === 'End'
+          ? below === 1
+            ? vscode.l10n.t('End {0} {1}s and their 1 session?', count, noun)
+            : vscode.l10n.t('End {0} {1}s and their {2} sessions?', count, noun, n)
+          : below === 1
+            ? vscode.l10n.t('Revoke {0} {1}s and their 1 session?', count, noun)
+            : vscode.l10n.t('Revoke {0} {1}s and their {2} sessions?', count, noun, n);
+    } else {
+      message = verb === 'End' ? vscode.l10n.t('End {0} {1}s on {2}?', count, noun, on) : vscode.l10n.t('Revoke {0} {1}s on {2}?', count, noun, on);
+    }
+    const preview = targets.slice(0, 10).map((t, i) => (impact.perEntry ? vscode.l10n.t('• {0}: {1}', labelOf(t), sessionCount(impact.perEntry[i] ?? 0)) : `• ${labelOf(t)}`));
+    if (targets.length > 10) {
+      preview.push(vscode.l10n.t('…and {0} more', targets.length - 10));
+    }
+    detail = `${backends} · ${on}\n\n${preview.join('\n')}${tail ? `\n\n${tail}` : ''}`;
+    button = verb === 'End' ? vscode.l10n.t('End {0} {1}s', count, title(noun)) : vscode.l10n.t('Revoke {0} {1}s', count, title(noun));
   }
   const answer = await deps.ui().confirm(message, detail, [button]);
   if (!answer) {
     return false;
   }
   const production = targets.some((t) => t.record.production);
+  const mismatch = (): string =>
+    verb === 'End' ? vscode.l10n.t('Nothing was ended: the confirmation did not match.') : vscode.l10n.t('Nothing was revoked: the confirmation did not match.');
   if (production) {
-    if (!(await typeProductionNames(deps, targets, noun, verb.toLowerCase()))) {
-      notify(deps, 'warning', `Nothing was ${verb === 'End' ? 'ended' : 'revoked'}: the confirmation did not match.`);
+    if (!(await typeProductionNames(deps, targets, noun, verb))) {
+      notify(deps, 'warning', mismatch());
       return false;
     }
   } else if (targets.length > typeCountAbove()) {
     const n = String(targets.length);
-    if (!(await deps.ui().typeToConfirm(`Type ${n} to ${verb.toLowerCase()} all ${n} ${noun}s on ${connections.join(', ')}.`, n))) {
-      notify(deps, 'warning', `Nothing was ${verb === 'End' ? 'ended' : 'revoked'}: the confirmation did not match.`);
+    const on = connections.join(', ');
+    const prompt = verb === 'End' ? vscode.l10n.t('Type {0} to end all {0} {1}s on {2}.', n, noun, on) : vscode.l10n.t('Type {0} to revoke all {0} {1}s on {2}.', n, noun, on);
+    if (!(await deps.ui().typeToConfirm(prompt, n))) {
+      notify(deps, 'warning', mismatch());
       return false;
     }
   }
   return true;
 }
 
-function singleMessage(r: RevokeResult, verb: string, noun: string): string {
-  const past = verb === 'End' ? 'Ended' : 'Revoked';
+function singleMessage(r: RevokeResult, verb: Verb, noun: string): string {
   switch (r.outcome) {
     case 'revoked':
-      return `${past} the ${noun} ${r.label}.`;
+      return verb === 'End' ? vscode.l10n.t('Ended the {0} {1}.', noun, r.label) : vscode.l10n.t('Revoked the {0} {1}.', noun, r.label);
     case 'already-ended':
-      return `The ${noun} ${r.label} had already ended.`;
+      return vscode.l10n.t('The {0} {1} had already ended.', noun, r.label);
     case 'failed':
-      return `Could not ${verb.toLowerCase()} the ${noun} ${r.label}: ${r.error}`;
+      return verb === 'End'
+        ? vscode.l10n.t('Could not end the {0} {1}: {2}', noun, r.label, String(r.error))
+        : vscode.l10n.t('Could not revoke the {0} {1}: {2}', noun, r.label, String(r.error));
   }
 }
 
@@ -387,7 +437,7 @@ function singleMessage(r: RevokeResult, verb: string, noun: string): string {
  * Confirms and revokes: "Revoking…" on every row that shows a target, one source call per connection, one outcome per
  * target, a summary, then every list and count that showed them read again (no manual refresh).
  */
-async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: string, noun: string, headline?: string): Promise<RevokeSummary | undefined> {
+async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: Verb, noun: string, headline?: string): Promise<RevokeSummary | undefined> {
   const state = deps.state;
   const bySource = new Map<SessionSource, Target[]>();
   for (const t of targets) {
@@ -426,7 +476,7 @@ async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: 
         got = ts.map(() => ({ outcome: 'failed', error: e instanceof Error ? e.message : String(e) }));
       }
       ts.forEach((t, i) => {
-        outcomes.set(t, got[i] ?? { outcome: 'failed', error: 'no answer from the source' });
+        outcomes.set(t, got[i] ?? { outcome: 'failed', error: vscode.l10n.t('no answer from the source') });
         setBusy(t, false);
       });
     }),
@@ -446,7 +496,11 @@ async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: 
     if (results[i].outcome !== 'failed') {
       endedBy.set(t.record.id, [...(endedBy.get(t.record.id) ?? []), t.entry.id]);
       for (const id of t.rowIds) {
-        deps.details.markEnded(id, `${title(noun)} ${past} through Session Manager at ${new Date().toISOString()}`);
+        const at = new Date().toISOString();
+        deps.details.markEnded(
+          id,
+          verb === 'End' ? vscode.l10n.t('{0} ended through Session Manager at {1}', title(noun), at) : vscode.l10n.t('{0} revoked through Session Manager at {1}', title(noun), at),
+        );
       }
     }
   });
@@ -456,7 +510,7 @@ async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: 
   const message = order.length === 1 && !headline ? singleMessage(results[0], verb, noun) : summarizeOutcomes(outcomes.size ? [...outcomes.values()] : [], noun, verb === 'End' ? 'Ended' : 'Revoked');
   const failed = results.filter((r) => r.outcome === 'failed');
   if (failed.length > 0) {
-    notify(deps, 'warning', order.length === 1 ? message : `${message} ${failed.slice(0, 3).map((f) => f.error).join(' · ')}`, 'Show Logs');
+    notify(deps, 'warning', order.length === 1 ? message : `${message} ${failed.slice(0, 3).map((f) => f.error).join(' · ')}`, vscode.l10n.t('Show Logs'));
   } else {
     notify(deps, 'info', message);
   }
@@ -532,7 +586,11 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
   if (rows) {
     const skipped = Array.isArray(many) && rows.length > 1 ? many.length - many.filter(isRevocableRow).length : 0;
     if (skipped > 0) {
-      notify(deps, 'warning', `${skipped} selected item${skipped === 1 ? ' is' : 's are'} not a session and ${skipped === 1 ? 'was' : 'were'} left out.`);
+      notify(
+        deps,
+        'warning',
+        skipped === 1 ? vscode.l10n.t('1 selected item is not a session and was left out.') : vscode.l10n.t('{0} selected items are not a session and were left out.', skipped),
+      );
     }
     // The same session can show twice (OpenZiti: under Sessions and under its API session): revoke it once.
     const seen = new Set<string>();
@@ -548,7 +606,7 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
       const found = source?.find ? await source.find(sessionId) : undefined;
       if (!source || !found) {
         // Someone else already ended it: nothing to confirm, and not an error.
-        const message = `Session ${sessionId} on ${record.label} had already ended.`;
+        const message = vscode.l10n.t('Session {0} on {1} had already ended.', sessionId, record.label);
         deps.log.info(`revoke session ${sessionId} (${record.label}): already ended`);
         notify(deps, 'info', message);
         return { results: [{ label: `${sessionId} (${record.label})`, outcome: 'already-ended' }], message };
@@ -556,10 +614,17 @@ export async function revokeSessions(deps: SessionCommandDeps, arg?: unknown, ma
       targets = [{ record, source, entry: found.entry, rowIds: [] }];
     }
   } else {
-    targets = [await pickOne(deps, 'Revoke Session', await choices(deps, (e) => e.flags.canRevoke === true, 'There are no sessions to choose from. Sign in to a connection and expand its sessions.'), 'Revoke which session?')];
+    targets = [
+      await pickOne(
+        deps,
+        vscode.l10n.t('Revoke Session'),
+        await choices(deps, (e) => e.flags.canRevoke === true, vscode.l10n.t('There are no sessions to choose from. Sign in to a connection and expand its sessions.')),
+        vscode.l10n.t('Revoke which session?'),
+      ),
+    ];
   }
   if (targets.length === 0) {
-    throw new Error('Select one or more sessions to revoke.');
+    throw new Error(vscode.l10n.t('Select one or more sessions to revoke.'));
   }
   return revokeTargets(deps, targets, 'Revoke', targets[0].entry.noun ?? 'session');
 }
@@ -580,31 +645,38 @@ export async function endLogins(deps: SessionCommandDeps, arg?: unknown, many?: 
     const shown = [...state.rows.values()].find((r) => r.connectionId === connectionId && r.entry.id === apiSessionId && r.entry.flags.canEndLogin);
     const source = state.source(record);
     if (!source) {
-      throw new Error(`${record.label} has no sessions view.`);
+      throw new Error(vscode.l10n.t('{0} has no sessions view.', record.label));
     }
     targets = shown
       ? [targetOf(state, shown)]
-      : [{ record, source, entry: { key: `apiSession/${apiSessionId}`, id: apiSessionId, type: 'zitiApiSession', label: apiSessionId, tooltip: { title: apiSessionId }, flags: { canEndLogin: true }, details: undefined, what: `the API session ${apiSessionId}`, noun: 'API session' }, rowIds: [] }];
+      : [{ record, source, entry: { key: `apiSession/${apiSessionId}`, id: apiSessionId, type: 'zitiApiSession', label: apiSessionId, tooltip: { title: apiSessionId }, flags: { canEndLogin: true }, details: undefined, what: vscode.l10n.t('the API session {0}', apiSessionId), noun: 'API session' }, rowIds: [] }];
   } else {
-    const items = await choices(deps, (e) => e.flags.canEndLogin === true, 'There are no API sessions to choose from. Sign in to a controller first.');
+    const items = await choices(deps, (e) => e.flags.canEndLogin === true, vscode.l10n.t('There are no API sessions to choose from. Sign in to a controller first.'));
     const own = new Set<string>();
     for (const s of new Set(items.map((i) => i.value.source))) {
       for (const id of (await s.ownEntryIds?.().catch(() => undefined)) ?? items.filter((i) => i.value.source === s).map((i) => i.value.entry.id)) {
         own.add(id);
       }
     }
-    const marked = items.map((i) => (own.has(i.value.entry.id) ? { ...i, description: `${i.description ?? ''} · Session Manager’s own: ending it signs you out` } : i));
-    targets = [await pickOne(deps, 'End API Session', [...marked.filter((i) => !own.has(i.value.entry.id)), ...marked.filter((i) => own.has(i.value.entry.id))], 'End which API session (and its sessions)?')];
+    const marked = items.map((i) => (own.has(i.value.entry.id) ? { ...i, description: vscode.l10n.t('{0} · Session Manager’s own: ending it signs you out', i.description ?? '') } : i));
+    targets = [
+      await pickOne(
+        deps,
+        vscode.l10n.t('End API Session'),
+        [...marked.filter((i) => !own.has(i.value.entry.id)), ...marked.filter((i) => own.has(i.value.entry.id))],
+        vscode.l10n.t('End which API session (and its sessions)?'),
+      ),
+    ];
   }
   if (targets.length === 0) {
-    throw new Error('Select one or more API sessions.');
+    throw new Error(vscode.l10n.t('Select one or more API sessions.'));
   }
   return revokeTargets(deps, targets, 'End', targets[0].entry.noun ?? 'API session');
 }
 
 /** Reads a list whole (under a cancellable progress), for Revoke All and Revoke All Matching. */
 async function readWhole(deps: SessionCommandDeps, source: SessionSource, parent: SessionEntry, query: { filter?: string; order?: string }, what: string): Promise<{ entries: SessionEntry[]; total?: number }> {
-  return deps.ui().progress(`Reading ${what}…`, async (signal) => {
+  return deps.ui().progress(vscode.l10n.t('Reading {0}…', what), async (signal) => {
     const paging = source.paging(parent);
     const pager = new Pager<SessionEntry>((request, s) => source.list(parent, request, query, s), {
       idOf: (e) => e.key,
@@ -621,7 +693,7 @@ async function readWhole(deps: SessionCommandDeps, source: SessionSource, parent
       throw e;
     }
     if (pager.items.length >= MAX_BULK && pager.hasMore) {
-      throw new Error(`More than ${MAX_BULK.toLocaleString('en-US')} ${what} match: narrow the filter first.`);
+      throw new Error(vscode.l10n.t('More than {0} {1} match: narrow the filter first.', MAX_BULK.toLocaleString('en-US'), what));
     }
     return { entries: [...pager.items], total: pager.total };
   });
@@ -633,27 +705,37 @@ async function readWhole(deps: SessionCommandDeps, source: SessionSource, parent
  */
 export async function revokeAll(deps: SessionCommandDeps, arg?: unknown): Promise<RevokeSummary | undefined> {
   let targets: Target[];
-  let whose: string;
+  /** The group's name, or the entry's label (a PingOne user). */
+  let whose: { group: string } | { entry: string };
   if (isGroupRow(arg)) {
     const source = deps.state.source(arg.record);
     if (!source) {
-      throw new Error('That connection no longer has sessions.');
+      throw new Error(vscode.l10n.t('That connection no longer has sessions.'));
     }
     targets = arg.getChildren().filter((n) => n.entry.flags.canRevoke).map((n) => targetOf(deps.state, n));
-    whose = `the group "${arg.label}"`;
+    whose = { group: arg.label };
   } else if (isEntryNode(arg) && arg.entry.flags.canRevokeAll) {
     const { entries } = await readWhole(deps, arg.source, arg.entry, arg.query(), arg.pagedWhat);
     targets = entries.filter((e) => e.flags.canRevoke).map((entry) => ({ record: arg.record, source: arg.source, entry, rowIds: rowsShowing(deps.state, arg.connectionId, entry).map((r) => r.id) }));
-    whose = `${arg.entry.label}`;
+    whose = { entry: `${arg.entry.label}` };
   } else {
-    throw new Error('Use "Revoke All Sessions…" on a user or a group in the Sessions view.');
+    throw new Error(vscode.l10n.t('Use "Revoke All Sessions…" on a user or a group in the Sessions view.'));
   }
   if (targets.length === 0) {
-    notify(deps, 'info', `${whose} has no sessions to revoke.`);
-    return { results: [], message: 'Nothing to revoke.' };
+    notify(deps, 'info', 'group' in whose ? vscode.l10n.t('the group "{0}" has no sessions to revoke.', whose.group) : vscode.l10n.t('{0} has no sessions to revoke.', whose.entry));
+    return { results: [], message: vscode.l10n.t('Nothing to revoke.') };
   }
   const first = targets[0];
-  const headline = `Revoke all ${plural(targets.length, 'session')} of ${whose} (${first.source.backendLabel}, ${first.record.label})?`;
+  const n = targets.length.toLocaleString('en-US');
+  const backend = first.source.backendLabel;
+  const headline =
+    'group' in whose
+      ? targets.length === 1
+        ? vscode.l10n.t('Revoke all 1 session of the group "{0}" ({1}, {2})?', whose.group, backend, first.record.label)
+        : vscode.l10n.t('Revoke all {0} sessions of the group "{1}" ({2}, {3})?', n, whose.group, backend, first.record.label)
+      : targets.length === 1
+        ? vscode.l10n.t('Revoke all 1 session of {0} ({1}, {2})?', whose.entry, backend, first.record.label)
+        : vscode.l10n.t('Revoke all {0} sessions of {1} ({2}, {3})?', n, whose.entry, backend, first.record.label);
   return revokeTargets(deps, targets, 'Revoke', first.entry.noun ?? 'session', headline);
 }
 
@@ -663,17 +745,20 @@ export async function revokeAll(deps: SessionCommandDeps, arg?: unknown): Promis
  */
 export async function revokeAllMatching(deps: SessionCommandDeps, arg?: unknown): Promise<RevokeSummary | undefined> {
   if (!isEntryNode(arg) || !arg.entry.countsSessions || !arg.filterText) {
-    throw new Error('Set a filter first, then use "Revoke All Matching…" on the filtered list.');
+    throw new Error(vscode.l10n.t('Set a filter first, then use "Revoke All Matching…" on the filtered list.'));
   }
   const filter = arg.filterText;
   const { entries, total } = await readWhole(deps, arg.source, arg.entry, arg.query(), arg.pagedWhat);
   const targets = entries.filter((e) => e.flags.canRevoke).map((entry) => ({ record: arg.record, source: arg.source, entry, rowIds: rowsShowing(deps.state, arg.connectionId, entry).map((r) => r.id) }));
   if (targets.length === 0) {
-    notify(deps, 'info', `No session on ${arg.record.label} matches "${filter}".`);
-    return { results: [], message: 'Nothing matches.' };
+    notify(deps, 'info', vscode.l10n.t('No session on {0} matches "{1}".', arg.record.label, filter));
+    return { results: [], message: vscode.l10n.t('Nothing matches.') };
   }
   const count = total ?? targets.length;
-  const headline = `Revoke all ${plural(count, 'session')} matching "${filter}" on ${arg.record.label} (${arg.source.backendLabel})?`;
+  const headline =
+    count === 1
+      ? vscode.l10n.t('Revoke all 1 session matching "{0}" on {1} ({2})?', filter, arg.record.label, arg.source.backendLabel)
+      : vscode.l10n.t('Revoke all {0} sessions matching "{1}" on {2} ({3})?', count.toLocaleString('en-US'), filter, arg.record.label, arg.source.backendLabel);
   return revokeTargets(deps, targets, 'Revoke', 'session', headline);
 }
 
@@ -693,23 +778,23 @@ async function copyTarget(deps: SessionCommandDeps, arg: unknown, titleText: str
     }
   }
   if (items.length === 0) {
-    throw new Error('No sessions are loaded. Expand a connection in the Sessions view, or use "Find Session by ID…".');
+    throw new Error(vscode.l10n.t('No sessions are loaded. Expand a connection in the Sessions view, or use "Find Session by ID…".'));
   }
-  return pickOne(deps, titleText, items, 'Which session?');
+  return pickOne(deps, titleText, items, vscode.l10n.t('Which session?'));
 }
 
 export async function copyId(deps: SessionCommandDeps, arg?: unknown): Promise<string> {
-  const n = await copyTarget(deps, arg, 'Copy ID');
+  const n = await copyTarget(deps, arg, vscode.l10n.t('Copy ID'));
   await vscode.env.clipboard.writeText(n.entry.id);
-  void vscode.window.setStatusBarMessage(`Copied ${n.entry.id}`, 3000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', n.entry.id), 3000);
   return n.entry.id;
 }
 
 export async function copyJson(deps: SessionCommandDeps, arg?: unknown): Promise<string> {
-  const n = await copyTarget(deps, arg, 'Copy as JSON');
+  const n = await copyTarget(deps, arg, vscode.l10n.t('Copy as JSON'));
   const text = JSON.stringify(redactValue(n.entry.details), null, 2);
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.setStatusBarMessage('Copied the item as JSON (secrets redacted)', 3000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the item as JSON (secrets redacted)'), 3000);
   return text;
 }
 
@@ -756,9 +841,9 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
   if (typeof arg === 'string' && arg.trim() !== '') {
     id = arg.trim();
   } else {
-    const v = await deps.ui().input(one('Find Session by ID'), {
-      prompt: 'The id of a session (searched on every signed-in connection that can look one up)',
-      validate: (s) => (s.trim() === '' ? 'Enter a session id.' : /[\s"]/.test(s.trim()) ? 'A session id has no spaces or quotes.' : undefined),
+    const v = await deps.ui().input(one(vscode.l10n.t('Find Session by ID')), {
+      prompt: vscode.l10n.t('The id of a session (searched on every signed-in connection that can look one up)'),
+      validate: (s) => (s.trim() === '' ? vscode.l10n.t('Enter a session id.') : /[\s"]/.test(s.trim()) ? vscode.l10n.t('A session id has no spaces or quotes.') : undefined),
     });
     if (typeof v === 'symbol') {
       throw new UserCancelled();
@@ -768,7 +853,7 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
   const state = deps.state;
   const records = state.connections().filter((r) => deps.manager.state(r.id).kind === 'signedIn' && state.source(r)?.capabilities.find);
   if (records.length === 0) {
-    throw new Error('Sign in to an OpenZiti controller first: Find Session searches the signed-in connections that can look sessions up by id.');
+    throw new Error(vscode.l10n.t('Sign in to an OpenZiti controller first: Find Session searches the signed-in connections that can look sessions up by id.'));
   }
   let found: { record: ConnectionRecord; source: SessionSource; entry: SessionEntry; path: SessionEntry[] } | undefined;
   const problems: string[] = [];
@@ -785,7 +870,8 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
     }
   }
   if (!found) {
-    notify(deps, 'info', `No session ${id} on ${records.map((r) => r.label).join(', ')}.${problems.length ? ` (${problems.join('; ')})` : ''}`);
+    const on = records.map((r) => r.label).join(', ');
+    notify(deps, 'info', problems.length ? vscode.l10n.t('No session {0} on {1}. ({2})', id, on, problems.join('; ')) : vscode.l10n.t('No session {0} on {1}.', id, on));
     return undefined;
   }
   const { record, source, entry, path } = found;
@@ -865,6 +951,12 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
   const detached = new EntryNode(state, record, source, { ...entry, key: `${entry.key}/found` }, connection as TreeNode);
   state.rows.delete(detached.id);
   await deps.details.show(detached);
-  notify(deps, 'info', `Session ${entry.id} (${entry.label}) is not among the loaded sessions${state.filterText(record.id) ? ' or does not match the filter' : ''}; showing its details.`);
+  notify(
+    deps,
+    'info',
+    state.filterText(record.id)
+      ? vscode.l10n.t('Session {0} ({1}) is not among the loaded sessions or does not match the filter; showing its details.', entry.id, entry.label)
+      : vscode.l10n.t('Session {0} ({1}) is not among the loaded sessions; showing its details.', entry.id, entry.label),
+  );
   return { connectionId: record.id, sessionId: entry.id, shown: 'details', note };
 }

@@ -52,7 +52,7 @@ export function tooltipMarkdown(t: EntryTooltip): vscode.MarkdownString {
 /** An error row for a failed load, with the server's own words for a rejected filter. */
 function loadError(state: SessionsState, record: ConnectionRecord, source: SessionSource, parent: TreeNode, e: unknown, filtered: boolean, stale: boolean): TreeNode {
   const id = `${parent.id}/error`;
-  const prefix = stale ? 'Could not refresh (showing the earlier list): ' : '';
+  const shown = (message: string): string => (stale ? vscode.l10n.t('Could not refresh (showing the earlier list): {0}', message) : message);
   if (e instanceof ApiError) {
     if (e.kind === 'auth') {
       // Re-authentication already failed once: the connection says "session expired" and offers Sign In.
@@ -60,23 +60,23 @@ function loadError(state: SessionsState, record: ConnectionRecord, source: Sessi
     }
     if (filtered && e.status === 400) {
       const reason = e.details?.[0] ?? e.summary;
-      return new ErrorNode(id, `The ${source.connectionNoun} rejected the filter: ${reason}`, parent, 'Change it with "Filter…" or use "Clear Filter".');
+      return new ErrorNode(id, vscode.l10n.t('The {0} rejected the filter: {1}', source.connectionNoun, reason), parent, vscode.l10n.t('Change it with "Filter…" or use "Clear Filter".'));
     }
     const hint =
       e.kind === 'network' || e.kind === 'timeout'
-        ? `Check that the ${source.connectionNoun} is reachable, then Retry.`
+        ? vscode.l10n.t('Check that the {0} is reachable, then Retry.', source.connectionNoun)
         : e.kind === 'auth'
-          ? 'Sign in again.'
+          ? vscode.l10n.t('Sign in again.')
           : e.kind === 'untrusted-certificate'
-            ? 'Use "Trust Certificate…" on the connection in the Environments view.'
+            ? vscode.l10n.t('Use "Trust Certificate…" on the connection in the Environments view.')
             : e.status === 429
-              ? `The ${source.connectionNoun} is rate limiting; Retry in a moment.`
-              : 'Retry.';
+              ? vscode.l10n.t('The {0} is rate limiting; Retry in a moment.', source.connectionNoun)
+              : vscode.l10n.t('Retry.');
     state.log.warn(e.message);
-    return new ErrorNode(id, `${prefix}${e.message}`, parent, hint);
+    return new ErrorNode(id, shown(e.message), parent, hint);
   }
   state.log.warn(errorMessage(e));
-  return new ErrorNode(id, `${prefix}${errorMessage(e)}`, parent, 'Retry.');
+  return new ErrorNode(id, shown(errorMessage(e)), parent, vscode.l10n.t('Retry.'));
 }
 
 /**
@@ -238,7 +238,7 @@ class Children {
     const tail = this.list.tail(this.owner, (e) => loadError(this.state, this.record, this.owner.source, this.owner, e, this.filterText !== undefined, this.list.stale));
     this.state.forgetRowsUnder(this.owner);
     if (this.items.length === 0) {
-      const empty = this.filterText ? `Nothing matches the filter "${this.filterText}"` : (this.entry?.emptyText ?? 'Nothing to show');
+      const empty = this.filterText ? vscode.l10n.t('Nothing matches the filter "{0}"', this.filterText) : (this.entry?.emptyText ?? vscode.l10n.t('Nothing to show'));
       return tail.length > 0 ? tail : [new MessageNode(`${this.owner.id}/empty`, empty, { parent: this.owner })];
     }
     const previous = this.levelRows;
@@ -360,10 +360,11 @@ export class ConnectionNode implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(this.record.backend === 'ziti' ? 'type-hierarchy' : 'server-environment');
     const total = this.state.totals.get(this.record.id);
+    const count = total === undefined ? undefined : total === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', total.toLocaleString('en-US'));
     item.description = [
       this.source.backendLabel,
-      state.kind === 'signedIn' ? (total !== undefined ? `${total.toLocaleString('en-US')} session${total === 1 ? '' : 's'}` : undefined) : state.kind === 'signingIn' ? 'signing in…' : 'not signed in',
-      this.record.production ? 'production' : undefined,
+      state.kind === 'signedIn' ? count : state.kind === 'signingIn' ? vscode.l10n.t('signing in…') : vscode.l10n.t('not signed in'),
+      this.record.production ? vscode.l10n.t('production') : undefined,
     ]
       .filter(Boolean)
       .join(' · ');
@@ -374,7 +375,7 @@ export class ConnectionNode implements TreeNode {
     }
     const filter = this.state.filterText(this.record.id);
     if (filter) {
-      tip.appendMarkdown(`\n\nFilter: ${escapeMd(filter)}`);
+      tip.appendMarkdown(`\n\n${vscode.l10n.t('Filter: {0}', escapeMd(filter))}`);
     }
     item.tooltip = tip;
     item.contextValue = buildContextValue('sessionConnection', [this.source.capabilities.filter && 'canFilter']);
@@ -385,17 +386,17 @@ export class ConnectionNode implements TreeNode {
     const mode = this.mode();
     this.rendered = mode;
     if (mode === 'signingIn') {
-      return [new LoadingNode(`${this.id}/signingIn`, this, 'Signing in…')];
+      return [new LoadingNode(`${this.id}/signingIn`, this, vscode.l10n.t('Signing in…'))];
     }
     if (mode === 'signin') {
       const state = this.state.manager.state(this.record.id);
       return [
-        new MessageNode(`${this.id}/signin`, 'Sign in…', {
+        new MessageNode(`${this.id}/signin`, vscode.l10n.t('Sign in…'), {
           icon: 'sign-in',
           parent: this,
-          description: 'message' in state ? state.message : 'to see its sessions',
-          tooltip: `Sign in to ${this.record.label} to list its sessions.`,
-          command: { title: 'Sign In', command: 'sessionManager.signIn', arguments: [this.record.id] },
+          description: 'message' in state ? state.message : vscode.l10n.t('to see its sessions'),
+          tooltip: vscode.l10n.t('Sign in to {0} to list its sessions.', this.record.label),
+          command: { title: vscode.l10n.t('Sign In'), command: 'sessionManager.signIn', arguments: [this.record.id] },
         }),
       ];
     }
@@ -454,7 +455,7 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
   }
 
   get pagedWhat(): string {
-    return this.entry.childrenName ?? `items of ${this.entry.label}`;
+    return this.entry.childrenName ?? vscode.l10n.t('items of {0}', this.entry.label);
   }
 
   /** The query its children are listed with (Revoke All Matching reads the same list whole). */
@@ -509,32 +510,51 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     const revoking = this.state.revoking.has(this.id);
     const age = e.time ? relativeAge(e.time, Date.now()) : '';
     // "likely expired" first: in a narrow sidebar the end of the description is cut off.
-    const parts: (string | undefined)[] = [e.dimmed ? 'likely expired' : undefined, e.description];
+    const parts: (string | undefined)[] = [e.dimmed ? vscode.l10n.t('likely expired') : undefined, e.description];
     if (this.children && (e.preload || e.children === 'paged')) {
       // A paged list says how many it holds once read: "100 of 240 (filtered)", or "filtered" until it is read.
       const filtered = this.children.filterText !== undefined && this.children.current;
       if (this.children.total !== undefined && this.children.current) {
-        parts.push(`${countText(this.children.items.length, this.children.total)}${filtered ? ' (filtered)' : ''}${this.children.stale ? ' (stale)' : ''}`);
+        const counted = countText(this.children.items.length, this.children.total);
+        const stale = this.children.stale;
+        parts.push(
+          filtered
+            ? stale
+              ? vscode.l10n.t('{0} (filtered) (stale)', counted)
+              : vscode.l10n.t('{0} (filtered)', counted)
+            : stale
+              ? vscode.l10n.t('{0} (stale)', counted)
+              : counted,
+        );
       } else if (this.children.filterText) {
-        parts.push('filtered');
+        parts.push(vscode.l10n.t('filtered'));
       }
     }
     if (this.children && e.showCount && this.children.total !== undefined) {
-      parts.push(`${this.children.total} session${this.children.total === 1 ? '' : 's'}`);
+      parts.push(this.children.total === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', this.children.total));
     }
-    parts.push(age ? (e.children ? `active ${age}` : age) : undefined);
-    item.description = revoking ? (e.flags.canEndLogin ? 'Ending…' : 'Revoking…') : parts.filter(Boolean).join(' · ') || undefined;
+    parts.push(age ? (e.children ? vscode.l10n.t('active {0}', age) : age) : undefined);
+    item.description = revoking ? (e.flags.canEndLogin ? vscode.l10n.t('Ending…') : vscode.l10n.t('Revoking…')) : parts.filter(Boolean).join(' · ') || undefined;
     item.iconPath = revoking ? new vscode.ThemeIcon('loading~spin') : e.icon ? new vscode.ThemeIcon(e.icon, e.dimmed ? new vscode.ThemeColor('disabledForeground') : undefined) : undefined;
     const tip = tooltipMarkdown(e.tooltip);
     if (this.children?.filterText) {
-      tip.appendMarkdown(`\n\nFilter: ${escapeMd(this.children.filterText)}`);
+      tip.appendMarkdown(`\n\n${vscode.l10n.t('Filter: {0}', escapeMd(this.children.filterText))}`);
     }
     if (e.dimmed) {
-      tip.appendMarkdown('\n\n_Idle longer than `sessionManager.pingone.staleAfterHours`: likely expired (the server still lists it)._');
+      tip.appendMarkdown(`\n\n_${vscode.l10n.t('Idle longer than `sessionManager.pingone.staleAfterHours`: likely expired (the server still lists it).')}_`);
     }
     item.tooltip = tip;
     item.contextValue = entryContextValue(e, { revoking, filtered: this.children?.filterText !== undefined && this.children.current });
-    item.accessibilityInformation = { label: `${e.accessibilityLabel ?? e.label}${e.dimmed ? ', likely expired' : ''}${revoking ? ', revoking' : ''}` };
+    const spoken = e.accessibilityLabel ?? e.label;
+    item.accessibilityInformation = {
+      label: e.dimmed
+        ? revoking
+          ? vscode.l10n.t('{0}, likely expired, revoking', spoken)
+          : vscode.l10n.t('{0}, likely expired', spoken)
+        : revoking
+          ? vscode.l10n.t('{0}, revoking', spoken)
+          : spoken,
+    };
     return item;
   }
 
@@ -574,11 +594,13 @@ export class GroupRow implements TreeNode {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(this.icon);
-    const loaded = this.partial ? `, of the ${countText(this.partial.shown, this.partial.total ?? this.partial.shown)} loaded` : '';
-    item.description = `${this.members.length}${this.partial ? ` loaded${loaded.replace(/^, of the/, ' of')}` : ''}`;
+    const n = this.members.length;
+    item.description = this.partial ? vscode.l10n.t('{0} loaded of {1} loaded', n, countText(this.partial.shown, this.partial.total ?? this.partial.shown)) : `${n}`;
     item.tooltip = this.partial
-      ? `${this.label}: ${this.members.length} of the sessions loaded so far. Groups cover the loaded sessions only; use Load All on the list to group every one.`
-      : `${this.label}: ${this.members.length} session${this.members.length === 1 ? '' : 's'}`;
+      ? vscode.l10n.t('{0}: {1} of the sessions loaded so far. Groups cover the loaded sessions only; use Load All on the list to group every one.', this.label, n)
+      : n === 1
+        ? vscode.l10n.t('{0}: 1 session', this.label)
+        : vscode.l10n.t('{0}: {1} sessions', this.label, n);
     const revocable = this.members.some((m) => m.flags.canRevoke);
     item.contextValue = buildContextValue('sessionGroup', [revocable && 'canRevokeAll']);
     return item;
@@ -629,7 +651,7 @@ export function connectionRoots(state: SessionsState, cache: Map<string, Connect
   }
   if (out.length === 0 && all.length > 0) {
     const later = [...new Set(all.map((c) => c.backend))].join(', ');
-    return [new MessageNode('sessions/none', 'No connection with sessions to show yet', { description: `sessions of ${later} arrive in a later release` })];
+    return [new MessageNode('sessions/none', vscode.l10n.t('No connection with sessions to show yet'), { description: vscode.l10n.t('sessions of {0} arrive in a later release', later) })];
   }
   return out;
 }

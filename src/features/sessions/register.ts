@@ -30,11 +30,12 @@ export function registerSessions(deps: ExtensionDeps, modules: Partial<Record<Ba
 
   const updateBadge = (): void => {
     const n = state.badgeValue();
-    treeView.badge = n === undefined ? undefined : { value: n, tooltip: `${n.toLocaleString('en-US')} active session${n === 1 ? '' : 's'}` };
+    treeView.badge =
+      n === undefined ? undefined : { value: n, tooltip: n === 1 ? vscode.l10n.t('1 active session') : vscode.l10n.t('{0} active sessions', n.toLocaleString('en-US')) };
   };
   const updateViewState = (): void => {
     const f = state.anyFilter();
-    treeView.description = f.length > 0 ? `filter: ${f.join('; ')}` : undefined;
+    treeView.description = f.length > 0 ? vscode.l10n.t('filter: {0}', f.join('; ')) : undefined;
     void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT_KEY, f.length > 0);
     updateBadge();
   };
