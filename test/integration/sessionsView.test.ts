@@ -149,7 +149,7 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
       assert.match(String(gi.contextValue), /^sessionGroup;canRevokeAll$/);
       const members = (await kids(g)).filter(isRow);
       const total = liveSessions();
-      const q = answer([{ confirm: `Revoke ${members.length} Sessions` }]);
+      const q = answer([{ confirm: members.length === 1 ? 'Revoke' : `Revoke ${members.length} Sessions` }]);
       const summary = (await vscode.commands.executeCommand('sessionManager.revokeAllSessions', g)) as RevokeSummary;
       assert.match(q.asked[0].text, new RegExp(`^Revoke all ${members.length} sessions? of the group "${escapeRe(await labelOf(g))}" \\(OpenZiti, View controller\\)\\?$`));
       assert.strictEqual(summary.results.length, members.length);

@@ -394,7 +394,14 @@ async function confirmRevoke(deps: SessionCommandDeps, targets: Target[], verb: 
       preview.push(vscode.l10n.t('…and {0} more', targets.length - 10));
     }
     detail = `${backends} · ${on}\n\n${preview.join('\n')}${tail ? `\n\n${tail}` : ''}`;
-    button = verb === 'End' ? vscode.l10n.t('End {0} {1}s', count, title(noun)) : vscode.l10n.t('Revoke {0} {1}s', count, title(noun));
+    button =
+      targets.length === 1
+        ? verb === 'End'
+          ? vscode.l10n.t('End {0}', title(noun))
+          : vscode.l10n.t('Revoke')
+        : verb === 'End'
+          ? vscode.l10n.t('End {0} {1}s', count, title(noun))
+          : vscode.l10n.t('Revoke {0} {1}s', count, title(noun));
   }
   const answer = await deps.ui().confirm(message, detail, [button]);
   if (!answer) {
@@ -722,7 +729,7 @@ export async function revokeAll(deps: SessionCommandDeps, arg?: unknown): Promis
     throw new Error(vscode.l10n.t('Use "Revoke All Sessions…" on a user or a group in the Sessions view.'));
   }
   if (targets.length === 0) {
-    notify(deps, 'info', 'group' in whose ? vscode.l10n.t('the group "{0}" has no sessions to revoke.', whose.group) : vscode.l10n.t('{0} has no sessions to revoke.', whose.entry));
+    notify(deps, 'info', 'group' in whose ? vscode.l10n.t('The group "{0}" has no sessions to revoke.', whose.group) : vscode.l10n.t('{0} has no sessions to revoke.', whose.entry));
     return { results: [], message: vscode.l10n.t('Nothing to revoke.') };
   }
   const first = targets[0];

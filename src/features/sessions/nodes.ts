@@ -595,7 +595,7 @@ export class GroupRow implements TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(this.icon);
     const n = this.members.length;
-    item.description = this.partial ? vscode.l10n.t('{0} loaded of {1} loaded', n, countText(this.partial.shown, this.partial.total ?? this.partial.shown)) : `${n}`;
+    item.description = this.partial ? vscode.l10n.t('{0} (of the {1} loaded)', n, countText(this.partial.shown, this.partial.total ?? this.partial.shown)) : `${n}`;
     item.tooltip = this.partial
       ? vscode.l10n.t('{0}: {1} of the sessions loaded so far. Groups cover the loaded sessions only; use Load All on the list to group every one.', this.label, n)
       : n === 1
