@@ -65,6 +65,8 @@ export interface SessionEntry {
   readonly groupable?: boolean;
   /** Collapsed (default) or expanded when first shown. */
   readonly expanded?: boolean;
+  /** What its count counts, after the number: "users" ("100 of 5,000 users"); none: the number alone. */
+  readonly countNoun?: string;
   /** Words for a list of its children: "sessions", "users of Prod EU". */
   readonly childrenName?: string;
   /** What an empty list of its children says ('No active sessions'); with a filter the view says so itself. */

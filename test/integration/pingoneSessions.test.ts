@@ -116,7 +116,7 @@ describe('PingOne sessions view (sandbox)', function () {
     const userRows = users.filter(isRow);
     assert.strictEqual(userRows.length, 100, 'the first page (pageSize)');
     assert.strictEqual(await labelOf(users[users.length - 1]), 'Load more…');
-    assert.match(String((await item(shown(env))).description), /· 100 of 5,000$/);
+    assert.match(String((await item(shown(env))).description), /· 100 of 5,000 users$/);
     assert.match(String((await item(userRows[0])).contextValue), /^pingoneUser;canRevokeAll;hasDetails$/);
 
     const { user, sessions } = await userWithSessions(env, 2);

@@ -139,7 +139,7 @@ describe('workbench UI: PingOne sessions, revoke and session trail', function ()
     const env = row(page, ENVIRONMENT);
     await expand(page, env);
     // Environments are read before they are drawn, and a paged list shows its count.
-    await waitForDescription(page, env, /100 of 5,000$/);
+    await waitForDescription(page, env, /100 of 5,000 users$/);
 
     const envId = p1().data.environments.find((e) => e.name === ENVIRONMENT)?.id;
     assert.ok(envId, `the sandbox has ${ENVIRONMENT}`);

@@ -492,6 +492,7 @@ class PingOneSessionSource implements SessionSource {
       // Read before the row is drawn, so it says "100 of 5,000" the first time.
       preload: true,
       filterable: true,
+      countNoun: 'users',
       childrenName: `users of ${e.label}`,
       emptyText: 'No users',
       details: e.raw,

@@ -515,7 +515,8 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
       // A paged list says how many it holds once read: "100 of 240 (filtered)", or "filtered" until it is read.
       const filtered = this.children.filterText !== undefined && this.children.current;
       if (this.children.total !== undefined && this.children.current) {
-        const counted = countText(this.children.items.length, this.children.total);
+        // "100 of 5,000 users" where the source names what is counted; OpenZiti's lists say it in their label.
+        const counted = e.countNoun ? vscode.l10n.t('{0} {1}', countText(this.children.items.length, this.children.total), e.countNoun) : countText(this.children.items.length, this.children.total);
         const stale = this.children.stale;
         parts.push(
           filtered
