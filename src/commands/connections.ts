@@ -10,7 +10,7 @@ import { ApiError } from '../http/errors';
 import { ConnectionNode, endpointOf } from '../views/environments';
 import { Logger } from '../util/log';
 import { UserInput } from '../ui/input';
-import { UserCancelled } from './registerCommand';
+import { UserCancelled } from '../ui/input';
 
 export interface ConnectionCommandDeps {
   manager: ConnectionManager;

@@ -1,11 +1,6 @@
 import * as vscode from 'vscode';
 import { Logger } from '../util/log';
-
-export class UserCancelled extends Error {
-  constructor() {
-    super('cancelled');
-  }
-}
+import { UserCancelled } from '../ui/input';
 
 /**
  * Registers a command with the behaviour every Session Manager command shares: errors are logged and shown

@@ -2,7 +2,7 @@ import { X509Certificate } from 'crypto';
 import * as vscode from 'vscode';
 import { isIP } from 'net';
 import { BackendModule, CertificateInfo, TrustCandidate } from '../backends/types';
-import { UserCancelled } from '../commands/registerCommand';
+import { UserCancelled } from '../ui/input';
 import { BACKEND_LABELS, ConnectionRecord } from '../model/connection';
 import { UserInput } from '../ui/input';
 import { describeCertificate, PROBE_TIMEOUT_MS } from '../http/tls';

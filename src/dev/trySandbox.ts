@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import type * as vscode from 'vscode';
 import { BACKENDS, ConnectionRecord, ConnectionSecrets } from '../model/connection';
 import { ConnectionCommandDeps, signIn } from '../commands/connections';
-import { UserCancelled } from '../commands/registerCommand';
+import { UserCancelled } from '../ui/input';
 
 export const TRY_CONNECTIONS_ENV = 'SESSION_MANAGER_TRY_CONNECTIONS';
 const DONE_KEY = 'sessionManager.dev.tryRunsAdded';

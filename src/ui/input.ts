@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { UserCancelled } from '../commands/registerCommand';
+
+/** Thrown when the person cancels a question: the command stops quietly (nothing is shown or logged as an error). */
+export class UserCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
 
 /** Returned by a step when the person pressed the Back button. */
 export const BACK = Symbol('back');

@@ -2,9 +2,10 @@
 //   extension     src/extension.ts: wiring only
 //   features      src/features/** (views, nodes, commands and webview panels), src/deps.ts (what features get from
 //                 activate()), src/walkthrough.ts, src/dev/**
-//   machinery     shared VS Code machinery: src/views/**, src/commands/**, src/tree/**, src/ui/**, src/webviews/**
+//   machinery     shared VS Code machinery: src/views/**, src/commands/**, src/tree/**, src/webviews/**
 //                 (the panel host, the registry)
 //   connections   src/connections/**: the store, the manager, the wizard, trust
+//   seam          src/ui/**: the UserInput seam every question and message to the person goes through
 //   backends      src/backends/**: API clients, models, session sources, enrollment and route-path logic
 //   connection model  src/model/connection.ts: the connection records the clients are made from
 //   http          src/http/**: the one HTTP core
@@ -36,15 +37,18 @@ const LAYERS: Layer[] = [
   {
     name: 'machinery',
     pure: false,
-    has: (f) => ['src/views', 'src/commands', 'src/tree', 'src/ui', 'src/webviews'].some((d) => under(d)(f)),
+    has: (f) => ['src/views', 'src/commands', 'src/tree', 'src/webviews'].some((d) => under(d)(f)),
   },
+  // The UserInput seam: every question and message to the person (and its VS Code implementation). The connection
+  // wizard, the trust prompt and the sign-in prompter ask through it, so it sits right below connections/.
+  { name: 'seam', pure: false, has: under('src/ui') },
   { name: 'connection model', pure: true, has: (f) => f === 'src/model/connection.ts' },
   { name: 'connections', pure: false, has: under('src/connections') },
   { name: 'backends', pure: true, has: under('src/backends') },
   { name: 'http', pure: true, has: under('src/http') },
 ];
 /** The order, top to bottom (LAYERS is in matching order, which puts the special cases first). */
-const ORDER = ['extension', 'features', 'machinery', 'connections', 'backends', 'connection model', 'http', 'util'];
+const ORDER = ['extension', 'features', 'machinery', 'connections', 'seam', 'backends', 'connection model', 'http', 'util'];
 
 function layerOf(file: string): Layer {
   const l = LAYERS.find((x) => x.has(file));
@@ -60,15 +64,7 @@ const rank = (l: Layer): number => ORDER.indexOf(l.name);
  * Single imports allowed to point up for now (importer → imported); every other file and import follows the rules. A
  * listed arrow that is gone fails the test, so the list only shrinks: remove an entry when its arrow is fixed.
  */
-const ALLOWED_IMPORTS: string[] = [
-  // The connection wizard, the trust prompts and the sign-in prompter ask through the UserInput seam
-  // (src/ui/input.ts), and trust uses its UserCancelled: until that seam's interface sits below connections/ (or
-  // these files move up), these arrows point up.
-  'src/connections/prompter.ts -> src/ui/input.ts',
-  'src/connections/trust.ts -> src/commands/registerCommand.ts',
-  'src/connections/trust.ts -> src/ui/input.ts',
-  'src/connections/wizard.ts -> src/ui/input.ts',
-];
+const ALLOWED_IMPORTS: string[] = [];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

@@ -3,7 +3,8 @@
 // One panel per session; a revoke marks an open trail as ended. The page has no script (src/backends/pingone/trailPage.ts).
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
-import { registerCommand, UserCancelled } from '../../commands/registerCommand';
+import { registerCommand } from '../../commands/registerCommand';
+import { UserCancelled } from '../../ui/input';
 import type { PingOneSession } from '../../backends/pingone/models';
 import { sessionTrail } from '../../backends/pingone/trail';
 import { trailContent, type TrailPageOptions } from '../../backends/pingone/trailPage';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
 import type { ConnectionRecord } from '../../model/connection';
-import { UserCancelled } from '../../commands/registerCommand';
+import { UserCancelled } from '../../ui/input';
 import type { PickItem } from '../../ui/input';
 import { redactValue } from '../../util/redact';
 import type { TreeNode } from '../../tree/nodes';

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
 import type { ConnectionRecord } from '../../../model/connection';
-import { UserCancelled } from '../../../commands/registerCommand';
+import { UserCancelled } from '../../../ui/input';
 import { ApiError } from '../../../http/errors';
 import { BACK, PickItem, runSteps, StepInfo } from '../../../ui/input';
 import { EnrollmentRootNode, enrollmentGroupBy, enrollmentRootId, EnrollmentNode, EnrollmentsView, GROUP_BY_SETTING } from './view';

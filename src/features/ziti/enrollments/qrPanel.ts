@@ -3,7 +3,7 @@
 // extension, which fetches the JWT again.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
-import { UserCancelled } from '../../../commands/registerCommand';
+import { UserCancelled } from '../../../ui/input';
 import type { HostedPanel } from '../../../webviews/panelHost';
 import { ENROLLMENT_QR_VIEW_TYPE, isQrWebviewMessage, QrWebviewMessage } from '../../../webviews/qr/protocol';
 import { qrContent } from '../../../backends/ziti/enrollments/qr';

@@ -2,7 +2,8 @@
 // or from the palette (pick a controller, type a session id). Also registers the panel serializer.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../../deps';
-import { registerCommand, UserCancelled } from '../../../commands/registerCommand';
+import { registerCommand } from '../../../commands/registerCommand';
+import { UserCancelled } from '../../../ui/input';
 import { BACK } from '../../../ui/input';
 import { isSafeId, ROUTE_PATH_VIEW_TYPE } from '../../../webviews/routePath/protocol';
 import { RoutePathPanels } from './panel';
