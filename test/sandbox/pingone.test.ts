@@ -574,7 +574,7 @@ describe('sandbox: PingOne emulator', function () {
   });
 
   describe('data', () => {
-    it('is deterministic per seed and scales to 5,000 users quickly', () => {
+    it('is deterministic per seed and makes 5,000 users', () => {
       const ctx = { seed: 5, sizes: DEFAULT_SIZES, now: () => 1_750_000_000_000 };
       const a = createPingOne(ctx).state.data;
       const b = createPingOne(ctx).state.data;
@@ -584,30 +584,25 @@ describe('sandbox: PingOne emulator', function () {
       const reversed = [...b.environments].reverse().map((e) => b.users.get(e.id)!).reverse();
       assert.deepStrictEqual(inOrder, reversed);
       assert.strictEqual(a.usersById.size, inOrder.reduce((n, l) => n + l.length, 0));
-      const t = Date.now();
+      // (How fast: npm run bench. Tests assert behaviour, never speed.)
       const big = createPingOne({ ...ctx, sizes: { ...DEFAULT_SIZES, pingoneUsers: 5000 } });
       assert.strictEqual(big.state.data.users.get(big.state.data.environments[1].id)!.length, 5000);
-      const ms = Date.now() - t;
-      assert.ok(ms < 1000, `created 5,000 users in ${ms} ms`);
     });
 
     it('has one environment of 5,000 users by default, made only when first read', () => {
-      const t = Date.now();
       const backend = createPingOne({ seed: 1, sizes: DEFAULT_SIZES, now: () => 1_750_000_000_000 });
-      const startMs = Date.now() - t;
       const d = backend.state.data;
       const large = d.environments[2];
       assert.strictEqual(large.name, 'Workforce EU');
       assert.strictEqual(d.userCounts.get(large.id), 5000);
       assert.strictEqual(d.usersById.size, 0, 'no user made at start');
-      assert.ok(startMs < 200, `start took ${startMs} ms`);
       assert.match(backend.describe('http://x').notes!.join('\n'), /Workforce EU \(5,000 users\)/);
       assert.strictEqual(d.users.get(large.id)!.length, 5000);
       // not the environment the basic worker app may not see
       assert.notStrictEqual(large.id, d.environments[d.environments.length - 1].id);
     });
 
-    it('serves a page of 1,000 of 5,000 users quickly', async () => {
+    it('serves a filtered page of 1,000 of 5,000 users', async () => {
       const backend = createPingOne({ seed: 5, sizes: { ...DEFAULT_SIZES, pingoneUsers: 5000 }, now: () => Date.now() });
       const d = backend.state.data;
       const tok = await backend.handle({
@@ -619,7 +614,6 @@ describe('sandbox: PingOne emulator', function () {
         baseUrl: 'http://sandbox',
       });
       const access = (tok.body as { access_token: string }).access_token;
-      const t = Date.now();
       const res = await backend.handle({
         method: 'GET',
         path: `/v1/environments/${d.environments[1].id}/users`,
@@ -628,11 +622,9 @@ describe('sandbox: PingOne emulator', function () {
         body: Buffer.alloc(0),
         baseUrl: 'http://sandbox',
       });
-      const ms = Date.now() - t;
       assert.strictEqual(res.status, 200);
       assert.strictEqual((res.body as { size: number }).size, 1000);
       assert.strictEqual((res.body as { count: number }).count, 5000);
-      assert.ok(ms < 300, `${ms} ms`);
     });
   });
 });
