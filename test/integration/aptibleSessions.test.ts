@@ -1,0 +1,184 @@
+// Aptible ephemeral sessions in the one Sessions view, in the real extension host against the sandbox: accounts
+// (production marked) → apps → ephemeral sessions joined with their operations (who, command, state), paged by the
+// next link; no Revoke on any row; a 403 and faults as error rows with the other connection intact.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/nodes';
+import type { AptibleState } from '../sandbox/aptible';
+import { ADMIN_PASSWORD } from '../sandbox/ziti';
+import { start, Sandbox } from '../sandbox/server';
+import { isEntryRow, item, labelOf, testingApi, type EntryRowLike } from './helpers';
+import { removeAllConnections } from './connections.test';
+
+const APT = 'apt-main';
+const ZITI = 'apt-ziti';
+
+type Row = EntryRowLike;
+const isRow = isEntryRow;
+
+describe('Aptible sessions view (sandbox)', function () {
+  this.timeout(180_000);
+  let api: TestingApi;
+  let sb: Sandbox;
+  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
+  const st = (): AptibleState => sb.state.aptible.state as AptibleState;
+  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
+
+  async function connection(): Promise<TreeNode> {
+    const c = (await kids()).find((r) => r.id === `aptible/${APT}`);
+    assert.ok(c, 'the Aptible connection row');
+    return c;
+  }
+  async function account(handle: string): Promise<Row> {
+    const rows = (await kids(await connection())).filter(isRow);
+    const a = rows.find((r) => r.entry.label === handle);
+    assert.ok(a, `no account ${handle} among ${rows.map((r) => r.entry.label).join(', ')}`);
+    return a;
+  }
+  async function firstApp(): Promise<Row> {
+    const app = st().data.apps[0];
+    const acc = st().data.accounts.find((a) => a.id === app.accountId)!;
+    const rows = (await kids(await account(acc.handle))).filter(isRow);
+    const r = rows.find((x) => x.entry.id === String(app.id));
+    assert.ok(r, `app ${app.handle}`);
+    return r;
+  }
+  function shown(row: TreeNode): TreeNode {
+    return provider().findById(row.id) ?? row;
+  }
+
+  before(async () => {
+    api = await testingApi();
+    // 160 sessions: the first app holds 88, more than one page of the view (pageSize 50) and of the server (20).
+    sb = await start({ backends: ['aptible', 'ziti'], sizes: { aptibleSessions: 160 } });
+    await removeAllConnections(api);
+    const d = sb.details.aptible;
+    await api.store.save(
+      {
+        id: APT,
+        label: 'Aptible acme',
+        backend: 'aptible',
+        endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
+        auth: { method: 'password', username: d.credentials.email },
+        source: 'user',
+      },
+      { password: d.credentials.password },
+    );
+    await api.store.save(
+      { id: ZITI, label: 'Ziti beside', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
+      { password: ADMIN_PASSWORD },
+    );
+    for (const id of [APT, ZITI]) {
+      await api.manager.signedInClient(id);
+    }
+    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
+    await config().update('pageSize', 50, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    api.setUserInput(undefined);
+    for (const key of ['pageSize', 'autoRefreshSeconds']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await removeAllConnections(api);
+    await sb.stop();
+  });
+
+  afterEach(() => {
+    sb.faults.clear('aptible');
+    st().forbiddenAccounts.clear();
+    st().forbiddenOperations.clear();
+    api.setUserInput(undefined);
+  });
+
+  it('browses accounts (production marked) → apps → sessions with who, command and status, paged by the next link; no Revoke anywhere', async () => {
+    const data = st().data;
+    const roots = await kids();
+    assert.deepStrictEqual(roots.map((r) => r.id), [`aptible/${APT}`, `ziti/${ZITI}`], 'one row per connection with sessions');
+    const accounts = (await kids(await connection())).filter(isRow);
+    assert.deepStrictEqual(accounts.map((a) => a.entry.label), data.accounts.map((a) => a.handle));
+    for (const [i, a] of accounts.entries()) {
+      const ti = await item(a);
+      assert.strictEqual(ti.contextValue, 'aptibleAccount;hasDetails');
+      assert.strictEqual(String(ti.description).startsWith('production'), data.accounts[i].type === 'production', String(ti.description));
+    }
+    const app = await firstApp();
+    assert.strictEqual((await item(app)).contextValue, 'aptibleApp;hasDetails');
+    const rows = await kids(app);
+    const sessions = rows.filter(isRow);
+    // Aptible pages by 20 and a page is never split: 50 rows asked, three server pages (60 rows) read.
+    assert.strictEqual(sessions.length, 60, 'the first page of the view (pageSize 50) over three server pages');
+    assert.strictEqual(await labelOf(rows[rows.length - 1]), 'Load more…');
+    const expected = data.sessions.filter((s) => s.appId === data.apps[0].id);
+    assert.ok(expected.length > 60, `${expected.length} sessions on the first app`);
+    assert.match(String((await item(shown(app))).description), new RegExp(`60 of ${expected.length}`));
+    const times = sessions.map((s) => Date.parse(String(s.entry.time)));
+    assert.ok(times.every((t, i) => i === 0 || times[i - 1] >= t), 'newest first');
+    for (const s of sessions) {
+      const ti = await item(s);
+      assert.ok(!/canRevoke/.test(String(ti.contextValue)), String(ti.contextValue));
+      const sess = data.sessions.find((x) => String(x.id) === s.entry.id)!;
+      const op = data.operations.get(sess.operationId)!;
+      assert.strictEqual(await labelOf(s), `${op.userName} — ${op.command}`);
+      assert.ok(String(ti.description).includes(op.status), String(ti.description));
+      assert.ok(String(ti.description).includes(sess.host), String(ti.description));
+    }
+    await vscode.commands.executeCommand('sessionManager.loadMore', shown(app));
+    const all = (await kids(shown(app))).filter(isRow);
+    assert.strictEqual(all.length, Math.min(120, expected.length));
+    assert.deepStrictEqual(new Set(all.map((r) => r.entry.id)).size, all.length, 'no row twice');
+  });
+
+  it('reads a running operation again on refresh; one that turned forbidden leaves the row readable ("operation unavailable")', async () => {
+    const data = st().data;
+    const newest = data.sessions
+      .filter((s) => s.appId === data.apps[0].id && data.operations.get(s.operationId)!.status === 'running')
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    assert.ok(newest, 'a running session on the first app');
+    const before = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === String(newest.id));
+    assert.ok(before && /^running/.test(String((await item(before)).description)), 'shown running first');
+    st().forbiddenOperations.add(newest.operationId);
+    provider().refresh();
+    const row = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === String(newest.id));
+    assert.ok(row, 'the session is still listed');
+    assert.match(String((await item(row)).description), /^operation unavailable/);
+    assert.strictEqual(await labelOf(row), newest.name);
+    assert.ok(!/canRevoke/.test(String((await item(row)).contextValue)));
+  });
+
+  it('shows a 403 on an account as an error row under it; the other accounts and the OpenZiti connection stay', async () => {
+    const data = st().data;
+    const forbidden = data.accounts[1];
+    st().forbiddenAccounts.add(forbidden.id);
+    provider().refresh();
+    const children = await kids(await account(forbidden.handle));
+    assert.strictEqual(children.length, 1);
+    const err = await item(children[0]);
+    assert.match(String(err.contextValue), /^error;canRetry/);
+    assert.match(String(err.label), /403|forbidden|not authorized/i);
+    assert.ok((await kids(await account(data.accounts[0].handle))).filter(isRow).length > 0, 'another account still lists its apps');
+    const zitiLists = await kids((await kids()).find((r) => r.id === `ziti/${ZITI}`)!);
+    assert.deepStrictEqual(await Promise.all(zitiLists.map(labelOf)), ['Sessions', 'API Sessions']);
+  });
+
+  for (const mode of ['rate-limit', 'server-error', 'malformed-json', 'html-502'] as const) {
+    it(`shows a ${mode} fault on sessions as an error row under that app only; the OpenZiti connection stays`, async () => {
+      await firstApp();
+      sb.faults.set('aptible', { mode, pathRegex: '/ephemeral_sessions$', retryAfterSeconds: 0 });
+      try {
+        provider().refresh();
+        const children = await kids(await firstApp());
+        const last = await item(children[children.length - 1]);
+        assert.match(String(last.contextValue), /^error;canRetry/, `${String(last.label)} (${children.length} rows)`);
+        const zitiLists = await kids((await kids()).find((r) => r.id === `ziti/${ZITI}`)!);
+        assert.deepStrictEqual(await Promise.all(zitiLists.map(labelOf)), ['Sessions', 'API Sessions'], 'the other connection intact');
+      } finally {
+        sb.faults.clear('aptible');
+      }
+      provider().refresh();
+      assert.ok((await kids(await firstApp())).filter(isRow).length > 0, 'recovers after the fault');
+    });
+  }
+});
