@@ -9,6 +9,7 @@ import type { AptibleState } from '../sandbox/aptible';
 import { ADMIN_PASSWORD } from '../sandbox/ziti';
 import { start, Sandbox } from '../sandbox/server';
 import { isEntryRow, item, labelOf, testingApi, type EntryRowLike } from './helpers';
+import { Answer, QueuedInput } from './queuedInput';
 import { removeAllConnections } from './connections.test';
 
 const APT = 'apt-main';
@@ -45,6 +46,24 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.ok(r, `app ${app.handle}`);
     return r;
   }
+  function answer(answers: Answer[]): QueuedInput {
+    const q = new QueuedInput(answers, api.BACK);
+    api.setUserInput(q);
+    return q;
+  }
+  /** A session row of the first app whose operation is running (not yet asked to cancel). */
+  async function runningRow(): Promise<Row> {
+    const rows = (await kids(await firstApp())).filter(isRow);
+    const r = rows.find((x) => {
+      const s = st().data.sessions.find((y) => String(y.id) === x.entry.id)!;
+      const op = st().data.operations.get(s.operationId)!;
+      return op.status === 'running' && !op.cancelled && !st().forbiddenOperations.has(op.id);
+    });
+    assert.ok(r, 'a session with a running operation');
+    return r;
+  }
+  const opOf = (r: Row): ReturnType<AptibleState['data']['operations']['get']> =>
+    st().data.operations.get(st().data.sessions.find((y) => String(y.id) === r.entry.id)!.operationId);
   function shown(row: TreeNode): TreeNode {
     return provider().findById(row.id) ?? row;
   }
@@ -88,6 +107,7 @@ describe('Aptible sessions view (sandbox)', function () {
 
   afterEach(() => {
     sb.faults.clear('aptible');
+    st().data.accounts[0].type = 'production';
     st().forbiddenAccounts.clear();
     st().forbiddenOperations.clear();
     api.setUserInput(undefined);
@@ -161,6 +181,56 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.ok((await kids(await account(data.accounts[0].handle))).filter(isRow).length > 0, 'another account still lists its apps');
     const zitiLists = await kids((await kids()).find((r) => r.id === `ziti/${ZITI}`)!);
     assert.deepStrictEqual(await Promise.all(zitiLists.map(labelOf)), ['Sessions', 'API Sessions']);
+  });
+
+  it('Cancel Operation… on a running session: an honest modal, PATCH cancelled: true, the row then shows the new state without the action', async () => {
+    // A development environment: the modal alone confirms.
+    st().data.accounts[0].type = 'development';
+    provider().refresh();
+    const row = await runningRow();
+    const op = opOf(row)!;
+    assert.strictEqual((await item(row)).contextValue, 'aptibleSession;canCancelOperation;hasDetails');
+    // Declined: nothing is sent.
+    let q = answer([{ confirm: undefined }]);
+    assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row), { cancelled: false });
+    assert.strictEqual(q.asked[0].kind, 'confirm');
+    assert.strictEqual(op.cancelled, false, 'nothing sent');
+
+    q = answer([{ confirm: 'Cancel Operation' }]);
+    const result = await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row);
+    assert.deepStrictEqual(result, { cancelled: true, operationId: String(op.id) });
+    assert.strictEqual(q.asked.length, 1, 'no typed name for a development environment');
+    assert.match(q.asked[0].text, new RegExp(`^Cancel operation ${op.id} of the ephemeral session of ${op.userName} on app ${st().data.apps[0].handle} in ${st().data.accounts[0].handle}\\?$`));
+    const detail = q.asked[0].detail ?? '';
+    assert.match(detail, /Backend: Aptible, connection Aptible acme\. Environment: /);
+    assert.match(detail, /asks Aptible to cancel the operation/);
+    assert.match(detail, /does not document whether a live SSH session ends/);
+    assert.strictEqual(op.cancelled, true, 'the sandbox got the PATCH');
+    const after = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === row.entry.id)!;
+    const ti = await item(after);
+    assert.match(String(ti.description), /^running \(cancel requested\)/);
+    assert.strictEqual(ti.contextValue, 'aptibleSession;hasDetails', 'no second cancel, never a revoke');
+  });
+
+  it('Cancel Operation… in a production environment asks for its typed name; a wrong name sends nothing', async () => {
+    provider().refresh();
+    const prod = st().data.accounts[0];
+    assert.strictEqual(prod.type, 'production');
+    const row = await runningRow();
+    const op = opOf(row)!;
+    let q = answer([{ confirm: 'Cancel Operation' }, { typed: 'wrong' }]);
+    assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row), { cancelled: false });
+    assert.match(q.asked[0].detail ?? '', new RegExp(`Environment: ${prod.handle} \\(production\\)`));
+    assert.strictEqual(q.asked[1].kind, 'typeToConfirm');
+    assert.strictEqual(q.asked[1].text, `${prod.handle} is a production environment. Type its name to cancel operation ${op.id} in it.`);
+    assert.strictEqual(op.cancelled, false, 'nothing sent');
+    q = answer([{ confirm: 'Cancel Operation' }, { typed: prod.handle }]);
+    assert.strictEqual(((await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row)) as { cancelled: boolean }).cancelled, true);
+    assert.strictEqual(q.remaining, 0);
+    assert.strictEqual(op.cancelled, true);
+    // The command read the app's list again: the row shows the new state.
+    const after = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === row.entry.id)!;
+    assert.match(String((await item(after)).description), /^running \(cancel requested\)/);
   });
 
   for (const mode of ['rate-limit', 'server-error', 'malformed-json', 'html-502'] as const) {

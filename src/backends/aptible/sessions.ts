@@ -4,7 +4,8 @@
 // ephemeral sessions (what `aptible ssh` starts), newest first, paged by following `_links.next` verbatim. A session
 // carries no user, command or state: those live on the operation that started it, so each row is joined with
 // `GET /operations/{id}`, fetched once per id (at most `operationConcurrency` in flight) and kept for the source's
-// lifetime; an operation still queued or running is read again when its app's list is read again from the start.
+// lifetime; an operation still queued or running, or unavailable, is read again when its app's list is read again
+// from the start.
 // A missing or forbidden operation leaves the row readable ("operation unavailable").
 //
 // Read-only by nature: the Deploy API has no call that ends an ephemeral session, so no entry carries `canRevoke`.
@@ -280,7 +281,8 @@ export class AptibleSessionSource implements SessionSource {
     if (cached) {
       const known = await cached;
       const final = 'operation' in known && FINAL_STATES.has(str(known.operation.status) ?? '');
-      if (!fresh || final || 'unavailable' in known) {
+      // A finished operation never changes; an unfinished or unavailable one (permissions change) is read again.
+      if (!fresh || final) {
         return known;
       }
       if (this.operations.get(id) !== cached) {
