@@ -180,6 +180,16 @@ export class AptibleClient implements BackendClient {
     return this.collectionPage<'ephemeral_sessions', AptibleEphemeralSession>(cursor || first, 'ephemeral_sessions', 'list ephemeral sessions of an operation', signal);
   }
 
+  /** One ephemeral session (`GET /ephemeral_sessions/{id}`); undefined when there is none (404). */
+  async readEphemeralSession(sessionId: string, signal?: AbortSignal): Promise<AptibleEphemeralSession | undefined> {
+    return this.readOrGone<AptibleEphemeralSession>(`ephemeral_sessions/${encodeURIComponent(sessionId)}`, 'read ephemeral session', signal);
+  }
+
+  /** One app (`GET /apps/{id}`); undefined when there is none (404). */
+  async readApp(appId: string, signal?: AbortSignal): Promise<AptibleApp | undefined> {
+    return this.readOrGone<AptibleApp>(`apps/${encodeURIComponent(appId)}`, 'read app', signal);
+  }
+
   /** One operation (`GET /operations/{id}`). A 404 or 403 is thrown as the HTTP core worded it. */
   async readOperation(operationId: string, signal?: AbortSignal): Promise<AptibleOperation> {
     const operation = 'read operation';
@@ -197,6 +207,23 @@ export class AptibleClient implements BackendClient {
     const operation = 'cancel operation';
     await this.run(operation, async () => {
       await this.api.request<unknown>({ method: 'PATCH', url: `operations/${encodeURIComponent(operationId)}`, data: { cancelled: true }, operation, signal });
+    });
+  }
+
+  private async readOrGone<T extends { id: number }>(url: string, operation: string, signal?: AbortSignal): Promise<T | undefined> {
+    return this.run(operation, async () => {
+      try {
+        const res = await this.api.get<T>(url, operation, { signal });
+        if (!res.data || typeof res.data !== 'object' || typeof res.data.id !== 'number') {
+          throw this.error(operation, 'invalid-response', `${res.status} — the answer has no id`);
+        }
+        return stripSensitive(res.data);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) {
+          return undefined;
+        }
+        throw e;
+      }
     });
   }
 

@@ -15,7 +15,7 @@
 import { ApiError } from '../../http';
 import type { FetchedPage, PageRequest } from '../../http/paging';
 import type { EnvironmentInfo } from '../types';
-import type { EntryTooltip, ListQuery, RevokeOutcome, SessionEntry, SessionSource, SessionSourceContext } from '../sessionSource';
+import type { EntryTooltip, FoundEntry, ListQuery, RevokeOutcome, SessionEntry, SessionSource, SessionSourceContext } from '../sessionSource';
 import type { AptibleClient } from './client';
 import type { AptibleApp, AptibleEphemeralSession, AptibleOperation } from './models';
 
@@ -41,7 +41,10 @@ export interface AptibleSessionSourceOptions {
 }
 
 /** The client calls the source uses (AptibleClient has them). */
-type SessionsApi = Pick<AptibleClient, 'listEnvironments' | 'appsPage' | 'appSessionsPage' | 'operationSessionsPage' | 'readOperation' | 'cancelOperation'>;
+type SessionsApi = Pick<
+  AptibleClient,
+  'listEnvironments' | 'appsPage' | 'appSessionsPage' | 'operationSessionsPage' | 'readOperation' | 'cancelOperation' | 'readEphemeralSession' | 'readApp'
+>;
 
 /** An operation as joined to a row: read, or why it could not be. */
 export type JoinedOperation = { operation: AptibleOperation } | { unavailable: string };
@@ -151,7 +154,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 export class AptibleSessionSource implements SessionSource {
   readonly backendLabel = 'Aptible';
   readonly connectionNoun = 'connection';
-  readonly capabilities = { find: false };
+  readonly capabilities = { find: true };
   readonly revokeNote = "Aptible's API has no call that ends an ephemeral session.";
 
   /** Operation id → its read (shared by concurrent callers). */
@@ -247,6 +250,56 @@ export class AptibleSessionSource implements SessionSource {
     return ref ? this.accounts.get(accountKey(ref.accountId))?.handle : undefined;
   }
 
+  /** Find Session by ID: an ephemeral session id, with the account and app above it. */
+  async find(id: string, signal?: AbortSignal): Promise<FoundEntry | undefined> {
+    if (!/^\d+$/.test(id.trim())) {
+      return undefined;
+    }
+    const api = await this.api(signal);
+    const s = await api.readEphemeralSession(id.trim(), signal);
+    return s ? this.placed(api, s, signal) : undefined;
+  }
+
+  /**
+   * Find Operation: the ephemeral sessions an operation started (`GET /operations/{id}/ephemeral_sessions`, every
+   * page), each with the account and app above it. Undefined when there is no such operation (404); an operation
+   * that started no session gives an empty list.
+   */
+  async findOperation(operationId: string, signal?: AbortSignal): Promise<FoundEntry[] | undefined> {
+    const opId = operationId.trim();
+    if (!/^\d+$/.test(opId)) {
+      return undefined;
+    }
+    const api = await this.api(signal);
+    const sessions: AptibleEphemeralSession[] = [];
+    let cursor: string | undefined;
+    const seen = new Set<string>();
+    try {
+      for (let pages = 0; pages < 50; pages++) {
+        const page = await api.operationSessionsPage(opId, cursor, signal);
+        sessions.push(...page.items.filter((s) => typeof s?.id === 'number'));
+        if (!page.next || seen.has(page.next)) {
+          break;
+        }
+        seen.add(page.next);
+        cursor = page.next;
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        return undefined;
+      }
+      throw e;
+    }
+    const out: FoundEntry[] = [];
+    for (const s of sessions) {
+      const f = await this.placed(api, s, signal);
+      if (f) {
+        out.push(f);
+      }
+    }
+    return out;
+  }
+
   dispose(): void {
     this.operations.clear();
     this.accounts.clear();
@@ -305,6 +358,25 @@ export class AptibleSessionSource implements SessionSource {
     );
     this.operations.set(id, pending);
     return pending;
+  }
+
+  /** A session with the account and app entries above it (reading the app, and the accounts when not listed yet). */
+  private async placed(api: SessionsApi, s: AptibleEphemeralSession, signal?: AbortSignal): Promise<FoundEntry | undefined> {
+    const appId = idFromHref(s._links?.app?.href);
+    const app = appId !== undefined ? await api.readApp(appId, signal) : undefined;
+    const accountId = idFromHref(app?._links?.account?.href);
+    if (!app || accountId === undefined) {
+      return undefined;
+    }
+    const accounts = await api.listEnvironments(signal);
+    const account = accounts.find((a) => a.id === accountId);
+    if (!account) {
+      return undefined;
+    }
+    const accountEntry = this.accountEntry(account);
+    const appEntry = this.appEntry(accountId, app);
+    const [joined] = await this.join(api, [s], false, signal);
+    return { entry: this.sessionEntry(accountId, String(app.id), s, joined), path: [accountEntry, appEntry] };
   }
 
   private accountEntry(a: EnvironmentInfo): SessionEntry {

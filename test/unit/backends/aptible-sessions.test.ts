@@ -264,4 +264,30 @@ describe('backends/aptible sessions', function () {
     const refused = await rejection(src.cancelOperation(after));
     assert.strictEqual(refused.status, 403);
   });
+  it('finds a session by id, and an operation\'s sessions by operation id, with the account and app above them', async () => {
+    const { src } = source();
+    const data = state().data;
+    const s = data.sessions[data.sessions.length - 1];
+    const app = data.apps.find((p) => p.id === s.appId)!;
+    const found = await src.find(String(s.id));
+    assert.ok(found, 'found by session id');
+    assert.strictEqual(found.entry.id, String(s.id));
+    assert.deepStrictEqual(found.path.map((e) => [e.type, e.id]), [
+      [APTIBLE_ENTRY_TYPES.account, String(app.accountId)],
+      [APTIBLE_ENTRY_TYPES.app, String(app.id)],
+    ]);
+    assert.strictEqual(found.entry.label, `${data.operations.get(s.operationId)!.userName} — ${data.operations.get(s.operationId)!.command}`);
+    // The keys are the ones the tree uses, so the view can reveal it (the newest session is on its app's first page).
+    const listed = (await src.list(found.path[1], FIRST, {})).items.map((e) => e.key);
+    assert.ok(listed.includes(found.entry.key), `${found.entry.key} among ${listed.join(', ')}`);
+    assert.strictEqual(await src.find('999999999'), undefined, 'unknown id');
+    assert.strictEqual(await src.find('abc'), undefined, 'not an Aptible id');
+
+    const byOp = await src.findOperation(String(s.operationId));
+    assert.deepStrictEqual(byOp?.map((f) => f.entry.id), [String(s.id)]);
+    assert.deepStrictEqual(byOp?.[0].path.map((e) => e.id), [String(app.accountId), String(app.id)]);
+    assert.strictEqual(await src.findOperation('1'), undefined, 'no such operation');
+    const deploy = data.apps[0].lastDeployOperationId;
+    assert.deepStrictEqual(await src.findOperation(String(deploy)), [], 'an operation that started no session');
+  });
 });
