@@ -233,6 +233,32 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.match(String((await item(after)).description), /^running \(cancel requested\)/);
   });
 
+  it('Find Aptible Operation… takes an operation id and reveals the session it started under its account and app', async () => {
+    provider().refresh();
+    const data = st().data;
+    const target = data.sessions.filter((s) => s.appId === data.apps[0].id).sort((a, b) => b.createdAt - a.createdAt)[3];
+    const q = answer([{ input: String(target.operationId) }]);
+    const result = (await vscode.commands.executeCommand('sessionManager.aptible.findOperation')) as {
+      connectionId: string;
+      operationId: string;
+      sessionIds: string[];
+      revealed: { shown: string; sessionId: string };
+    };
+    assert.strictEqual(q.asked[0].kind, 'input');
+    assert.strictEqual(result.connectionId, APT);
+    assert.strictEqual(result.operationId, String(target.operationId));
+    assert.deepStrictEqual(result.sessionIds, [String(target.id)]);
+    assert.strictEqual(result.revealed.sessionId, String(target.id));
+    assert.strictEqual(result.revealed.shown, 'revealed');
+    const sel = api.views.treeViews.sessions.selection.map((n) => n.id);
+    assert.ok(sel.some((id) => id.endsWith(`/session/${target.id}`)), `selected ${sel.join(', ')}`);
+    // An operation that does not exist: nothing found, nothing revealed.
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.aptible.findOperation', '1'), undefined);
+    // A deploy operation started no session.
+    const none = (await vscode.commands.executeCommand('sessionManager.aptible.findOperation', String(data.apps[0].lastDeployOperationId))) as { sessionIds: string[] };
+    assert.deepStrictEqual(none.sessionIds, []);
+  });
+
   for (const mode of ['rate-limit', 'server-error', 'malformed-json', 'html-502'] as const) {
     it(`shows a ${mode} fault on sessions as an error row under that app only; the OpenZiti connection stays`, async () => {
       await firstApp();
