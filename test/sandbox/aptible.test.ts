@@ -336,6 +336,20 @@ describe('sandbox: Aptible emulator', function () {
       isError(res.data, 403, 'forbidden');
     });
 
+    it('lists the ephemeral container of a session through its link', async () => {
+      const tok = await token();
+      const s = st.data.sessions[0];
+      const one = await get(`/ephemeral_sessions/${s.id}`, tok);
+      const list = await get(one.data._links.ephemeral_containers.href, tok);
+      assert.strictEqual(list.status, 200);
+      assert.strictEqual(list.data.total_count, 1);
+      const c = list.data._embedded.ephemeral_containers[0];
+      assert.strictEqual(c._type, 'ephemeral_container');
+      assert.deepStrictEqual(c.allocation, [s.host]);
+      assert.strictEqual(c._links.ephemeral_session.href, `${base}/ephemeral_sessions/${s.id}`);
+      assert.strictEqual((await get('/ephemeral_sessions/1/ephemeral_containers', tok)).status, 404);
+    });
+
     it('is deterministic per seed and starts fast', () => {
       const ctx = { seed: 3, sizes: DEFAULT_SIZES, now: () => 1_750_000_000_000 };
       const t = Date.now();

@@ -18,6 +18,7 @@ import {
   type AptibleAccountList,
   type AptibleApp,
   type AptibleCollection,
+  type AptibleEphemeralContainer,
   type AptibleEphemeralSession,
   type AptibleOperation,
   type AptibleTokenResponse,
@@ -183,6 +184,12 @@ export class AptibleClient implements BackendClient {
   /** One ephemeral session (`GET /ephemeral_sessions/{id}`); undefined when there is none (404). */
   async readEphemeralSession(sessionId: string, signal?: AbortSignal): Promise<AptibleEphemeralSession | undefined> {
     return this.readOrGone<AptibleEphemeralSession>(`ephemeral_sessions/${encodeURIComponent(sessionId)}`, 'read ephemeral session', signal);
+  }
+
+  /** One page of a session's containers (`ephemeral_sessions/{id}/ephemeral_containers`, then `next` verbatim). */
+  async sessionContainersPage(sessionId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleEphemeralContainer>> {
+    const first = `ephemeral_sessions/${encodeURIComponent(sessionId)}/ephemeral_containers`;
+    return this.collectionPage<'ephemeral_containers', AptibleEphemeralContainer>(cursor || first, 'ephemeral_containers', 'list ephemeral containers', signal);
   }
 
   /** One app (`GET /apps/{id}`); undefined when there is none (404). */

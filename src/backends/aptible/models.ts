@@ -125,3 +125,17 @@ export interface AptibleOperation {
 
 export type AptibleAppList = AptibleCollection<'apps', AptibleApp>;
 export type AptibleEphemeralSessionList = AptibleCollection<'ephemeral_sessions', AptibleEphemeralSession>;
+
+/** The container an ephemeral session runs in (`GET /ephemeral_sessions/{id}/ephemeral_containers`). */
+export interface AptibleEphemeralContainer {
+  id: number;
+  layer?: string;
+  docker_name?: string;
+  interactive?: boolean;
+  memory_limit?: number;
+  allocation?: string[];
+  created_at?: string;
+  updated_at?: string;
+  _links?: Record<string, AptibleLink | undefined>;
+  [key: string]: unknown;
+}

@@ -17,7 +17,7 @@ import type { FetchedPage, PageRequest } from '../../http/paging';
 import type { EnvironmentInfo } from '../types';
 import type { EntryTooltip, FoundEntry, ListQuery, RevokeOutcome, SessionEntry, SessionSource, SessionSourceContext } from '../sessionSource';
 import type { AptibleClient } from './client';
-import type { AptibleApp, AptibleEphemeralSession, AptibleOperation } from './models';
+import type { AptibleApp, AptibleEphemeralContainer, AptibleEphemeralSession, AptibleOperation } from './models';
 
 /** The `type` of each level's entries (the first token of the row's contextValue). */
 export const APTIBLE_ENTRY_TYPES = {
@@ -43,7 +43,15 @@ export interface AptibleSessionSourceOptions {
 /** The client calls the source uses (AptibleClient has them). */
 type SessionsApi = Pick<
   AptibleClient,
-  'listEnvironments' | 'appsPage' | 'appSessionsPage' | 'operationSessionsPage' | 'readOperation' | 'cancelOperation' | 'readEphemeralSession' | 'readApp'
+  | 'listEnvironments'
+  | 'appsPage'
+  | 'appSessionsPage'
+  | 'operationSessionsPage'
+  | 'readOperation'
+  | 'cancelOperation'
+  | 'readEphemeralSession'
+  | 'readApp'
+  | 'sessionContainersPage'
 >;
 
 /** An operation as joined to a row: read, or why it could not be. */
@@ -248,6 +256,25 @@ export class AptibleSessionSource implements SessionSource {
   accountHandleOf(entry: SessionEntry): string | undefined {
     const ref = parseKey(entry.key);
     return ref ? this.accounts.get(accountKey(ref.accountId))?.handle : undefined;
+  }
+
+  /**
+   * The details of a session entry with its containers (`_links.ephemeral_containers`, first page): session, operation
+   * (or why it is unavailable) and containers; a refused container list is said in place of the containers.
+   */
+  async sessionDetails(entry: SessionEntry, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const base = (entry.details ?? {}) as Record<string, unknown>;
+    if (entry.type !== APTIBLE_ENTRY_TYPES.session) {
+      return base;
+    }
+    const api = await this.api(signal);
+    let containers: AptibleEphemeralContainer[] | string;
+    try {
+      containers = (await api.sessionContainersPage(entry.id, undefined, signal)).items;
+    } catch (e) {
+      containers = `unavailable: ${reason(e)}`;
+    }
+    return { ...base, containers };
   }
 
   /** Find Session by ID: an ephemeral session id, with the account and app above it. */

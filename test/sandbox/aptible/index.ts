@@ -383,6 +383,26 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
     };
   }
 
+  /** The ephemeral container a session runs in (one per session, derived from it: no extra seeded data). */
+  function containerJson(base: string, s: AptSession): Record<string, unknown> {
+    const id = s.id * 10 + 1;
+    return {
+      id,
+      _type: 'ephemeral_container',
+      layer: 'app',
+      docker_name: `${s.name}-${id}`,
+      interactive: true,
+      memory_limit: 1024,
+      allocation: [s.host],
+      created_at: iso(s.createdAt),
+      updated_at: iso(s.updatedAt),
+      _links: {
+        self: link(base, `/ephemeral_containers/${id}`),
+        ephemeral_session: link(base, `/ephemeral_sessions/${s.id}`),
+      },
+    };
+  }
+
   /** One page of a HAL collection. `extraLinks` are parent links (account, app, operation). */
   function list<T>(
     req: SandboxRequest,
@@ -547,11 +567,17 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
         return noRoute();
       }
       case 'ephemeral_sessions': {
-        if (r1 === undefined || r2 !== undefined) {
+        if (r1 === undefined || (r2 !== undefined && r2 !== 'ephemeral_containers')) {
           return noRoute();
         }
         const s = st.sessions.find((x) => x.id === intId(r1));
-        return s ? one(sessionJson(base, s)) : notFound('EphemeralSession', r1);
+        if (!s) {
+          return notFound('EphemeralSession', r1);
+        }
+        if (r2 === 'ephemeral_containers') {
+          return list(req, `/ephemeral_sessions/${s.id}/ephemeral_containers`, 'ephemeral_containers', [s], containerJson);
+        }
+        return one(sessionJson(base, s));
       }
       default:
         return noRoute();

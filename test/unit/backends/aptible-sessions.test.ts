@@ -290,4 +290,17 @@ describe('backends/aptible sessions', function () {
     const deploy = data.apps[0].lastDeployOperationId;
     assert.deepStrictEqual(await src.findOperation(String(deploy)), [], 'an operation that started no session');
   });
+  it('reads a session\'s details with its containers; a refused container list is said in their place', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const e = (await src.list(app, FIRST, {})).items[0];
+    const d = await src.sessionDetails(e);
+    const s = state().data.sessions.find((x) => String(x.id) === e.id)!;
+    assert.strictEqual((d.session as { id: number }).id, s.id);
+    assert.strictEqual((d.operation as { id: number }).id, s.operationId);
+    assert.deepStrictEqual((d.containers as { allocation: string[] }[]).map((c) => c.allocation), [[s.host]]);
+    sb.faults.set('aptible', { pathRegex: '/ephemeral_containers$', mode: 'server-error' });
+    const refused = await src.sessionDetails(e);
+    assert.match(String(refused.containers), /^unavailable: .*500/);
+  });
 });
