@@ -14,6 +14,8 @@ import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerSessions, type SessionsFeature } from './features/sessions/register';
 import { registerSessionTrail } from './features/pingone/trail';
+import { registerAptibleCancelOperation } from './features/aptible/cancelOperation';
+import { registerAptibleFindOperation } from './features/aptible/findOperation';
 import type { SessionsEnded } from './backends/sessionSource';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
@@ -162,6 +164,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const sessions = registerSessions(featureDeps, BACKEND_MODULES);
   registerZitiEnrollments(featureDeps);
   registerSessionTrail(featureDeps, sessions.state);
+  registerAptibleCancelOperation(featureDeps, sessions.state);
+  registerAptibleFindOperation(featureDeps, sessions.state);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);

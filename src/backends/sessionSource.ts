@@ -32,6 +32,8 @@ export interface EntryFlags {
   hasRoute?: boolean;
   /** PingOne: Show Session Trail. */
   hasTrail?: boolean;
+  /** Aptible: "Cancel Operation…" on a session whose operation is still queued or running. */
+  canCancelOperation?: boolean;
 }
 
 /** One row below a connection: a level (it has children) or a session (a leaf). */

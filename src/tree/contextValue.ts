@@ -22,7 +22,8 @@ export type Capability =
   | 'canRevokeAll'
   | 'canRevokeMatching'
   | 'canFilter'
-  | 'hasTrail';
+  | 'hasTrail'
+  | 'canCancelOperation';
 
 /** Each node type and the capability flags it may carry. A flag not listed here is a programming error. */
 export const CONTEXT_VALUE_SPECS = {
@@ -42,6 +43,9 @@ export const CONTEXT_VALUE_SPECS = {
   pingoneEnvironment: ['hasDetails'],
   pingoneUser: ['canRevokeAll', 'hasDetails'],
   pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
+  aptibleAccount: ['hasDetails'],
+  aptibleApp: ['hasDetails'],
+  aptibleSession: ['hasDetails', 'canCancelOperation'],
   zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
   zitiEnrollmentGroup: [],
   zitiEnrollment: ['canRefresh', 'canDelete', 'hasJwt', 'hasDetails'],
@@ -80,7 +84,7 @@ export function possibleContextValues(type: NodeType): string[] {
  * being revoked offers no revoke; a list of sessions offers Revoke All Matching while a filter it was read with holds.
  */
 export function entryContextValue(
-  entry: { type: string; countsSessions?: boolean; flags: { canRevoke?: boolean; canEndLogin?: boolean; canRevokeAll?: boolean; hasDetails?: boolean; hasRoute?: boolean; hasTrail?: boolean } },
+  entry: { type: string; countsSessions?: boolean; flags: { canRevoke?: boolean; canEndLogin?: boolean; canRevokeAll?: boolean; hasDetails?: boolean; hasRoute?: boolean; hasTrail?: boolean; canCancelOperation?: boolean } },
   state: { revoking: boolean; filtered: boolean },
 ): string {
   const f = entry.flags;
@@ -94,6 +98,7 @@ export function entryContextValue(
     f.hasDetails && 'hasDetails',
     f.hasRoute && 'hasRoute',
     f.hasTrail && 'hasTrail',
+    f.canCancelOperation && 'canCancelOperation',
     entry.countsSessions && state.filtered && 'canRevokeMatching',
   ]);
 }

@@ -264,7 +264,8 @@ describe('sandbox: Aptible emulator', function () {
         assert.match(op.data.user_email, /@/);
         assert.strictEqual(typeof op.data.user_name, 'string');
         assert.strictEqual(typeof op.data.command, 'string');
-        assert.strictEqual(op.data.cancelled, false);
+        assert.strictEqual(op.data.cancelled, st.data.operations.get(op.data.id)!.cancelled);
+        assert.ok(!op.data.cancelled || op.data.status === 'failed', 'a cancelled session operation ended failed');
         assert.strictEqual(op.data.aborted, false);
         assert.match(op.data.created_at, ISO);
         assert.strictEqual(op.data._links.resource.href, `${base}/apps/${app.id}`);
@@ -289,6 +290,64 @@ describe('sandbox: Aptible emulator', function () {
         assert.strictEqual(res.status, 404, path);
         isError(res.data, 404, 'not_found');
       }
+    });
+
+    it('has cancelled operations among the finished sessions, and a PATCH that cancels and is read back', async () => {
+      const tok = await token();
+      const ops = [...st.data.operations.values()].filter((o) => o.type === 'execute');
+      const cancelled = ops.find((o) => o.cancelled);
+      assert.ok(cancelled, 'some session operations were cancelled');
+      assert.strictEqual(cancelled.status, 'failed');
+      const read = await get(`/operations/${cancelled.id}`, tok);
+      assert.strictEqual(read.data.cancelled, true);
+      assert.strictEqual(read.data.status, 'failed');
+
+      const running = ops.find((o) => o.status === 'running' && !o.cancelled)!;
+      const url = `${base}/operations/${running.id}`;
+      const patch = await http.patch(url, { cancelled: true }, { headers: { authorization: `Bearer ${tok}` } });
+      conforms('PATCH', url, patch);
+      assert.strictEqual(patch.status, 200);
+      const after = await get(url, tok);
+      assert.strictEqual(after.data.cancelled, true, 'later reads show the cancel');
+      assert.strictEqual(after.data.status, 'running', 'the worker stops it later: still running');
+      const none = await http.patch(`${base}/operations/1`, { cancelled: true }, { headers: { authorization: `Bearer ${tok}` } });
+      conforms('PATCH', `${base}/operations/1`, none);
+      assert.strictEqual(none.status, 404);
+      isError(none.data, 404, 'not_found');
+    });
+
+    it('answers 403 for an account or operation the token cannot see, in the vendor error shape', async () => {
+      const tok = await token();
+      const acc = st.data.accounts[0];
+      st.forbiddenAccounts.add(acc.id);
+      for (const path of [`/accounts/${acc.id}`, `/accounts/${acc.id}/apps`]) {
+        const res = await get(path, tok);
+        assert.strictEqual(res.status, 403, path);
+        isError(res.data, 403, 'forbidden');
+      }
+      const listed = await get('/accounts', tok);
+      assert.ok(listed.data._embedded.accounts.some((a: { id: number }) => a.id === acc.id), 'still listed');
+      const other = st.data.accounts[1];
+      assert.strictEqual((await get(`/accounts/${other.id}/apps`, tok)).status, 200);
+      const op = st.data.sessions.find((s) => st.data.operations.get(s.operationId)!.accountId !== acc.id)!.operationId;
+      st.forbiddenOperations.add(op);
+      const res = await get(`/operations/${op}`, tok);
+      assert.strictEqual(res.status, 403);
+      isError(res.data, 403, 'forbidden');
+    });
+
+    it('lists the ephemeral container of a session through its link', async () => {
+      const tok = await token();
+      const s = st.data.sessions[0];
+      const one = await get(`/ephemeral_sessions/${s.id}`, tok);
+      const list = await get(one.data._links.ephemeral_containers.href, tok);
+      assert.strictEqual(list.status, 200);
+      assert.strictEqual(list.data.total_count, 1);
+      const c = list.data._embedded.ephemeral_containers[0];
+      assert.strictEqual(c._type, 'ephemeral_container');
+      assert.deepStrictEqual(c.allocation, [s.host]);
+      assert.strictEqual(c._links.ephemeral_session.href, `${base}/ephemeral_sessions/${s.id}`);
+      assert.strictEqual((await get('/ephemeral_sessions/1/ephemeral_containers', tok)).status, 404);
     });
 
     it('is deterministic per seed', () => {

@@ -12,7 +12,18 @@ import { ApiError, type AuthHandler, HttpClient, type HttpClientOptions, Incompl
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../model/connection';
 import type { BackendClient, ClientDeps, EnvironmentInfo, SignInResult } from '../types';
 import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
-import { type AptibleAccount, type AptibleAccountList, type AptibleTokenResponse, stripSensitive } from './models';
+import type { FetchedPage } from '../../http/paging';
+import {
+  type AptibleAccount,
+  type AptibleAccountList,
+  type AptibleApp,
+  type AptibleCollection,
+  type AptibleEphemeralContainer,
+  type AptibleEphemeralSession,
+  type AptibleOperation,
+  type AptibleTokenResponse,
+  stripSensitive,
+} from './models';
 
 export const APTIBLE_DEFAULT_AUTH_URL = 'https://auth.aptible.com';
 export const APTIBLE_DEFAULT_API_URL = 'https://api.aptible.com';
@@ -150,6 +161,92 @@ export class AptibleClient implements BackendClient {
         // What was read stays: the view shows it, then the refusal of the page that failed.
         throw e instanceof IncompleteListError ? (e as IncompleteListError<AptibleAccount>).map(toEnvironmentInfo, refusal(e.cause)) : refusal(e);
       }
+    });
+  }
+
+  /** One page of an account's apps: the first page is `accounts/{id}/apps`, later ones the `next` href verbatim. */
+  async appsPage(accountId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleApp>> {
+    return this.collectionPage<'apps', AptibleApp>(cursor || `accounts/${encodeURIComponent(accountId)}/apps`, 'apps', 'list apps', signal);
+  }
+
+  /** One page of an app's ephemeral sessions (`apps/{id}/ephemeral_sessions`, then the `next` href verbatim). */
+  async appSessionsPage(appId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleEphemeralSession>> {
+    const first = `apps/${encodeURIComponent(appId)}/ephemeral_sessions`;
+    return this.collectionPage<'ephemeral_sessions', AptibleEphemeralSession>(cursor || first, 'ephemeral_sessions', 'list ephemeral sessions', signal);
+  }
+
+  /** One page of the ephemeral sessions an operation started (`operations/{id}/ephemeral_sessions`). */
+  async operationSessionsPage(operationId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleEphemeralSession>> {
+    const first = `operations/${encodeURIComponent(operationId)}/ephemeral_sessions`;
+    return this.collectionPage<'ephemeral_sessions', AptibleEphemeralSession>(cursor || first, 'ephemeral_sessions', 'list ephemeral sessions of an operation', signal);
+  }
+
+  /** One ephemeral session (`GET /ephemeral_sessions/{id}`); undefined when there is none (404). */
+  async readEphemeralSession(sessionId: string, signal?: AbortSignal): Promise<AptibleEphemeralSession | undefined> {
+    return this.readOrGone<AptibleEphemeralSession>(`ephemeral_sessions/${encodeURIComponent(sessionId)}`, 'read ephemeral session', signal);
+  }
+
+  /** One page of a session's containers (`ephemeral_sessions/{id}/ephemeral_containers`, then `next` verbatim). */
+  async sessionContainersPage(sessionId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleEphemeralContainer>> {
+    const first = `ephemeral_sessions/${encodeURIComponent(sessionId)}/ephemeral_containers`;
+    return this.collectionPage<'ephemeral_containers', AptibleEphemeralContainer>(cursor || first, 'ephemeral_containers', 'list ephemeral containers', signal);
+  }
+
+  /** One app (`GET /apps/{id}`); undefined when there is none (404). */
+  async readApp(appId: string, signal?: AbortSignal): Promise<AptibleApp | undefined> {
+    return this.readOrGone<AptibleApp>(`apps/${encodeURIComponent(appId)}`, 'read app', signal);
+  }
+
+  /** One operation (`GET /operations/{id}`). A 404 or 403 is thrown as the HTTP core worded it. */
+  async readOperation(operationId: string, signal?: AbortSignal): Promise<AptibleOperation> {
+    const operation = 'read operation';
+    return this.run(operation, async () => {
+      const res = await this.api.get<AptibleOperation>(`operations/${encodeURIComponent(operationId)}`, operation, { signal });
+      if (!res.data || typeof res.data !== 'object' || typeof res.data.id !== 'number') {
+        throw this.error(operation, 'invalid-response', `${res.status} — the answer has no operation id`);
+      }
+      return stripSensitive(res.data);
+    });
+  }
+
+  /** Asks Aptible to cancel an operation (`PATCH /operations/{id}` with `{ cancelled: true }`, as `aptible operation:cancel`). */
+  async cancelOperation(operationId: string, signal?: AbortSignal): Promise<void> {
+    const operation = 'cancel operation';
+    await this.run(operation, async () => {
+      await this.api.request<unknown>({ method: 'PATCH', url: `operations/${encodeURIComponent(operationId)}`, data: { cancelled: true }, operation, signal });
+    });
+  }
+
+  private async readOrGone<T extends { id: number }>(url: string, operation: string, signal?: AbortSignal): Promise<T | undefined> {
+    return this.run(operation, async () => {
+      try {
+        const res = await this.api.get<T>(url, operation, { signal });
+        if (!res.data || typeof res.data !== 'object' || typeof res.data.id !== 'number') {
+          throw this.error(operation, 'invalid-response', `${res.status} — the answer has no id`);
+        }
+        return stripSensitive(res.data);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) {
+          return undefined;
+        }
+        throw e;
+      }
+    });
+  }
+
+  private async collectionPage<K extends string, T>(url: string, key: K, operation: string, signal?: AbortSignal): Promise<FetchedPage<T>> {
+    return this.run(operation, async () => {
+      const res = await this.api.get<AptibleCollection<K, T>>(url, operation, { signal });
+      const items = res.data?._embedded?.[key];
+      if (!Array.isArray(items)) {
+        throw this.error(operation, 'invalid-response', `${res.status} — the answer has no _embedded.${key} list`);
+      }
+      const next = res.data._links?.next?.href;
+      return {
+        items: items.map((i) => stripSensitive(i)),
+        next: typeof next === 'string' && next !== '' ? next : undefined,
+        total: typeof res.data.total_count === 'number' ? res.data.total_count : undefined,
+      };
     });
   }
 

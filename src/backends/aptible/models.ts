@@ -82,3 +82,60 @@ function strip(value: unknown, depth: number): unknown {
   }
   return out;
 }
+
+/** One app from `GET /accounts/{id}/apps` (only the fields the Sessions view reads). */
+export interface AptibleApp {
+  id: number;
+  handle?: string;
+  status?: string | null;
+  created_at?: string;
+  updated_at?: string;
+  _links?: Record<string, AptibleLink | undefined>;
+  [key: string]: unknown;
+}
+
+/** One ephemeral session (what `aptible ssh` starts): a container on a host, linked to the operation that started it. */
+export interface AptibleEphemeralSession {
+  id: number;
+  name?: string | null;
+  host?: string | null;
+  aws_instance_id?: string | null;
+  created_at?: string;
+  updated_at?: string;
+  _links?: Record<string, AptibleLink | undefined>;
+  [key: string]: unknown;
+}
+
+/** One operation (`GET /operations/{id}`): who started what, and its state. */
+export interface AptibleOperation {
+  id: number;
+  type?: string | null;
+  status?: string | null;
+  cancelled?: boolean | null;
+  aborted?: boolean | null;
+  command?: string | null;
+  user_name?: string | null;
+  user_email?: string | null;
+  interactive?: boolean | null;
+  created_at?: string;
+  updated_at?: string;
+  _links?: Record<string, AptibleLink | undefined>;
+  [key: string]: unknown;
+}
+
+export type AptibleAppList = AptibleCollection<'apps', AptibleApp>;
+export type AptibleEphemeralSessionList = AptibleCollection<'ephemeral_sessions', AptibleEphemeralSession>;
+
+/** The container an ephemeral session runs in (`GET /ephemeral_sessions/{id}/ephemeral_containers`). */
+export interface AptibleEphemeralContainer {
+  id: number;
+  layer?: string;
+  docker_name?: string;
+  interactive?: boolean;
+  memory_limit?: number;
+  allocation?: string[];
+  created_at?: string;
+  updated_at?: string;
+  _links?: Record<string, AptibleLink | undefined>;
+  [key: string]: unknown;
+}

@@ -44,6 +44,9 @@ export interface AptOperation {
   id: number;
   type: 'execute' | 'deploy';
   status: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** Someone asked to cancel it (`PATCH /operations/{id}`); a finished one that was cancelled ends 'failed'. */
+  cancelled: boolean;
+  aborted: boolean;
   appId: number;
   accountId: number;
   command: string | null;
@@ -136,6 +139,8 @@ export function generate(seed: number, sizes: Sizes, t0: number): AptData {
       id: ++opId,
       type: 'deploy',
       status: pr.chance(0.9) ? 'succeeded' : 'failed',
+      cancelled: false,
+      aborted: false,
       appId: id,
       accountId: acc.id,
       command: null,
@@ -173,6 +178,8 @@ export function generate(seed: number, sizes: Sizes, t0: number): AptData {
       id: ++opId,
       type: 'execute',
       status: live ? 'running' : failed ? 'failed' : 'succeeded',
+      cancelled: false,
+      aborted: false,
       appId: app.id,
       accountId: app.accountId,
       command: sr.pick(COMMANDS),
@@ -203,6 +210,16 @@ export function generate(seed: number, sizes: Sizes, t0: number): AptData {
   for (const s of sessions) {
     next += sr.int(1, 40);
     s.id = next;
+  }
+  // Some finished sessions were cancelled (`aptible operation:cancel`): their operation ended 'failed' with
+  // cancelled set. Its own fork, so the data above stays what it was for every seed.
+  const cr = root.fork('cancelled');
+  for (const s of sessions) {
+    const op = operations.get(s.operationId)!;
+    if (op.status !== 'running' && cr.chance(0.2)) {
+      op.status = 'failed';
+      op.cancelled = true;
+    }
   }
   return { users, accounts, apps, operations, sessions };
 }

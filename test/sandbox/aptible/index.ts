@@ -19,6 +19,10 @@ export interface AptibleState {
   tokens: Map<string, { userId: string; expiresAt: number }>;
   /** Fixed one-time password accepted for the MFA user. */
   otp: string;
+  /** Accounts the token is listed but may not read (their detail and apps answer 403). */
+  forbiddenAccounts: Set<number>;
+  /** Operations the token may not read (403), e.g. started in an account it has no permission on. */
+  forbiddenOperations: Set<number>;
 }
 
 const HAL = 'application/hal+json';
@@ -59,7 +63,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
   const key = randomBytes(32);
 
   function fresh(): AptibleState {
-    return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP };
+    return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP, forbiddenAccounts: new Set(), forbiddenOperations: new Set() };
   }
 
   const backend: Backend<AptibleState> & { errorBody(status: number, code: string, message: string): unknown } = {
@@ -92,6 +96,8 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
           'One server is both APTIBLE_AUTH_ROOT_URL (POST /tokens, password grant, scope=manage) and APTIBLE_API_ROOT_URL.',
           `${mfa.email} has 2FA: without otp_token the token call fails with otp_token_required; the OTP is ${this.state.otp}.`,
           `Lists page by ${this.state.perPage} (state.perPage). Ephemeral sessions are read-only, as in the real API.`,
+          'PATCH /operations/{id} with {"cancelled": true} sets cancelled (a running operation stays running until its worker stops).',
+          'state.forbiddenAccounts / state.forbiddenOperations: ids that answer 403 (an account or operation the token cannot see).',
         ],
       };
     },
@@ -201,8 +207,8 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
       _type: 'operation',
       type: o.type,
       status: o.status,
-      cancelled: false,
-      aborted: false,
+      cancelled: o.cancelled,
+      aborted: o.aborted,
       git_ref: o.gitRef,
       docker_ref: null,
       env: null,
@@ -377,6 +383,26 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
     };
   }
 
+  /** The ephemeral container a session runs in (one per session, derived from it: no extra seeded data). */
+  function containerJson(base: string, s: AptSession): Record<string, unknown> {
+    const id = s.id * 10 + 1;
+    return {
+      id,
+      _type: 'ephemeral_container',
+      layer: 'app',
+      docker_name: `${s.name}-${id}`,
+      interactive: true,
+      memory_limit: 1024,
+      allocation: [s.host],
+      created_at: iso(s.createdAt),
+      updated_at: iso(s.updatedAt),
+      _links: {
+        self: link(base, `/ephemeral_containers/${id}`),
+        ephemeral_session: link(base, `/ephemeral_sessions/${s.id}`),
+      },
+    };
+  }
+
   /** One page of a HAL collection. `extraLinks` are parent links (account, app, operation). */
   function list<T>(
     req: SandboxRequest,
@@ -437,6 +463,27 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
     if (more.length > 0) {
       return noRoute();
     }
+    const forbidden = (model: string, id: number): SandboxResponse =>
+      err(403, 'forbidden', `You are not authorized to read ${model} ${id}`);
+    // PATCH /operations/{id} (PatchOperation): what `aptible operation:cancel` sends.
+    if (req.method === 'PATCH' && r0 === 'operations' && r1 !== undefined && r2 === undefined) {
+      const op = st.operations.get(intId(r1) ?? -1);
+      if (!op) {
+        return notFound('Operation', r1);
+      }
+      if (backend.state.forbiddenOperations.has(op.id) || backend.state.forbiddenAccounts.has(op.accountId)) {
+        return forbidden('Operation', op.id);
+      }
+      const b = parseBody(req);
+      if (b.cancelled === 'true') {
+        op.cancelled = true;
+        if (op.status === 'queued') {
+          op.status = 'failed';
+        }
+        op.updatedAt = ctx.now();
+      }
+      return one(operationJson(base, op));
+    }
     // Ephemeral sessions have no non-GET routes at all (read-only, as in the spec).
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (r0 === 'ephemeral_sessions' || r2 === 'ephemeral_sessions' || parts.length === 0) {
@@ -464,6 +511,9 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
         const acc = st.accounts.find((a) => a.id === intId(r1));
         if (!acc) {
           return notFound('Account', r1);
+        }
+        if (backend.state.forbiddenAccounts.has(acc.id)) {
+          return forbidden('Account', acc.id);
         }
         if (r2 === undefined) {
           return one(accountJson(base, acc));
@@ -502,6 +552,9 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
         if (!op) {
           return notFound('Operation', r1);
         }
+        if (backend.state.forbiddenOperations.has(op.id) || backend.state.forbiddenAccounts.has(op.accountId)) {
+          return forbidden('Operation', op.id);
+        }
         if (r2 === undefined) {
           return one(operationJson(base, op));
         }
@@ -514,11 +567,17 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
         return noRoute();
       }
       case 'ephemeral_sessions': {
-        if (r1 === undefined || r2 !== undefined) {
+        if (r1 === undefined || (r2 !== undefined && r2 !== 'ephemeral_containers')) {
           return noRoute();
         }
         const s = st.sessions.find((x) => x.id === intId(r1));
-        return s ? one(sessionJson(base, s)) : notFound('EphemeralSession', r1);
+        if (!s) {
+          return notFound('EphemeralSession', r1);
+        }
+        if (r2 === 'ephemeral_containers') {
+          return list(req, `/ephemeral_sessions/${s.id}/ephemeral_containers`, 'ephemeral_containers', [s], containerJson);
+        }
+        return one(sessionJson(base, s));
       }
       default:
         return noRoute();

@@ -1,0 +1,280 @@
+// Aptible ephemeral sessions in the one Sessions view, in the real extension host against the sandbox: accounts
+// (production marked) → apps → ephemeral sessions joined with their operations (who, command, state), paged by the
+// next link; no Revoke on any row; a 403 and faults as error rows with the other connection intact.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { TestingApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/nodes';
+import type { AptibleState } from '../sandbox/aptible';
+import { ADMIN_PASSWORD } from '../sandbox/ziti';
+import { start, Sandbox } from '../sandbox/server';
+import { isEntryRow, item, labelOf, testingApi, type EntryRowLike } from './helpers';
+import { Answer, QueuedInput } from './queuedInput';
+import { removeAllConnections } from './connections.test';
+
+const APT = 'apt-main';
+const ZITI = 'apt-ziti';
+
+type Row = EntryRowLike;
+const isRow = isEntryRow;
+
+describe('Aptible sessions view (sandbox)', function () {
+  this.timeout(180_000);
+  let api: TestingApi;
+  let sb: Sandbox;
+  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
+  const st = (): AptibleState => sb.state.aptible.state as AptibleState;
+  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
+
+  async function connection(): Promise<TreeNode> {
+    const c = (await kids()).find((r) => r.id === `aptible/${APT}`);
+    assert.ok(c, 'the Aptible connection row');
+    return c;
+  }
+  async function account(handle: string): Promise<Row> {
+    const rows = (await kids(await connection())).filter(isRow);
+    const a = rows.find((r) => r.entry.label === handle);
+    assert.ok(a, `no account ${handle} among ${rows.map((r) => r.entry.label).join(', ')}`);
+    return a;
+  }
+  async function firstApp(): Promise<Row> {
+    const app = st().data.apps[0];
+    const acc = st().data.accounts.find((a) => a.id === app.accountId)!;
+    const rows = (await kids(await account(acc.handle))).filter(isRow);
+    const r = rows.find((x) => x.entry.id === String(app.id));
+    assert.ok(r, `app ${app.handle}`);
+    return r;
+  }
+  function answer(answers: Answer[]): QueuedInput {
+    const q = new QueuedInput(answers, api.BACK);
+    api.setUserInput(q);
+    return q;
+  }
+  /** A session row of the first app whose operation is running (not yet asked to cancel). */
+  async function runningRow(): Promise<Row> {
+    const rows = (await kids(await firstApp())).filter(isRow);
+    const r = rows.find((x) => {
+      const s = st().data.sessions.find((y) => String(y.id) === x.entry.id)!;
+      const op = st().data.operations.get(s.operationId)!;
+      return op.status === 'running' && !op.cancelled && !st().forbiddenOperations.has(op.id);
+    });
+    assert.ok(r, 'a session with a running operation');
+    return r;
+  }
+  const opOf = (r: Row): ReturnType<AptibleState['data']['operations']['get']> =>
+    st().data.operations.get(st().data.sessions.find((y) => String(y.id) === r.entry.id)!.operationId);
+  function shown(row: TreeNode): TreeNode {
+    return provider().findById(row.id) ?? row;
+  }
+
+  before(async () => {
+    api = await testingApi();
+    // 160 sessions: the first app holds 88, more than one page of the view (pageSize 50) and of the server (20).
+    sb = await start({ backends: ['aptible', 'ziti'], sizes: { aptibleSessions: 160 } });
+    await removeAllConnections(api);
+    const d = sb.details.aptible;
+    await api.store.save(
+      {
+        id: APT,
+        label: 'Aptible acme',
+        backend: 'aptible',
+        endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
+        auth: { method: 'password', username: d.credentials.email },
+        source: 'user',
+      },
+      { password: d.credentials.password },
+    );
+    await api.store.save(
+      { id: ZITI, label: 'Ziti beside', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
+      { password: ADMIN_PASSWORD },
+    );
+    for (const id of [APT, ZITI]) {
+      await api.manager.signedInClient(id);
+    }
+    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
+    await config().update('pageSize', 50, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    api.setUserInput(undefined);
+    for (const key of ['pageSize', 'autoRefreshSeconds']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await removeAllConnections(api);
+    await sb.stop();
+  });
+
+  afterEach(() => {
+    sb.faults.clear('aptible');
+    st().data.accounts[0].type = 'production';
+    st().forbiddenAccounts.clear();
+    st().forbiddenOperations.clear();
+    api.setUserInput(undefined);
+  });
+
+  it('browses accounts (production marked) → apps → sessions with who, command and status, paged by the next link; no Revoke anywhere', async () => {
+    const data = st().data;
+    const roots = await kids();
+    assert.deepStrictEqual(roots.map((r) => r.id), [`aptible/${APT}`, `ziti/${ZITI}`], 'one row per connection with sessions');
+    const accounts = (await kids(await connection())).filter(isRow);
+    assert.deepStrictEqual(accounts.map((a) => a.entry.label), data.accounts.map((a) => a.handle));
+    for (const [i, a] of accounts.entries()) {
+      const ti = await item(a);
+      assert.strictEqual(ti.contextValue, 'aptibleAccount;hasDetails');
+      assert.strictEqual(String(ti.description).startsWith('production'), data.accounts[i].type === 'production', String(ti.description));
+    }
+    const app = await firstApp();
+    assert.strictEqual((await item(app)).contextValue, 'aptibleApp;hasDetails');
+    const rows = await kids(app);
+    const sessions = rows.filter(isRow);
+    // Aptible pages by 20 and a page is never split: 50 rows asked, three server pages (60 rows) read.
+    assert.strictEqual(sessions.length, 60, 'the first page of the view (pageSize 50) over three server pages');
+    assert.strictEqual(await labelOf(rows[rows.length - 1]), 'Load more…');
+    const expected = data.sessions.filter((s) => s.appId === data.apps[0].id);
+    assert.ok(expected.length > 60, `${expected.length} sessions on the first app`);
+    assert.match(String((await item(shown(app))).description), new RegExp(`60 of ${expected.length}`));
+    const times = sessions.map((s) => Date.parse(String(s.entry.time)));
+    assert.ok(times.every((t, i) => i === 0 || times[i - 1] >= t), 'newest first');
+    for (const s of sessions) {
+      const ti = await item(s);
+      assert.ok(!/canRevoke/.test(String(ti.contextValue)), String(ti.contextValue));
+      const sess = data.sessions.find((x) => String(x.id) === s.entry.id)!;
+      const op = data.operations.get(sess.operationId)!;
+      assert.strictEqual(await labelOf(s), `${op.userName} — ${op.command}`);
+      assert.ok(String(ti.description).includes(op.status), String(ti.description));
+      assert.ok(String(ti.description).includes(sess.host), String(ti.description));
+    }
+    await vscode.commands.executeCommand('sessionManager.loadMore', shown(app));
+    const all = (await kids(shown(app))).filter(isRow);
+    assert.strictEqual(all.length, Math.min(120, expected.length));
+    assert.deepStrictEqual(new Set(all.map((r) => r.entry.id)).size, all.length, 'no row twice');
+  });
+
+  it('reads a running operation again on refresh; one that turned forbidden leaves the row readable ("operation unavailable")', async () => {
+    const data = st().data;
+    const newest = data.sessions
+      .filter((s) => s.appId === data.apps[0].id && data.operations.get(s.operationId)!.status === 'running')
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    assert.ok(newest, 'a running session on the first app');
+    const before = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === String(newest.id));
+    assert.ok(before && /^running/.test(String((await item(before)).description)), 'shown running first');
+    st().forbiddenOperations.add(newest.operationId);
+    provider().refresh();
+    const row = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === String(newest.id));
+    assert.ok(row, 'the session is still listed');
+    assert.match(String((await item(row)).description), /^operation unavailable/);
+    assert.strictEqual(await labelOf(row), newest.name);
+    assert.ok(!/canRevoke/.test(String((await item(row)).contextValue)));
+  });
+
+  it('shows a 403 on an account as an error row under it; the other accounts and the OpenZiti connection stay', async () => {
+    const data = st().data;
+    const forbidden = data.accounts[1];
+    st().forbiddenAccounts.add(forbidden.id);
+    provider().refresh();
+    const children = await kids(await account(forbidden.handle));
+    assert.strictEqual(children.length, 1);
+    const err = await item(children[0]);
+    assert.match(String(err.contextValue), /^error;canRetry/);
+    assert.match(String(err.label), /403|forbidden|not authorized/i);
+    assert.ok((await kids(await account(data.accounts[0].handle))).filter(isRow).length > 0, 'another account still lists its apps');
+    const zitiLists = await kids((await kids()).find((r) => r.id === `ziti/${ZITI}`)!);
+    assert.deepStrictEqual(await Promise.all(zitiLists.map(labelOf)), ['Sessions', 'API Sessions']);
+  });
+
+  it('Cancel Operation… on a running session: an honest modal, PATCH cancelled: true, the row then shows the new state without the action', async () => {
+    // A development environment: the modal alone confirms.
+    st().data.accounts[0].type = 'development';
+    provider().refresh();
+    const row = await runningRow();
+    const op = opOf(row)!;
+    assert.strictEqual((await item(row)).contextValue, 'aptibleSession;canCancelOperation;hasDetails');
+    // Declined: nothing is sent.
+    let q = answer([{ confirm: undefined }]);
+    assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row), { cancelled: false });
+    assert.strictEqual(q.asked[0].kind, 'confirm');
+    assert.strictEqual(op.cancelled, false, 'nothing sent');
+
+    q = answer([{ confirm: 'Cancel Operation' }]);
+    const result = await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row);
+    assert.deepStrictEqual(result, { cancelled: true, operationId: String(op.id) });
+    assert.strictEqual(q.asked.length, 1, 'no typed name for a development environment');
+    assert.match(q.asked[0].text, new RegExp(`^Cancel operation ${op.id} of the ephemeral session of ${op.userName} on app ${st().data.apps[0].handle} in ${st().data.accounts[0].handle}\\?$`));
+    const detail = q.asked[0].detail ?? '';
+    assert.match(detail, /Backend: Aptible, connection Aptible acme\. Environment: /);
+    assert.match(detail, /asks Aptible to cancel the operation/);
+    assert.match(detail, /does not document whether a live SSH session ends/);
+    assert.strictEqual(op.cancelled, true, 'the sandbox got the PATCH');
+    const after = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === row.entry.id)!;
+    const ti = await item(after);
+    assert.match(String(ti.description), /^running \(cancel requested\)/);
+    assert.strictEqual(ti.contextValue, 'aptibleSession;hasDetails', 'no second cancel, never a revoke');
+  });
+
+  it('Cancel Operation… in a production environment asks for its typed name; a wrong name sends nothing', async () => {
+    provider().refresh();
+    const prod = st().data.accounts[0];
+    assert.strictEqual(prod.type, 'production');
+    const row = await runningRow();
+    const op = opOf(row)!;
+    let q = answer([{ confirm: 'Cancel Operation' }, { typed: 'wrong' }]);
+    assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row), { cancelled: false });
+    assert.match(q.asked[0].detail ?? '', new RegExp(`Environment: ${prod.handle} \\(production\\)`));
+    assert.strictEqual(q.asked[1].kind, 'typeToConfirm');
+    assert.strictEqual(q.asked[1].text, `${prod.handle} is a production environment. Type its name to cancel operation ${op.id} in it.`);
+    assert.strictEqual(op.cancelled, false, 'nothing sent');
+    q = answer([{ confirm: 'Cancel Operation' }, { typed: prod.handle }]);
+    assert.strictEqual(((await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row)) as { cancelled: boolean }).cancelled, true);
+    assert.strictEqual(q.remaining, 0);
+    assert.strictEqual(op.cancelled, true);
+    // The command read the app's list again: the row shows the new state.
+    const after = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === row.entry.id)!;
+    assert.match(String((await item(after)).description), /^running \(cancel requested\)/);
+  });
+
+  it('Find Aptible Operation… takes an operation id and reveals the session it started under its account and app', async () => {
+    provider().refresh();
+    const data = st().data;
+    const target = data.sessions.filter((s) => s.appId === data.apps[0].id).sort((a, b) => b.createdAt - a.createdAt)[3];
+    const q = answer([{ input: String(target.operationId) }]);
+    const result = (await vscode.commands.executeCommand('sessionManager.aptible.findOperation')) as {
+      connectionId: string;
+      operationId: string;
+      sessionIds: string[];
+      revealed: { shown: string; sessionId: string };
+    };
+    assert.strictEqual(q.asked[0].kind, 'input');
+    assert.strictEqual(result.connectionId, APT);
+    assert.strictEqual(result.operationId, String(target.operationId));
+    assert.deepStrictEqual(result.sessionIds, [String(target.id)]);
+    assert.strictEqual(result.revealed.sessionId, String(target.id));
+    assert.strictEqual(result.revealed.shown, 'revealed');
+    const sel = api.views.treeViews.sessions.selection.map((n) => n.id);
+    assert.ok(sel.some((id) => id.endsWith(`/session/${target.id}`)), `selected ${sel.join(', ')}`);
+    // An operation that does not exist: nothing found, nothing revealed.
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.aptible.findOperation', '1'), undefined);
+    // A deploy operation started no session.
+    const none = (await vscode.commands.executeCommand('sessionManager.aptible.findOperation', String(data.apps[0].lastDeployOperationId))) as { sessionIds: string[] };
+    assert.deepStrictEqual(none.sessionIds, []);
+  });
+
+  for (const mode of ['rate-limit', 'server-error', 'malformed-json', 'html-502'] as const) {
+    it(`shows a ${mode} fault on sessions as an error row under that app only; the OpenZiti connection stays`, async () => {
+      await firstApp();
+      sb.faults.set('aptible', { mode, pathRegex: '/ephemeral_sessions$', retryAfterSeconds: 0 });
+      try {
+        provider().refresh();
+        const children = await kids(await firstApp());
+        const last = await item(children[children.length - 1]);
+        assert.match(String(last.contextValue), /^error;canRetry/, `${String(last.label)} (${children.length} rows)`);
+        const zitiLists = await kids((await kids()).find((r) => r.id === `ziti/${ZITI}`)!);
+        assert.deepStrictEqual(await Promise.all(zitiLists.map(labelOf)), ['Sessions', 'API Sessions'], 'the other connection intact');
+      } finally {
+        sb.faults.clear('aptible');
+      }
+      provider().refresh();
+      assert.ok((await kids(await firstApp())).filter(isRow).length > 0, 'recovers after the fault');
+    });
+  }
+});

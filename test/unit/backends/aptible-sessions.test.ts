@@ -1,0 +1,306 @@
+// Aptible ephemeral sessions against the real sandbox over HTTP: the session source (accounts → apps → sessions joined
+// with their operations, paged by `_links.next`, operations read once per id with bounded concurrency, unavailable
+// operations, 403 and faults, no revoke) and the cancel call.
+import * as assert from 'assert';
+import type { ConnectionRecord } from '../../../src/model/connection';
+import { AptibleClient, aptibleModule } from '../../../src/backends/aptible';
+import { APTIBLE_ENTRY_TYPES, type AptibleSessionSource, createAptibleSessionSource, operationIdOf } from '../../../src/backends/aptible/sessions';
+import type { SessionEntry, SessionSourceContext } from '../../../src/backends/sessionSource';
+import { entryContextValue } from '../../../src/tree/contextValue';
+import type { Sandbox } from '../../sandbox/server';
+import type { AptibleState } from '../../sandbox/aptible';
+import { type Doubles, doubles, rejection, useSandbox } from './doubles';
+
+const FIRST = { offset: 0, limit: 100, cursor: '' };
+
+describe('backends/aptible sessions', function () {
+  this.timeout(30_000);
+  let sb: Sandbox;
+  let creds: Record<string, string>;
+  let state: () => AptibleState;
+  const { sandbox, clients } = useSandbox<AptibleClient>({ backends: ['aptible'], seed: 5 });
+
+  before(() => {
+    sb = sandbox();
+    creds = sb.details.aptible.credentials;
+    state = () => sb.state.aptible.state as AptibleState;
+  });
+  afterEach(() => {
+    sb.reset();
+  });
+
+  function record(): ConnectionRecord {
+    return {
+      id: 'aptible-sessions-test',
+      backend: 'aptible',
+      label: 'Sandbox Aptible',
+      endpoints: { apiUrl: sb.details.aptible.urls.apiRoot, authUrl: sb.details.aptible.urls.authRoot },
+      auth: { method: 'password', username: creds.email },
+      source: 'user',
+    };
+  }
+
+  /** The source over a real client; `wrap` may watch the client's calls. */
+  function source(d: Doubles = doubles(), wrap?: (c: AptibleClient) => AptibleClient): { src: AptibleSessionSource; c: AptibleClient } {
+    const c = new AptibleClient(record(), { password: creds.password }, d.deps, { http: { sleep: async () => undefined } });
+    clients.push(c);
+    const shown = wrap ? wrap(c) : c;
+    const ctx: SessionSourceContext = { record: c.record, client: async () => shown, log: d.deps.log, now: () => sb.now() };
+    return { src: createAptibleSessionSource(ctx), c };
+  }
+
+  async function accountEntry(src: AptibleSessionSource, accountId: number): Promise<SessionEntry> {
+    const accounts = (await src.list(undefined, FIRST, {})).items;
+    const a = accounts.find((x) => x.id === String(accountId));
+    assert.ok(a, `account ${accountId} listed`);
+    return a;
+  }
+
+  async function appEntry(src: AptibleSessionSource, appIndex = 0): Promise<SessionEntry> {
+    const app = state().data.apps[appIndex];
+    const account = await accountEntry(src, app.accountId);
+    let cursor = '';
+    for (;;) {
+      const page = await src.list(account, { offset: 0, limit: 100, cursor }, {});
+      const found = page.items.find((p) => p.id === String(app.id));
+      if (found) {
+        return found;
+      }
+      assert.ok(page.next, `app ${app.id} listed`);
+      cursor = page.next;
+    }
+  }
+
+  /** Every session of the app, page by page, following `next` verbatim. */
+  async function allSessions(src: AptibleSessionSource, app: SessionEntry): Promise<{ items: SessionEntry[]; pages: number; totals: (number | undefined)[] }> {
+    const items: SessionEntry[] = [];
+    const totals: (number | undefined)[] = [];
+    let cursor = '';
+    let pages = 0;
+    for (;;) {
+      const page = await src.list(app, { offset: items.length, limit: 100, cursor }, {});
+      pages++;
+      items.push(...page.items);
+      totals.push(page.total);
+      if (!page.next) {
+        return { items, pages, totals };
+      }
+      cursor = page.next;
+    }
+  }
+
+  it('is the aptible module\'s session source', () => {
+    assert.strictEqual(typeof aptibleModule.sessionSource, 'function');
+    const d = doubles();
+    const c = new AptibleClient(record(), { password: creds.password }, d.deps);
+    clients.push(c);
+    const src = aptibleModule.sessionSource!({ record: c.record, client: async () => c, log: d.deps.log, now: () => sb.now() });
+    assert.strictEqual(src.backendLabel, 'Aptible');
+    assert.deepStrictEqual(src.paging(undefined), { cursor: true, maxPageSize: 100 });
+  });
+
+  it('lists accounts (production marked) → apps → sessions, each joined with who, command, state, host and instance', async () => {
+    const { src } = source();
+    const data = state().data;
+    const accounts = (await src.list(undefined, FIRST, {})).items;
+    assert.deepStrictEqual(accounts.map((a) => a.label), data.accounts.map((a) => a.handle));
+    for (const [i, a] of accounts.entries()) {
+      assert.strictEqual(a.type, APTIBLE_ENTRY_TYPES.account);
+      assert.strictEqual(a.description?.startsWith('production'), data.accounts[i].type === 'production', a.description);
+      assert.strictEqual(src.isProductionEntry(a), data.accounts[i].type === 'production');
+      assert.strictEqual(a.children, 'paged');
+    }
+    const app = await appEntry(src, 0);
+    assert.strictEqual(app.type, APTIBLE_ENTRY_TYPES.app);
+    assert.strictEqual(app.label, data.apps[0].handle);
+    const page = await src.list(app, FIRST, {});
+    const expected = data.sessions.filter((s) => s.appId === data.apps[0].id);
+    assert.strictEqual(page.total, expected.length);
+    assert.strictEqual(page.items.length, state().perPage);
+    for (const e of page.items) {
+      const s = data.sessions.find((x) => String(x.id) === e.id)!;
+      const op = data.operations.get(s.operationId)!;
+      assert.strictEqual(e.type, APTIBLE_ENTRY_TYPES.session);
+      assert.strictEqual(e.label, `${op.userName} — ${op.command}`);
+      assert.ok(e.description?.includes(s.host), e.description);
+      assert.ok(e.description?.startsWith(op.status), e.description);
+      const lines = new Map(e.tooltip.lines);
+      assert.strictEqual(lines.get('Email'), op.userEmail);
+      assert.strictEqual(lines.get('Instance'), s.awsInstanceId);
+      assert.strictEqual(lines.get('Host'), s.host);
+      assert.strictEqual(lines.get('Operation ID'), String(op.id));
+      assert.match(lines.get('Started') ?? '', /UTC$/);
+      assert.strictEqual(operationIdOf(e), String(op.id));
+      assert.strictEqual(e.time, new Date(s.createdAt).toISOString());
+    }
+  });
+
+  it('pages an app\'s sessions newest first by following next verbatim, with the server\'s total', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const expected = state().data.sessions.filter((s) => s.appId === state().data.apps[0].id);
+    const { items, pages, totals } = await allSessions(src, app);
+    assert.strictEqual(pages, Math.ceil(expected.length / state().perPage));
+    assert.ok(pages >= 2, 'more than one page');
+    assert.ok(totals.every((t) => t === expected.length));
+    assert.deepStrictEqual(items.map((e) => e.id).sort(), expected.map((s) => String(s.id)).sort());
+    const times = items.map((e) => Date.parse(e.time!));
+    assert.deepStrictEqual(times, [...times].sort((a, b) => b - a), 'newest first across pages');
+  });
+
+  it('shows running, finished and cancelled operations; offers Cancel Operation only on queued/running ones, and never Revoke', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const { items } = await allSessions(src, app);
+    const data = state().data;
+    const seen = new Set<string>();
+    for (const e of items) {
+      const op = data.operations.get(Number(operationIdOf(e)))!;
+      const value = entryContextValue(e, { revoking: false, filtered: false });
+      assert.ok(!/canRevoke/.test(value), value);
+      assert.strictEqual(e.flags.canRevoke, undefined);
+      assert.strictEqual(e.flags.canCancelOperation, op.status === 'running' && !op.cancelled, `${e.label}: ${op.status}`);
+      if (op.cancelled) {
+        assert.ok(e.description?.startsWith('failed (cancelled)'), e.description);
+        seen.add('cancelled');
+      } else {
+        seen.add(op.status);
+      }
+    }
+    assert.ok(seen.has('running') && seen.has('succeeded') && seen.has('cancelled'), [...seen].join());
+    const outcomes = await src.revoke(items.slice(0, 2));
+    assert.deepStrictEqual(outcomes.map((o) => o.outcome), ['failed', 'failed']);
+  });
+
+  it('reads each operation once, at most 4 at a time, and reads unfinished ones again on a fresh listing', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { src } = source(doubles(), (c) => {
+      const read = c.readOperation.bind(c);
+      return Object.assign(Object.create(c) as AptibleClient, {
+        readOperation: async (id: string, signal?: AbortSignal) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          try {
+            return await read(id, signal);
+          } finally {
+            inFlight--;
+          }
+        },
+      });
+    });
+    const app = await appEntry(src, 0);
+    sb.faults.set('aptible', { pathRegex: '^/operations/\\d+$', latencyMs: 30 });
+    const first = await src.list(app, FIRST, {});
+    assert.strictEqual(sb.faults.hits('aptible'), first.items.length, 'one read per operation');
+    assert.ok(most <= 4 && most >= 2, `at most 4 in flight (saw ${most})`);
+    const again = await src.list(app, { offset: 20, limit: 100, cursor: first.next! }, {});
+    const afterSecondPage = sb.faults.hits('aptible');
+    assert.strictEqual(afterSecondPage, first.items.length + again.items.length);
+    const running = first.items.filter((e) => e.flags.canCancelOperation).length;
+    await src.list(app, FIRST, {});
+    assert.strictEqual(sb.faults.hits('aptible') - afterSecondPage, running, 'a fresh listing re-reads only the unfinished operations');
+  });
+
+  it('a missing or forbidden operation leaves the row readable ("operation unavailable"); a fault is not kept', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const data = state().data;
+    const first = await src.list(app, FIRST, {});
+    const [a, b, c] = first.items.map((e) => Number(operationIdOf(e)));
+    data.operations.delete(a);
+    state().forbiddenOperations.add(b);
+    sb.faults.set('aptible', { pathRegex: `^/operations/${c}$`, mode: 'server-error' });
+    // A fresh source: nothing cached.
+    const { src: src2 } = source();
+    const app2 = await appEntry(src2, 0);
+    const page = await src2.list(app2, FIRST, {});
+    for (const [opId, why] of [[a, 'not found'], [b, 'forbidden']] as const) {
+      const e = page.items.find((x) => operationIdOf(x) === String(opId))!;
+      assert.ok(e.description?.startsWith('operation unavailable'), e.description);
+      assert.match(e.label, /^ssh-/, 'the session name stands in for who/what');
+      assert.match(new Map(e.tooltip.lines).get('Operation status') ?? '', new RegExp(`operation unavailable \\(${why}\\)`));
+      assert.ok(!e.flags.canCancelOperation);
+    }
+    const faulted = page.items.find((x) => operationIdOf(x) === String(c))!;
+    assert.ok(faulted.description?.startsWith('operation unavailable'), faulted.description);
+    sb.faults.clear();
+    const later = await src2.list(app2, { offset: 20, limit: 100, cursor: page.next! }, {});
+    assert.ok(later.items.length > 0);
+    const reread = (await src2.list(app2, FIRST, {})).items.find((x) => x.id === faulted.id)!;
+    assert.ok(!reread.description?.startsWith('operation unavailable'), `read again after the fault: ${reread.description}`);
+  });
+
+  it('a 403 on an account\'s apps and a fault on sessions are errors of that list only', async () => {
+    const { src } = source();
+    const data = state().data;
+    const forbidden = data.accounts[0];
+    state().forbiddenAccounts.add(forbidden.id);
+    const acc = await accountEntry(src, forbidden.id);
+    const e = await rejection(src.list(acc, FIRST, {}));
+    assert.strictEqual(e.status, 403);
+    const other = data.apps.find((p) => p.accountId !== forbidden.id)!;
+    const otherAcc = await accountEntry(src, other.accountId);
+    const apps = await src.list(otherAcc, FIRST, {});
+    assert.ok(apps.items.some((p) => p.id === String(other.id)));
+    sb.faults.set('aptible', { pathRegex: '/ephemeral_sessions$', mode: 'server-error' });
+    const app = apps.items.find((p) => p.id === String(other.id))!;
+    const err = await rejection(src.list(app, FIRST, {}));
+    assert.strictEqual(err.status, 500);
+  });
+
+  it('cancels an operation (PATCH cancelled: true); the next listing shows the new state without Cancel', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const page = await src.list(app, FIRST, {});
+    const running = page.items.find((e) => e.flags.canCancelOperation)!;
+    assert.ok(running, 'a running session on the first page');
+    const opId = await src.cancelOperation(running);
+    assert.strictEqual(state().data.operations.get(Number(opId))!.cancelled, true);
+    const after = (await src.list(app, FIRST, {})).items.find((e) => e.id === running.id)!;
+    assert.ok(after.description?.startsWith('running (cancel requested)'), after.description);
+    assert.strictEqual(after.flags.canCancelOperation, false);
+    state().forbiddenOperations.add(Number(opId));
+    const refused = await rejection(src.cancelOperation(after));
+    assert.strictEqual(refused.status, 403);
+  });
+  it('finds a session by id, and an operation\'s sessions by operation id, with the account and app above them', async () => {
+    const { src } = source();
+    const data = state().data;
+    const s = data.sessions[data.sessions.length - 1];
+    const app = data.apps.find((p) => p.id === s.appId)!;
+    const found = await src.find(String(s.id));
+    assert.ok(found, 'found by session id');
+    assert.strictEqual(found.entry.id, String(s.id));
+    assert.deepStrictEqual(found.path.map((e) => [e.type, e.id]), [
+      [APTIBLE_ENTRY_TYPES.account, String(app.accountId)],
+      [APTIBLE_ENTRY_TYPES.app, String(app.id)],
+    ]);
+    assert.strictEqual(found.entry.label, `${data.operations.get(s.operationId)!.userName} — ${data.operations.get(s.operationId)!.command}`);
+    // The keys are the ones the tree uses, so the view can reveal it (the newest session is on its app's first page).
+    const listed = (await src.list(found.path[1], FIRST, {})).items.map((e) => e.key);
+    assert.ok(listed.includes(found.entry.key), `${found.entry.key} among ${listed.join(', ')}`);
+    assert.strictEqual(await src.find('999999999'), undefined, 'unknown id');
+    assert.strictEqual(await src.find('abc'), undefined, 'not an Aptible id');
+
+    const byOp = await src.findOperation(String(s.operationId));
+    assert.deepStrictEqual(byOp?.map((f) => f.entry.id), [String(s.id)]);
+    assert.deepStrictEqual(byOp?.[0].path.map((e) => e.id), [String(app.accountId), String(app.id)]);
+    assert.strictEqual(await src.findOperation('1'), undefined, 'no such operation');
+    const deploy = data.apps[0].lastDeployOperationId;
+    assert.deepStrictEqual(await src.findOperation(String(deploy)), [], 'an operation that started no session');
+  });
+  it('reads a session\'s details with its containers; a refused container list is said in their place', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const e = (await src.list(app, FIRST, {})).items[0];
+    const d = await src.sessionDetails(e);
+    const s = state().data.sessions.find((x) => String(x.id) === e.id)!;
+    assert.strictEqual((d.session as { id: number }).id, s.id);
+    assert.strictEqual((d.operation as { id: number }).id, s.operationId);
+    assert.deepStrictEqual((d.containers as { allocation: string[] }[]).map((c) => c.allocation), [[s.host]]);
+    sb.faults.set('aptible', { pathRegex: '/ephemeral_containers$', mode: 'server-error' });
+    const refused = await src.sessionDetails(e);
+    assert.match(String(refused.containers), /^unavailable: .*500/);
+  });
+});
