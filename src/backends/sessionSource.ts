@@ -193,6 +193,11 @@ export interface SessionSource {
   countSessions?(signal?: AbortSignal): Promise<number | undefined>;
   /** Looks a session up by id (Find Session by ID). */
   find?(id: string, signal?: AbortSignal): Promise<FoundEntry | undefined>;
+  /**
+   * The whole story of an entry for Show Details and Copy as JSON when its `details` is not all of it (Aptible: the
+   * session, its operation and its containers), read on demand; redacted by the view like `details`.
+   */
+  sessionDetails?(entry: SessionEntry, signal?: AbortSignal): Promise<unknown>;
   /** Re-reads one entry (a details document refresh); undefined when it is gone. */
   refreshEntry?(entry: SessionEntry, signal?: AbortSignal): Promise<SessionEntry | undefined>;
 

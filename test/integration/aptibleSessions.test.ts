@@ -151,6 +151,18 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.deepStrictEqual(new Set(all.map((r) => r.entry.id)).size, all.length, 'no row twice');
   });
 
+  it('Show Details and Copy as JSON join the session, its operation and its containers (redacted)', async () => {
+    const row = (await kids(await firstApp())).filter(isRow)[0];
+    await vscode.commands.executeCommand('sessionManager.showDetails', row);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.ok(doc && doc.uri.scheme === 'session-manager-details');
+    const shown = JSON.parse(doc.getText()) as { containers?: unknown; operation?: unknown };
+    assert.ok(Array.isArray(shown.containers) && shown.containers.length === 1, `containers: ${JSON.stringify(shown.containers)}`);
+    const copied = JSON.parse(String(await vscode.commands.executeCommand('sessionManager.copyJson', row))) as { containers?: unknown[] };
+    assert.deepStrictEqual(copied.containers, shown.containers, 'the copy is the same story');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('reads a running operation again on refresh; one that turned forbidden leaves the row readable ("operation unavailable")', async () => {
     const data = st().data;
     const newest = data.sessions

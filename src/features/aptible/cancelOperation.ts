@@ -5,7 +5,8 @@
 // environment, or a connection marked production) asks for the typed name. The app's list is read again after.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
-import { registerCommand, UserCancelled } from '../../commands/registerCommand';
+import { registerCommand } from '../../commands/registerCommand';
+import { UserCancelled } from '../../ui/input';
 import { AptibleSessionSource, APTIBLE_ENTRY_TYPES, aptibleOperationIdOf } from '../../backends/aptible';
 import { EntryNode } from '../sessions/nodes';
 import type { SessionsState } from '../sessions/state';

@@ -4,7 +4,8 @@
 // app above each one, or shows its details when it is not among the loaded pages).
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
-import { registerCommand, UserCancelled } from '../../commands/registerCommand';
+import { registerCommand } from '../../commands/registerCommand';
+import { UserCancelled } from '../../ui/input';
 import { AptibleSessionSource } from '../../backends/aptible';
 import type { SessionsState } from '../sessions/state';
 

@@ -799,7 +799,7 @@ export async function copyId(deps: SessionCommandDeps, arg?: unknown): Promise<s
 
 export async function copyJson(deps: SessionCommandDeps, arg?: unknown): Promise<string> {
   const n = await copyTarget(deps, arg, vscode.l10n.t('Copy as JSON'));
-  const text = JSON.stringify(redactValue(n.entry.details), null, 2);
+  const text = JSON.stringify(redactValue(n.source.sessionDetails ? await n.source.sessionDetails(n.entry) : n.entry.details), null, 2);
   await vscode.env.clipboard.writeText(text);
   void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the item as JSON (secrets redacted)'), 3000);
   return text;

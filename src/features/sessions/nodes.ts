@@ -486,7 +486,7 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
   }
 
   details(): unknown {
-    return this.entry.details;
+    return this.source.sessionDetails ? this.source.sessionDetails(this.entry) : this.entry.details;
   }
 
   /** Rows of its children, as getChildren builds them (TreeView.reveal finds a row by id). */
