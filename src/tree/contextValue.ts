@@ -42,6 +42,8 @@ export const CONTEXT_VALUE_SPECS = {
   pingoneEnvironment: ['hasDetails'],
   pingoneUser: ['canRevokeAll', 'hasDetails'],
   pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
+  cohesityCluster: ['hasDetails'],
+  cohesityPrincipal: ['canRevoke', 'hasDetails'],
   zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
   zitiEnrollmentGroup: [],
   zitiEnrollment: ['canRefresh', 'canDelete', 'hasJwt', 'hasDetails'],
