@@ -14,6 +14,7 @@ import { ConnectionNode } from './views/environments';
 import { ExtensionDeps } from './deps';
 import { registerSessions, type SessionsFeature } from './features/sessions/register';
 import { registerSessionTrail } from './features/pingone/trail';
+import { registerCohesityClusterRevoke } from './features/cohesity/revokeCluster';
 import type { SessionsEnded } from './backends/sessionSource';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
@@ -162,6 +163,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   const sessions = registerSessions(featureDeps, BACKEND_MODULES);
   registerZitiEnrollments(featureDeps);
   registerSessionTrail(featureDeps, sessions.state);
+  registerCohesityClusterRevoke(featureDeps, sessions.state);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);

@@ -32,6 +32,8 @@ export interface EntryFlags {
   hasRoute?: boolean;
   /** PingOne: Show Session Trail. */
   hasTrail?: boolean;
+  /** Cohesity: "Revoke All Sessions on Cluster…" (every session of every user, Session Manager's own included). */
+  canRevokeCluster?: boolean;
 }
 
 /** One row below a connection: a level (it has children) or a session (a leaf). */

@@ -22,7 +22,8 @@ export type Capability =
   | 'canRevokeAll'
   | 'canRevokeMatching'
   | 'canFilter'
-  | 'hasTrail';
+  | 'hasTrail'
+  | 'canRevokeCluster';
 
 /** Each node type and the capability flags it may carry. A flag not listed here is a programming error. */
 export const CONTEXT_VALUE_SPECS = {
@@ -42,7 +43,7 @@ export const CONTEXT_VALUE_SPECS = {
   pingoneEnvironment: ['hasDetails'],
   pingoneUser: ['canRevokeAll', 'hasDetails'],
   pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
-  cohesityCluster: ['hasDetails'],
+  cohesityCluster: ['canRevokeCluster', 'hasDetails'],
   cohesityPrincipal: ['canRevoke', 'hasDetails'],
   zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
   zitiEnrollmentGroup: [],
@@ -82,7 +83,16 @@ export function possibleContextValues(type: NodeType): string[] {
  * being revoked offers no revoke; a list of sessions offers Revoke All Matching while a filter it was read with holds.
  */
 export function entryContextValue(
-  entry: { type: string; countsSessions?: boolean; flags: { canRevoke?: boolean; canEndLogin?: boolean; canRevokeAll?: boolean; hasDetails?: boolean; hasRoute?: boolean; hasTrail?: boolean } },
+  entry: { type: string; countsSessions?: boolean; flags: {
+      canRevoke?: boolean;
+      canEndLogin?: boolean;
+      canRevokeAll?: boolean;
+      hasDetails?: boolean;
+      hasRoute?: boolean;
+      hasTrail?: boolean;
+      canRevokeCluster?: boolean;
+    };
+  },
   state: { revoking: boolean; filtered: boolean },
 ): string {
   const f = entry.flags;
@@ -96,6 +106,7 @@ export function entryContextValue(
     f.hasDetails && 'hasDetails',
     f.hasRoute && 'hasRoute',
     f.hasTrail && 'hasTrail',
+    !state.revoking && f.canRevokeCluster && 'canRevokeCluster',
     entry.countsSessions && state.filtered && 'canRevokeMatching',
   ]);
 }

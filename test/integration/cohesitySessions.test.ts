@@ -109,7 +109,7 @@ describe('Cohesity sessions view (sandbox)', function () {
     const c = await cluster();
     const ci = await item(c);
     assert.strictEqual(await labelOf(c), st().cluster.name);
-    assert.strictEqual(String(ci.contextValue), 'cohesityCluster;hasDetails');
+    assert.strictEqual(String(ci.contextValue), 'cohesityCluster;canRevokeCluster;hasDetails');
     assert.match(String(ci.description), new RegExp(`^v${st().cluster.swVersion.replace(/\./g, '\\.')} · ${total} sessions`));
     const tip = typeof ci.tooltip === 'string' ? ci.tooltip : (ci.tooltip?.value ?? '');
     assert.match(tip, /Inactivity timeout/, 'the session policy in the tooltip');
@@ -189,6 +189,48 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.strictEqual(q.asked[1].kind, 'typeToConfirm');
     assert.match(q.asked[1].text, /^Cohesity prod is a production cluster\. Type its name to revoke the sessions of user on it\.$/);
     assert.strictEqual(countsBySid().get(target.entry.id), before, 'nothing revoked');
+  });
+
+  it('revokes every session on the cluster only after a modal with the total and the typed cluster name (not production too); the connection signs in anew', async () => {
+    const c = await cluster();
+    const name = st().cluster.name;
+    const before = [...st().sessions.keys()];
+    const total = before.length;
+    const clientBefore = await api.manager.signedInClient(COH);
+
+    // A wrong name: nothing is sent.
+    const watch = watchRequests(sb.state.cohesity, (req) => ({ method: req.method, url: `${req.path}?${req.query.toString()}` }));
+    let q: QueuedInput;
+    let result: { revoked: boolean; total: number; message: string };
+    try {
+      q = answer([{ confirm: 'Revoke All Sessions' }, { typed: 'wrong' }]);
+      result = (await vscode.commands.executeCommand('sessionManager.cohesity.revokeAllOnCluster', c)) as typeof result;
+      assert.deepStrictEqual(result, { revoked: false, total, message: 'Nothing was revoked: the cluster name did not match.' });
+      assert.strictEqual(q.asked[0].text, `Revoke all ${total} sessions on the cluster ${name}?`);
+      assert.match(q.asked[0].detail ?? '', new RegExp(`^Cohesity cluster ${name} · connection Cohesity lab\\.`));
+      assert.match(q.asked[0].detail ?? '', /Every user is signed out: \d+ sessions of \d+ users end/);
+      assert.match(q.asked[0].detail ?? '', /This includes the session Session Manager uses for Cohesity lab: the connection signs in again afterwards\./);
+      assert.strictEqual(q.asked[1].kind, 'typeToConfirm');
+      assert.strictEqual(q.asked[1].text, `Type the cluster name ${name} to sign every user out of it, Session Manager included.`);
+      assert.deepStrictEqual(watch.seen.filter((r) => r.method === 'DELETE'), []);
+      assert.strictEqual(st().sessions.size, total, 'nothing revoked');
+      // Declined in the modal: nothing is asked further, nothing sent.
+      q = answer([{ confirm: undefined }]);
+      assert.strictEqual(await vscode.commands.executeCommand('sessionManager.cohesity.revokeAllOnCluster', c), undefined);
+      assert.strictEqual(q.asked.length, 1);
+
+      q = answer([{ confirm: 'Revoke All Sessions' }, { typed: name }]);
+      result = (await vscode.commands.executeCommand('sessionManager.cohesity.revokeAllOnCluster', c)) as typeof result;
+    } finally {
+      watch.restore();
+    }
+    assert.deepStrictEqual(result, { revoked: true, total, message: `Revoked all ${total} sessions on ${name}.` });
+    assert.deepStrictEqual(watch.seen.filter((r) => r.method === 'DELETE').map((r) => r.url), ['/v2/users/sessions?'], 'the one DELETE without sid');
+    assert.deepStrictEqual([...st().sessions.keys()].filter((id) => before.includes(id)), [], 'every earlier session ended');
+    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'the client with the dead session was forgotten');
+    provider().refresh();
+    const after = await principals();
+    assert.ok(after.some((r) => r.entry.id === st().users[0].sid), 'signed in anew: admin has a new session');
   });
 
   for (const mode of ['server-error', 'malformed-json', 'html-502'] as const) {

@@ -298,7 +298,7 @@ export class CohesitySessionSource implements SessionSource {
         note: 'Cohesity counts sessions per user; it does not list single sessions.',
       },
       accessibilityLabel: `Cohesity cluster ${name}${version ? `, version ${version}` : ''}, ${sessions}`,
-      flags: { hasDetails: true },
+      flags: { hasDetails: true, canRevokeCluster: true },
       children: 'all',
       expanded: true,
       childrenName: `users with sessions on ${name}`,

@@ -79,7 +79,7 @@ describe('backends/cohesity sessions', function () {
     assert.strictEqual(cluster.label, st.cluster.name);
     assert.strictEqual(cluster.description, `v${st.cluster.swVersion} · ${total} sessions`);
     assert.strictEqual(cluster.children, 'all');
-    assert.deepStrictEqual(cluster.flags, { hasDetails: true });
+    assert.deepStrictEqual(cluster.flags, { hasDetails: true, canRevokeCluster: true });
     const lines = new Map(cluster.tooltip.lines);
     assert.strictEqual(lines.get('Absolute timeout'), '1 d');
     assert.strictEqual(lines.get('Inactivity timeout'), '1 h');
