@@ -171,9 +171,9 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.match(q.asked[0].detail ?? '', /admin \(LOCAL\) is the user Session Manager signs in as on Cohesity lab: this signs Session Manager out of the cluster too/);
     // Every one of them ended (the production connection, also signed in as admin, may sign in again at once).
     assert.deepStrictEqual(adminSessions().filter((id) => before.includes(id)), []);
-    // The view forgot the client whose session ended (the next read signs in anew, instead of failing on a dead
-    // session id): a new client, a new session, and the rows are back without an error.
-    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'the old client was forgotten');
+    // The client with the dead session is not used again (the next read signs in anew instead of failing on it): a
+    // new client, a new session, and the rows are back without an error.
+    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'a new client');
     assert.strictEqual(api.manager.state(ZITI).kind, 'signedIn', 'the other connections are untouched');
     provider().refresh();
     assert.ok((await principals()).some((r) => r.entry.id === st().users[0].sid));
@@ -227,7 +227,7 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.deepStrictEqual(result, { revoked: true, total, message: `Revoked all ${total} sessions on ${name}.` });
     assert.deepStrictEqual(watch.seen.filter((r) => r.method === 'DELETE').map((r) => r.url), ['/v2/users/sessions?'], 'the one DELETE without sid');
     assert.deepStrictEqual([...st().sessions.keys()].filter((id) => before.includes(id)), [], 'every earlier session ended');
-    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'the client with the dead session was forgotten');
+    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'the client with the dead session is not used again');
     provider().refresh();
     const after = await principals();
     assert.ok(after.some((r) => r.entry.id === st().users[0].sid), 'signed in anew: admin has a new session');

@@ -246,6 +246,17 @@ describe('backends/cohesity sessions', function () {
     await assert.rejects(src.countSessions!(), /500/);
   });
 
+  it('a sign-in refused because a session limit is reached says so', async () => {
+    const admin = state().users[0];
+    state().sessionConfiguration.sessionLimitPerUser = [...state().sessions.values()].filter((s) => s.sid === admin.sid).length;
+    const { c } = source();
+    await assert.rejects(c.signIn(), (e: Error) => /403/.test(e.message) && /Session limit of \d+ reached for this user/.test(e.message));
+    state().sessionConfiguration.sessionLimitPerUser = 10;
+    state().sessionConfiguration.sessionLimitSystemWide = state().sessions.size;
+    const { c: c2 } = source();
+    await assert.rejects(c2.signIn(), /System-wide session limit of \d+ reached/);
+  });
+
   it('words durations', () => {
     assert.strictEqual(durationText(3600), '1 h');
     assert.strictEqual(durationText(90_000), '1 d 1 h');
