@@ -15,6 +15,7 @@ import { ExtensionDeps } from './deps';
 import { registerSessions, type SessionsFeature } from './features/sessions/register';
 import { registerSessionTrail } from './features/pingone/trail';
 import { registerCohesityClusterRevoke } from './features/cohesity/revokeCluster';
+import { registerCohesityFindUser } from './features/cohesity/findUser';
 import type { SessionsEnded } from './backends/sessionSource';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
@@ -164,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   registerZitiEnrollments(featureDeps);
   registerSessionTrail(featureDeps, sessions.state);
   registerCohesityClusterRevoke(featureDeps, sessions.state);
+  registerCohesityFindUser(featureDeps, sessions.state);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);

@@ -233,6 +233,33 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.ok(after.some((r) => r.entry.id === st().users[0].sid), 'signed in anew: admin has a new session');
   });
 
+  it('finds a user by name (exact, optionally in one domain) with its session count, zero included', async () => {
+    const c = await cluster();
+    const name = st().cluster.name;
+    // Two sessions of an AD user (an earlier test may have ended every session on the cluster).
+    const ad = st().users.find((u) => u.domain !== 'LOCAL')!;
+    for (const id of ['find-1', 'find-2']) {
+      st().sessions.set(id, { sid: ad.sid, createdAt: sb.now(), lastActivity: sb.now(), background: true });
+    }
+    const counts = countsBySid();
+    const withSessions = st().users.find((u) => u.domain !== 'LOCAL' && (counts.get(u.sid) ?? 0) > 0)!;
+    const without = st().users.find((u) => (counts.get(u.sid) ?? 0) === 0)!;
+    assert.ok(withSessions && without, 'the seed has users with and without sessions');
+    type Found = { found: { sid: string; username: string; domain: string; sessions: number }[]; message: string };
+    const q = answer([{ input: `${withSessions.username}@${withSessions.domain}` }]);
+    let r = (await vscode.commands.executeCommand('sessionManager.cohesity.findUser', c)) as Found;
+    assert.strictEqual(q.asked[0].kind, 'input');
+    const n = counts.get(withSessions.sid)!;
+    assert.deepStrictEqual(r.found, [{ sid: withSessions.sid, username: withSessions.username, domain: withSessions.domain, sessions: n }]);
+    assert.strictEqual(r.message, `On ${name}: ${withSessions.username} (${withSessions.domain}): ${n} session${n === 1 ? '' : 's'}.`);
+    answer([{ input: `${without.domain}\\${without.username.toUpperCase()}` }]);
+    r = (await vscode.commands.executeCommand('sessionManager.cohesity.findUser', c)) as Found;
+    assert.deepStrictEqual(r.found.map((u) => [u.sid, u.sessions]), [[without.sid, 0]], 'a user without sessions shows 0');
+    answer([{ input: 'nobody-here' }]);
+    r = (await vscode.commands.executeCommand('sessionManager.cohesity.findUser', c)) as Found;
+    assert.deepStrictEqual(r, { found: [], message: `No user nobody-here on ${name}.` });
+  });
+
   for (const mode of ['server-error', 'malformed-json', 'html-502'] as const) {
     it(`shows a ${mode} fault as an error row under the Cohesity connection only; the OpenZiti connection stays`, async () => {
       await cluster();

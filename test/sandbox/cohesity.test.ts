@@ -279,6 +279,19 @@ describe('sandbox: Cohesity emulator', function () {
       await login({ username: viewer.username, password: viewer.password });
     });
 
+    it('GET /users finds users by exact username (csv, any case), domain and sids', async () => {
+      const me = await login();
+      const ad = st.users.find((u) => u.domain !== 'LOCAL')!;
+      const res = await http.get(`/v2/users?usernames=${ad.username.toUpperCase()},admin`, withSession(me));
+      assert.strictEqual(res.status, 200);
+      assert.deepStrictEqual(res.data.users.map((u: { sid: string }) => u.sid).sort(), [ad.sid, st.users[0].sid].sort());
+      assert.deepStrictEqual(res.data.users.find((u: { sid: string }) => u.sid === ad.sid), { sid: ad.sid, username: ad.username, domain: ad.domain, roles: [ad.privileges.includes('ADMIN') ? 'Admin' : 'Viewer'], locked: false });
+      const local = await http.get(`/v2/users?usernames=${ad.username}&domain=LOCAL`, withSession(me));
+      assert.deepStrictEqual(local.data, { users: [] });
+      const bySid = await http.get(`/v2/users?sids=${encodeURIComponent(ad.sid)}`, withSession(me));
+      assert.deepStrictEqual(bySid.data.users.map((u: { username: string }) => u.username), [ad.username]);
+    });
+
     it('answers unknown APIs with 404 in the error shape', async () => {
       const res = await http.get('/v2/users/sessions/abc', { headers: { apiKey: creds.apiKey } });
       assert.strictEqual(res.status, 404);

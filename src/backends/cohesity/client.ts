@@ -148,6 +148,34 @@ export class CohesityClient implements BackendClient {
     return { perUser, total };
   }
 
+  /** `GET /v2/users?usernames=…[&domain=…]`: the users with this exact username (in one domain, or in any). */
+  async findUsers(username: string, domain?: string, signal?: AbortSignal): Promise<{ sid: string; username: string; domain: string }[]> {
+    const query = `usernames=${encodeURIComponent(username)}${domain ? `&domain=${encodeURIComponent(domain)}` : ''}`;
+    const data = (await this.http.get<{ users?: unknown }>(`users?${query}`, 'find user', { signal })).data;
+    const list = data && typeof data === 'object' ? data.users : undefined;
+    if (list !== undefined && list !== null && !Array.isArray(list)) {
+      throw this.error('find user', 'invalid-response', 'GET /v2/users answered without users');
+    }
+    return ((list ?? []) as { sid?: unknown; username?: unknown; domain?: unknown }[])
+      .filter((u) => u && typeof u.sid === 'string' && u.sid !== '')
+      .map((u) => ({ sid: u.sid as string, username: typeof u.username === 'string' ? u.username : (u.sid as string), domain: typeof u.domain === 'string' ? u.domain : '' }));
+  }
+
+  /** `GET /v2/users/sessions?sids=…`: the session count of each of these users (0 included). */
+  async sessionsCountOf(sids: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (sids.length === 0) {
+      return out;
+    }
+    const data = (await this.http.get<CohesitySessionsCount>(`users/sessions?sids=${sids.map(encodeURIComponent).join(',')}`, 'count sessions', { signal })).data;
+    for (const r of Array.isArray(data?.sessionsPerUser) ? data.sessionsPerUser : []) {
+      if (r && typeof r.sid === 'string') {
+        out.set(r.sid, typeof r.sessionsCount === 'number' ? r.sessionsCount : 0);
+      }
+    }
+    return out;
+  }
+
   /** `GET /v2/security-principals?sids=a,b`: the principals the cluster knows among these SIDs (one request). */
   async securityPrincipals(sids: readonly string[], signal?: AbortSignal): Promise<CohesityPrincipal[]> {
     if (sids.length === 0) {

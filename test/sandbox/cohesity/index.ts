@@ -3,7 +3,7 @@
 //
 // Contract: shared/reference/api-contracts.md §4 (Cohesity ships no spec; the contract is inferred from the
 // generated Python SDK). Implemented: POST /v2/users/sessions, POST /v2/access-tokens, GET and DELETE
-// /v2/users/sessions, GET /v2/security-principals, GET /v2/security-config (ADMIN only), GET /v2/clusters. Auth by `session-id`, `Authorization: Bearer`
+// /v2/users/sessions, GET /v2/security-principals, GET /v2/users, GET /v2/security-config (ADMIN only), GET /v2/clusters. Auth by `session-id`, `Authorization: Bearer`
 // or `apiKey` header. Errors are `{errorCode, message}`.
 //
 // Decisions where the sources are silent:
@@ -412,6 +412,18 @@ export function create(ctx: BackendContext): Backend<CohesityState> {
         .filter((u): u is CohesityUser => u !== undefined)
         .map((u) => ({ sid: u.sid, principalName: u.username, fullName: u.fullName, domainName: u.domain, objectClass: 'User' }));
       return { status: 200, body: { securityPrincipals: principals } };
+    }
+    if (path === '/v2/users' && m === 'GET') {
+      // UsersList: filtered by usernames (csv, exact, case-insensitive), domain and sids; all users without filters.
+      const names = csv(req.query, 'usernames').map((n) => n.toLowerCase());
+      const sids = csv(req.query, 'sids');
+      const domain = req.query.get('domain');
+      const users = st.users
+        .filter((u) => names.length === 0 || names.includes(u.username.toLowerCase()))
+        .filter((u) => sids.length === 0 || sids.includes(u.sid))
+        .filter((u) => !domain || u.domain.toLowerCase() === domain.toLowerCase())
+        .map((u) => ({ sid: u.sid, username: u.username, domain: u.domain, roles: u.privileges.includes('ADMIN') ? ['Admin'] : ['Viewer'], locked: false }));
+      return { status: 200, body: { users } };
     }
     if (path === '/v2/security-config' && m === 'GET') {
       if (!caller.user.privileges.includes('ADMIN')) {
