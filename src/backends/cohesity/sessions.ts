@@ -290,7 +290,8 @@ export class CohesitySessionSource implements SessionSource {
       id: String(cluster.id ?? name),
       type: COHESITY_ENTRY_TYPES.cluster,
       label: name,
-      description: [version ? `v${version}` : undefined, sessions].filter(Boolean).join(' · '),
+      // The count first: a narrow sidebar cuts off the end, and Cohesity versions are long.
+      description: [sessions, version ? `v${version}` : undefined].filter(Boolean).join(' · '),
       icon: 'server',
       tooltip: {
         title: name,

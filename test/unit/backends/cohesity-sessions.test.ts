@@ -77,7 +77,7 @@ describe('backends/cohesity sessions', function () {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     assert.strictEqual(cluster.type, COHESITY_ENTRY_TYPES.cluster);
     assert.strictEqual(cluster.label, st.cluster.name);
-    assert.strictEqual(cluster.description, `v${st.cluster.swVersion} · ${total} sessions`);
+    assert.strictEqual(cluster.description, `${total} sessions · v${st.cluster.swVersion}`);
     assert.strictEqual(cluster.children, 'all');
     assert.deepStrictEqual(cluster.flags, { hasDetails: true, canRevokeCluster: true });
     const lines = new Map(cluster.tooltip.lines);
