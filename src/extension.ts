@@ -16,6 +16,8 @@ import { registerSessions, type SessionsFeature } from './features/sessions/regi
 import { registerSessionTrail } from './features/pingone/trail';
 import { registerAptibleCancelOperation } from './features/aptible/cancelOperation';
 import { registerAptibleFindOperation } from './features/aptible/findOperation';
+import { registerCohesityClusterRevoke } from './features/cohesity/revokeCluster';
+import { registerCohesityFindUser } from './features/cohesity/findUser';
 import type { SessionsEnded } from './backends/sessionSource';
 import { registerZitiEnrollments } from './features/ziti/enrollments/register';
 import { registerWalkthrough } from './walkthrough';
@@ -166,6 +168,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestingA
   registerSessionTrail(featureDeps, sessions.state);
   registerAptibleCancelOperation(featureDeps, sessions.state);
   registerAptibleFindOperation(featureDeps, sessions.state);
+  registerCohesityClusterRevoke(featureDeps, sessions.state);
+  registerCohesityFindUser(featureDeps, sessions.state);
   registerWalkthrough(featureDeps);
 
   log.info(`Session Manager ${context.extension.packageJSON.version as string} activated`);

@@ -34,6 +34,8 @@ export interface EntryFlags {
   hasTrail?: boolean;
   /** Aptible: "Cancel Operation…" on a session whose operation is still queued or running. */
   canCancelOperation?: boolean;
+  /** Cohesity: "Revoke All Sessions on Cluster…" (every session of every user, Session Manager's own included). */
+  canRevokeCluster?: boolean;
 }
 
 /** One row below a connection: a level (it has children) or a session (a leaf). */

@@ -2,6 +2,8 @@
 // e.g. `connection;canSignIn;hasDetails`. package.json menus match them with `viewItem =~ /;canSignIn(;|$)/`.
 // Pure: no `vscode` import, so a unit test checks every value the code can emit against package.json's menus.
 
+import type { SessionEntry } from '../backends/sessionSource';
+
 export type Capability =
   | 'canRetry'
   | 'canSignIn'
@@ -23,7 +25,8 @@ export type Capability =
   | 'canRevokeMatching'
   | 'canFilter'
   | 'hasTrail'
-  | 'canCancelOperation';
+  | 'canCancelOperation'
+  | 'canRevokeCluster';
 
 /** Each node type and the capability flags it may carry. A flag not listed here is a programming error. */
 export const CONTEXT_VALUE_SPECS = {
@@ -46,6 +49,8 @@ export const CONTEXT_VALUE_SPECS = {
   aptibleAccount: ['hasDetails'],
   aptibleApp: ['hasDetails'],
   aptibleSession: ['hasDetails', 'canCancelOperation'],
+  cohesityCluster: ['canRevokeCluster', 'hasDetails'],
+  cohesityPrincipal: ['canRevoke', 'hasDetails'],
   zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
   zitiEnrollmentGroup: [],
   zitiEnrollment: ['canRefresh', 'canDelete', 'hasJwt', 'hasDetails'],
@@ -84,7 +89,7 @@ export function possibleContextValues(type: NodeType): string[] {
  * being revoked offers no revoke; a list of sessions offers Revoke All Matching while a filter it was read with holds.
  */
 export function entryContextValue(
-  entry: { type: string; countsSessions?: boolean; flags: { canRevoke?: boolean; canEndLogin?: boolean; canRevokeAll?: boolean; hasDetails?: boolean; hasRoute?: boolean; hasTrail?: boolean; canCancelOperation?: boolean } },
+  entry: Pick<SessionEntry, 'type' | 'countsSessions' | 'flags'>,
   state: { revoking: boolean; filtered: boolean },
 ): string {
   const f = entry.flags;
@@ -99,6 +104,7 @@ export function entryContextValue(
     f.hasRoute && 'hasRoute',
     f.hasTrail && 'hasTrail',
     f.canCancelOperation && 'canCancelOperation',
+    !state.revoking && f.canRevokeCluster && 'canRevokeCluster',
     entry.countsSessions && state.filtered && 'canRevokeMatching',
   ]);
 }

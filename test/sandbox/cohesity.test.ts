@@ -244,6 +244,54 @@ describe('sandbox: Cohesity emulator', function () {
       isError(missing.data, 'KInvalidRequest');
     });
 
+    it('counts a removed user\'s sessions under a SID that security-principals cannot name; DELETE ?sid= ends them', async () => {
+      const me = await login();
+      const removed = st.removedSids[0];
+      assert.ok(!st.users.some((u) => u.sid === removed));
+      const all = await counts(me);
+      assert.deepStrictEqual(all.data.sessionsPerUser.find((r: { sid: string }) => r.sid === removed), { sid: removed, sessionsCount: 2 });
+      const named = await http.get(`/v2/security-principals?sids=${encodeURIComponent(removed)}`, withSession(me));
+      assert.deepStrictEqual(named.data, { securityPrincipals: [] });
+      const del = await http.delete(`/v2/users/sessions?sid=${encodeURIComponent(removed)}`, withSession(me));
+      assert.strictEqual(del.status, 204);
+      assert.ok(!(await counts(me)).data.sessionsPerUser.some((r: { sid: string }) => r.sid === removed));
+      const again = await http.delete(`/v2/users/sessions?sid=${encodeURIComponent(removed)}`, withSession(me));
+      assert.strictEqual(again.status, 404, 'gone with its last session');
+    });
+
+    it('GET /security-config answers the session policy to an admin, 403 to a viewer; sign-ins past a limit are 403', async () => {
+      const me = await login();
+      const res = await http.get('/v2/security-config', withSession(me));
+      assert.strictEqual(res.status, 200);
+      assert.deepStrictEqual(res.data, {
+        sessionConfiguration: { absoluteTimeout: 86_400, inactivityTimeout: 3_600, limitSessions: true, sessionLimitPerUser: 10, sessionLimitSystemWide: 500 },
+      });
+      const viewer = st.users.find((u) => u.domain === 'LOCAL' && !u.privileges.includes('ADMIN') && !u.mfa)!;
+      const v = await login({ username: viewer.username, password: viewer.password });
+      const denied = await http.get('/v2/security-config', withSession(v));
+      assert.strictEqual(denied.status, 403);
+      isError(denied.data, 'KPermissionDenied');
+      st.sessionConfiguration.sessionLimitSystemWide = st.sessions.size;
+      const full = await http.post('/v2/users/sessions', { username: viewer.username, password: viewer.password });
+      assert.strictEqual(full.status, 403);
+      assert.match(full.data.message, /System-wide session limit of \d+ reached/);
+      st.sessionConfiguration.limitSessions = false;
+      await login({ username: viewer.username, password: viewer.password });
+    });
+
+    it('GET /users finds users by exact username (csv, any case), domain and sids', async () => {
+      const me = await login();
+      const ad = st.users.find((u) => u.domain !== 'LOCAL')!;
+      const res = await http.get(`/v2/users?usernames=${ad.username.toUpperCase()},admin`, withSession(me));
+      assert.strictEqual(res.status, 200);
+      assert.deepStrictEqual(res.data.users.map((u: { sid: string }) => u.sid).sort(), [ad.sid, st.users[0].sid].sort());
+      assert.deepStrictEqual(res.data.users.find((u: { sid: string }) => u.sid === ad.sid), { sid: ad.sid, username: ad.username, domain: ad.domain, roles: [ad.privileges.includes('ADMIN') ? 'Admin' : 'Viewer'], locked: false });
+      const local = await http.get(`/v2/users?usernames=${ad.username}&domain=LOCAL`, withSession(me));
+      assert.deepStrictEqual(local.data, { users: [] });
+      const bySid = await http.get(`/v2/users?sids=${encodeURIComponent(ad.sid)}`, withSession(me));
+      assert.deepStrictEqual(bySid.data.users.map((u: { username: string }) => u.username), [ad.username]);
+    });
+
     it('answers unknown APIs with 404 in the error shape', async () => {
       const res = await http.get('/v2/users/sessions/abc', { headers: { apiKey: creds.apiKey } });
       assert.strictEqual(res.status, 404);

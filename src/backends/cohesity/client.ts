@@ -14,7 +14,14 @@ import { ApiError, type AuthHandler, fetchPeerCertificateChain, HttpClient, type
 import { type ConnectionRecord, type ConnectionSecrets, stripSlash } from '../../model/connection';
 import type { BackendClient, CertificateInfo, ClientDeps, EnvironmentInfo, SignInResult, TrustCandidate } from '../types';
 import { clientError, httpOptionsFor, knownOrAskedPassword } from '../common';
-import type { CohesityCluster, CohesitySessionRequest, CohesityUserSession } from './models';
+import type {
+  CohesityCluster,
+  CohesityPrincipal,
+  CohesitySessionConfiguration,
+  CohesitySessionRequest,
+  CohesitySessionsCount,
+  CohesityUserSession,
+} from './models';
 
 export interface CohesityClientOptions {
   /** Passed to the HttpClient (e.g. an instant `sleep` in tests). */
@@ -112,6 +119,119 @@ export class CohesityClient implements BackendClient {
 
   async listEnvironments(signal?: AbortSignal): Promise<EnvironmentInfo[]> {
     return [toEnvironmentInfo(await this.cluster('list environments', signal))];
+  }
+
+  /** `GET /v2/clusters`: the cluster's id, name and version. */
+  clusterInfo(signal?: AbortSignal): Promise<CohesityCluster> {
+    return this.cluster('read cluster', signal);
+  }
+
+  /**
+   * Who Session Manager signs in as when it uses a session (`session-id`): its username and domain. Undefined with an
+   * API key, which is no session (ending sessions does not stop it).
+   */
+  get sessionPrincipal(): { username: string; domain: string } | undefined {
+    const username = this.record.auth.username;
+    return this.usesPassword && username ? { username, domain: this.record.auth.domain || 'LOCAL' } : undefined;
+  }
+
+  /** `GET /v2/users/sessions`: the number of sessions per user SID and in all. */
+  async sessionsCount(signal?: AbortSignal): Promise<{ perUser: { sid: string; count: number }[]; total: number }> {
+    const data = (await this.http.get<CohesitySessionsCount>('users/sessions', 'list sessions', { signal })).data;
+    if (!data || typeof data !== 'object' || (data.sessionsPerUser !== undefined && !Array.isArray(data.sessionsPerUser))) {
+      throw this.error('list sessions', 'invalid-response', 'GET /v2/users/sessions answered without sessionsPerUser');
+    }
+    const perUser = (data.sessionsPerUser ?? [])
+      .filter((r) => r && typeof r.sid === 'string' && r.sid !== '')
+      .map((r) => ({ sid: r.sid as string, count: typeof r.sessionsCount === 'number' && r.sessionsCount > 0 ? r.sessionsCount : 0 }));
+    const total = typeof data.totalSessionsCount === 'number' ? data.totalSessionsCount : perUser.reduce((n, r) => n + r.count, 0);
+    return { perUser, total };
+  }
+
+  /** `GET /v2/users?usernames=…[&domain=…]`: the users with this exact username (in one domain, or in any). */
+  async findUsers(username: string, domain?: string, signal?: AbortSignal): Promise<{ sid: string; username: string; domain: string }[]> {
+    const query = `usernames=${encodeURIComponent(username)}${domain ? `&domain=${encodeURIComponent(domain)}` : ''}`;
+    const data = (await this.http.get<{ users?: unknown }>(`users?${query}`, 'find user', { signal })).data;
+    const list = data && typeof data === 'object' ? data.users : undefined;
+    if (list !== undefined && list !== null && !Array.isArray(list)) {
+      throw this.error('find user', 'invalid-response', 'GET /v2/users answered without users');
+    }
+    return ((list ?? []) as { sid?: unknown; username?: unknown; domain?: unknown }[])
+      .filter((u) => u && typeof u.sid === 'string' && u.sid !== '')
+      .map((u) => ({ sid: u.sid as string, username: typeof u.username === 'string' ? u.username : (u.sid as string), domain: typeof u.domain === 'string' ? u.domain : '' }));
+  }
+
+  /** `GET /v2/users/sessions?sids=…`: the session count of each of these users (0 included). */
+  async sessionsCountOf(sids: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (sids.length === 0) {
+      return out;
+    }
+    const data = (await this.http.get<CohesitySessionsCount>(`users/sessions?sids=${sids.map(encodeURIComponent).join(',')}`, 'count sessions', { signal })).data;
+    for (const r of Array.isArray(data?.sessionsPerUser) ? data.sessionsPerUser : []) {
+      if (r && typeof r.sid === 'string') {
+        out.set(r.sid, typeof r.sessionsCount === 'number' ? r.sessionsCount : 0);
+      }
+    }
+    return out;
+  }
+
+  /** `GET /v2/security-principals?sids=a,b`: the principals the cluster knows among these SIDs (one request). */
+  async securityPrincipals(sids: readonly string[], signal?: AbortSignal): Promise<CohesityPrincipal[]> {
+    if (sids.length === 0) {
+      return [];
+    }
+    const url = `security-principals?sids=${sids.map(encodeURIComponent).join(',')}`;
+    const data = (await this.http.get<{ securityPrincipals?: unknown }>(url, 'resolve user names', { signal })).data;
+    const list = data && typeof data === 'object' ? data.securityPrincipals : undefined;
+    if (list !== undefined && list !== null && !Array.isArray(list)) {
+      throw this.error('resolve user names', 'invalid-response', 'GET /v2/security-principals answered without securityPrincipals');
+    }
+    return ((list ?? []) as unknown[]).filter((p): p is CohesityPrincipal => Boolean(p) && typeof (p as CohesityPrincipal).sid === 'string');
+  }
+
+  /**
+   * `DELETE /v2/users/sessions?sid=…`: ends every session of ONE user. 404 (no such user any more): already ended.
+   * An empty SID is refused here: without `sid` the cluster ends every session of every user (see deleteAllSessions).
+   */
+  async deleteUserSessions(sid: string, signal?: AbortSignal): Promise<'revoked' | 'already-ended'> {
+    if (typeof sid !== 'string' || sid.trim() === '') {
+      throw new Error('No user SID was given, so nothing was sent: without a SID the cluster would end every session.');
+    }
+    try {
+      await this.http.delete(`users/sessions?sid=${encodeURIComponent(sid)}`, 'revoke sessions', { signal });
+      return 'revoked';
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        return 'already-ended';
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * `DELETE /v2/users/sessions` without `sid`: ends EVERY session on the cluster, Session Manager's own included (its
+   * session id is dropped here, so the next call signs in again). Only for the confirmed cluster-wide command.
+   */
+  async deleteAllSessions(signal?: AbortSignal): Promise<void> {
+    await this.http.delete('users/sessions', 'revoke all sessions on the cluster', { signal });
+    await this.sessionEnded();
+  }
+
+  /** Forgets the session id after its sessions were ended on the cluster (it would only answer 401 now). */
+  async sessionEnded(): Promise<void> {
+    if (this.usesPassword && this.sessionId !== undefined) {
+      this.sessionId = undefined;
+      this.creating.reset();
+      await this.deps.saveSecrets({ token: undefined, tokenExpiresAt: undefined });
+    }
+  }
+
+  /** `GET /v2/security-config` → `sessionConfiguration`; undefined when the answer has none. */
+  async sessionConfiguration(signal?: AbortSignal): Promise<CohesitySessionConfiguration | undefined> {
+    const data = (await this.http.get<{ sessionConfiguration?: unknown }>('security-config', 'read session policy', { signal })).data;
+    const c = data && typeof data === 'object' ? data.sessionConfiguration : undefined;
+    return c && typeof c === 'object' && !Array.isArray(c) ? (c as CohesitySessionConfiguration) : undefined;
   }
 
   /** Closes pooled sockets. */

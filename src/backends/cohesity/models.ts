@@ -26,3 +26,29 @@ export interface CohesityCluster {
   timezone?: string;
   [key: string]: unknown;
 }
+
+/** `GET /v2/users/sessions` answer (`ActiveSessionsCountParams`): counts per user SID, never single sessions. */
+export interface CohesitySessionsCount {
+  sessionsPerUser?: { sid?: unknown; sessionsCount?: unknown }[];
+  totalSessionsCount?: unknown;
+}
+
+/** One `SecurityPrincipal` of `GET /v2/security-principals?sids=…`. */
+export interface CohesityPrincipal {
+  sid: string;
+  principalName?: string;
+  fullName?: string;
+  domainName?: string;
+  objectClass?: string | null;
+  [key: string]: unknown;
+}
+
+/** `GET /v2/security-config` → `sessionConfiguration` (seconds; limits only when `limitSessions`). */
+export interface CohesitySessionConfiguration {
+  absoluteTimeout?: number;
+  inactivityTimeout?: number;
+  limitSessions?: boolean;
+  sessionLimitPerUser?: number;
+  sessionLimitSystemWide?: number;
+  [key: string]: unknown;
+}

@@ -3,7 +3,7 @@
 //
 // Contract: shared/reference/api-contracts.md §4 (Cohesity ships no spec; the contract is inferred from the
 // generated Python SDK). Implemented: POST /v2/users/sessions, POST /v2/access-tokens, GET and DELETE
-// /v2/users/sessions, GET /v2/security-principals, GET /v2/clusters. Auth by `session-id`, `Authorization: Bearer`
+// /v2/users/sessions, GET /v2/security-principals, GET /v2/users, GET /v2/security-config (ADMIN only), GET /v2/clusters. Auth by `session-id`, `Authorization: Bearer`
 // or `apiKey` header. Errors are `{errorCode, message}`.
 //
 // Decisions where the sources are silent:
@@ -13,7 +13,9 @@
 // - expireAllTokens() (the sandbox fault) ends every session and access token a client created; the seeded
 //   background sessions of other users and the API key stay (an API key has no expiry).
 // - GET /v2/users/sessions without sids lists users with at least one session; with sids it lists every known
-//   requested sid (count 0 included) and leaves out unknown sids.
+//   requested sid (count 0 included) and leaves out unknown sids. A removed user's SID (seeded: `removedSids`) still
+//   counts while its sessions last, and security-principals does not name it.
+// - Session limits (`sessionConfiguration.limitSessions`): per user and system-wide, a sign-in past one is 403.
 
 import { randomBytes } from 'crypto';
 import { Rng } from '../rng';
@@ -48,8 +50,10 @@ export interface CohesityState {
   accessTokens: Map<string, { sid: string; expiresAt: number }>;
   /** API key -> owner sid */
   apiKeys: Map<string, string>;
-  /** Session timeouts of the emulated cluster (seconds). */
-  sessionConfiguration: { absoluteTimeout: number; inactivityTimeout: number; sessionLimitPerUser: number };
+  /** SIDs of users removed from the cluster whose sessions still count (security-principals cannot name them). */
+  removedSids: string[];
+  /** Session timeouts (seconds) and limits of the emulated cluster (GET /v2/security-config). */
+  sessionConfiguration: { absoluteTimeout: number; inactivityTimeout: number; limitSessions: boolean; sessionLimitPerUser: number; sessionLimitSystemWide: number };
   accessTokenLifetimeSeconds: number;
   otpCode: string;
   cluster: { id: number; incarnationId: number; name: string; swVersion: string };
@@ -125,12 +129,19 @@ function generate(ctx: BackendContext): CohesityState {
     }
   });
   const apiKeys = new Map<string, string>([[`${sr.uuid()}`, users[0].sid]]);
+  // A user removed from the AD domain whose two sessions the cluster still counts: its SID resolves to no principal.
+  const removed = `${AD_PREFIX}-999`;
+  for (let k = 0; k < 2; k++) {
+    const createdAt = t0 - sr.int(60_000, 20 * HOUR);
+    sessions.set(sr.hex(32), { sid: removed, createdAt, lastActivity: createdAt, background: true });
+  }
   return {
     users,
+    removedSids: [removed],
     sessions,
     accessTokens: new Map(),
     apiKeys,
-    sessionConfiguration: { absoluteTimeout: DAY / 1000, inactivityTimeout: HOUR / 1000, sessionLimitPerUser: 10 },
+    sessionConfiguration: { absoluteTimeout: DAY / 1000, inactivityTimeout: HOUR / 1000, limitSessions: true, sessionLimitPerUser: 10, sessionLimitSystemWide: 500 },
     accessTokenLifetimeSeconds: DAY / 1000,
     otpCode: COHESITY_OTP,
     cluster: { id: 1_712_345_678_901_234, incarnationId: 1_699_999_123_456, name: 'sandbox-cluster-01', swVersion: '7.1.2_u3_release-20240715_0f2a3c1b' },
@@ -319,8 +330,12 @@ export function create(ctx: BackendContext): Backend<CohesityState> {
       }
       sweep();
       const mine = [...st.sessions.values()].filter((s) => s.sid === user.sid).length;
-      if (mine >= st.sessionConfiguration.sessionLimitPerUser) {
-        return error(403, 'KPermissionDenied', `Session limit of ${st.sessionConfiguration.sessionLimitPerUser} reached for this user`);
+      const limits = st.sessionConfiguration;
+      if (limits.limitSessions && mine >= limits.sessionLimitPerUser) {
+        return error(403, 'KPermissionDenied', `Session limit of ${limits.sessionLimitPerUser} reached for this user`);
+      }
+      if (limits.limitSessions && st.sessions.size >= limits.sessionLimitSystemWide) {
+        return error(403, 'KPermissionDenied', `System-wide session limit of ${limits.sessionLimitSystemWide} reached`);
       }
       const sessionId = randomBytes(16).toString('hex');
       st.sessions.set(sessionId, { sid: user.sid, createdAt: now(), lastActivity: now(), background: false });
@@ -353,9 +368,11 @@ export function create(ctx: BackendContext): Backend<CohesityState> {
           counts.set(s.sid, (counts.get(s.sid) ?? 0) + 1);
         }
         const sids = csv(req.query, 'sids');
+        const known = (sid: string): boolean => st.users.some((u) => u.sid === sid) || (counts.get(sid) ?? 0) > 0;
+        const everyone = [...st.users.map((u) => u.sid), ...st.removedSids.filter((sid) => !st.users.some((u) => u.sid === sid))];
         const rows = sids.length
-          ? [...new Set(sids)].filter((sid) => st.users.some((u) => u.sid === sid)).map((sid) => ({ sid, sessionsCount: counts.get(sid) ?? 0 }))
-          : st.users.filter((u) => (counts.get(u.sid) ?? 0) > 0).map((u) => ({ sid: u.sid, sessionsCount: counts.get(u.sid)! }));
+          ? [...new Set(sids)].filter(known).map((sid) => ({ sid, sessionsCount: counts.get(sid) ?? 0 }))
+          : everyone.filter((sid) => (counts.get(sid) ?? 0) > 0).map((sid) => ({ sid, sessionsCount: counts.get(sid)! }));
         return {
           status: 200,
           body: { sessionsPerUser: rows, totalSessionsCount: rows.reduce((n, r) => n + r.sessionsCount, 0) },
@@ -373,7 +390,7 @@ export function create(ctx: BackendContext): Backend<CohesityState> {
           st.sessions.clear();
           return { status: 204 };
         }
-        if (!st.users.some((u) => u.sid === sid)) {
+        if (!st.users.some((u) => u.sid === sid) && ![...st.sessions.values()].some((x) => x.sid === sid)) {
           return error(404, 'KNotFound', `No user with sid ${sid}`);
         }
         for (const [id, s] of st.sessions) {
@@ -395,6 +412,24 @@ export function create(ctx: BackendContext): Backend<CohesityState> {
         .filter((u): u is CohesityUser => u !== undefined)
         .map((u) => ({ sid: u.sid, principalName: u.username, fullName: u.fullName, domainName: u.domain, objectClass: 'User' }));
       return { status: 200, body: { securityPrincipals: principals } };
+    }
+    if (path === '/v2/users' && m === 'GET') {
+      // UsersList: filtered by usernames (csv, exact, case-insensitive), domain and sids; all users without filters.
+      const names = csv(req.query, 'usernames').map((n) => n.toLowerCase());
+      const sids = csv(req.query, 'sids');
+      const domain = req.query.get('domain');
+      const users = st.users
+        .filter((u) => names.length === 0 || names.includes(u.username.toLowerCase()))
+        .filter((u) => sids.length === 0 || sids.includes(u.sid))
+        .filter((u) => !domain || u.domain.toLowerCase() === domain.toLowerCase())
+        .map((u) => ({ sid: u.sid, username: u.username, domain: u.domain, roles: u.privileges.includes('ADMIN') ? ['Admin'] : ['Viewer'], locked: false }));
+      return { status: 200, body: { users } };
+    }
+    if (path === '/v2/security-config' && m === 'GET') {
+      if (!caller.user.privileges.includes('ADMIN')) {
+        return error(403, 'KPermissionDenied', 'Access denied: the security configuration needs the ADMIN privilege');
+      }
+      return { status: 200, body: { sessionConfiguration: { ...st.sessionConfiguration } } };
     }
     if (path === '/v2/clusters' && m === 'GET') {
       const c = st.cluster;
