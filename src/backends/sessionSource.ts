@@ -75,6 +75,11 @@ export interface SessionEntry {
   readonly childrenName?: string;
   /** What an empty list of its children says ('No active sessions'); with a filter the view says so itself. */
   readonly emptyText?: string;
+  /**
+   * How many sessions the server says it holds, when its rows are not sessions (a Cohesity cluster: users with their
+   * counts): at the top of a connection, the connection's count for its row and the badge.
+   */
+  readonly sessionCount?: number;
   /** Shows how many sessions it holds once its children were read ("3 sessions"): a PingOne user. */
   readonly showCount?: boolean;
   /** Its children are the connection's sessions: their unfiltered total is the connection's count and the badge's. */

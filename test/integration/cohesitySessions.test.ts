@@ -130,6 +130,10 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.strictEqual(await labelOf(removed), removed.entry.id, 'an unresolved SID shows as itself');
     const byCount = rows.map((r) => counts.get(r.entry.id)!);
     assert.ok(byCount.every((n, i) => i === 0 || byCount[i - 1] >= n), `most sessions first: ${byCount.join(', ')}`);
+    // The cluster's total is the connection's count: on its row and in the badge, before any revoke.
+    assert.strictEqual(api.sessions.state.totals.get(COH), total);
+    const connRow = (await kids()).find((r) => r.id === `cohesity/${COH}`)!;
+    assert.match(String((await item(connRow)).description), new RegExp(`· ${total.toLocaleString('en-US')} sessions`));
   });
 
   it('revokes the sessions of one principal with DELETE ?sid= after a modal naming them, the count, Cohesity and the cluster', async () => {

@@ -302,6 +302,7 @@ export class CohesitySessionSource implements SessionSource {
       flags: { hasDetails: true, canRevokeCluster: true },
       children: 'all',
       expanded: true,
+      sessionCount: total,
       childrenName: `users with sessions on ${name}`,
       emptyText: 'No active sessions',
       details: { cluster, totalSessionsCount: total, sessionConfiguration: policy && 'config' in policy ? policy.config : undefined },

@@ -51,6 +51,8 @@ async function pickOne<T>(deps: SessionCommandDeps, title: string, items: PickIt
 
 /** "1 session", "1,234 sessions". */
 const sessionCount = (n: number): string => (n === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', n.toLocaleString('en-US')));
+/** 'sessions of user' → 'Sessions of user' (the start of a sentence). */
+const sentence = (noun: string): string => noun.charAt(0).toUpperCase() + noun.slice(1);
 const title = (noun: string): string => noun.replace(/(^|\s)\w/g, (c) => c.toUpperCase());
 
 /** What a revoke does: revoke a session (or a user's sessions), or end a login (an OpenZiti API session). */
@@ -368,7 +370,7 @@ async function confirmRevoke(deps: SessionCommandDeps, targets: Target[], verb: 
     const where = first.record.production
       ? vscode.l10n.t('{0} {1} {2} (production)', first.source.backendLabel, first.source.connectionNoun, first.record.label)
       : vscode.l10n.t('{0} {1} {2}', first.source.backendLabel, first.source.connectionNoun, first.record.label);
-    detail = `${vscode.l10n.t('{0} {1} · {2}.', title(noun), first.entry.id, where)}${tail ? `\n\n${tail}` : ''}`;
+    detail = `${vscode.l10n.t('{0} {1} · {2}.', sentence(noun), first.entry.id, where)}${tail ? `\n\n${tail}` : ''}`;
     button = verb === 'Revoke' ? vscode.l10n.t('Revoke') : vscode.l10n.t('End {0}', title(noun));
   } else {
     const count = targets.length;
@@ -506,7 +508,7 @@ async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: 
         const at = new Date().toISOString();
         deps.details.markEnded(
           id,
-          verb === 'End' ? vscode.l10n.t('{0} ended through Session Manager at {1}', title(noun), at) : vscode.l10n.t('{0} revoked through Session Manager at {1}', title(noun), at),
+          verb === 'End' ? vscode.l10n.t('{0} ended through Session Manager at {1}', sentence(noun), at) : vscode.l10n.t('{0} revoked through Session Manager at {1}', sentence(noun), at),
         );
       }
     }

@@ -266,6 +266,13 @@ class Children {
         this.state.provider().refreshById(this.owner.id);
       }, COUNT_REDRAW_DELAY_MS);
     }
+    if (this.entry === undefined) {
+      // Top entries that carry the server's session count (a Cohesity cluster) give the connection its count.
+      const counted = this.items.filter((e) => typeof e.sessionCount === 'number');
+      if (counted.length > 0) {
+        void this.state.noteTotal(this.record, counted.reduce((n, e) => n + (e.sessionCount ?? 0), 0));
+      }
+    }
     const preload = rows.filter((r): r is EntryNode => r instanceof EntryNode && r.entry.preload === true && !r.keeping);
     const signal = token ? toAbortSignal(token) : undefined;
     await Promise.all(preload.map((r) => r.preload(signal)));
