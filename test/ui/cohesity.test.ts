@@ -94,7 +94,7 @@ describe('workbench UI: Cohesity sessions per user, revoke from the context menu
     assert.match(description, new RegExp(`${victim.domain.replace(/\./g, '\\.')} · ${n} sessions?`));
     await screenshot(page, 'cohesity-principals');
 
-    await clickContextMenuItem(page, target, 'Revoke Session');
+    await clickContextMenuItem(page, target, 'Revoke Sessions of User…');
     const sessions = n === 1 ? 'session' : `${n} sessions`;
     const dialog = page.locator('.monaco-dialog-box').filter({ hasText: `Revoke the ${sessions} of ${victim.username} (${victim.domain}) on ${CONNECTION}?` });
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });

@@ -53,4 +53,15 @@ describe('contextValue', () => {
     assert.ok(/;canRefresh(;|$)/.test(v));
     assert.ok(!/^connection;.*canSignIn(;|$)/.test(v));
   });
+
+  it('a session row offers Revoke Session; a Cohesity principal (all sessions of a user) offers Revoke Sessions of User… instead', () => {
+    const offered = (value: string): string[] => menuPatterns().filter((p) => p.regex.test(value)).map((p) => p.command);
+    for (const v of ['zitiSession;canRevoke;hasDetails;hasRoute', 'pingoneSession;canRevoke;hasDetails;hasTrail']) {
+      assert.ok(offered(v).includes('sessionManager.revokeSession'), v);
+      assert.ok(!offered(v).includes('sessionManager.revokeUserSessions'), v);
+    }
+    const principal = buildContextValue('cohesityPrincipal', ['canRevoke', 'hasDetails']);
+    assert.ok(offered(principal).includes('sessionManager.revokeUserSessions'));
+    assert.ok(!offered(principal).includes('sessionManager.revokeSession'));
+  });
 });

@@ -105,6 +105,8 @@ export function registerSessions(deps: ExtensionDeps, modules: Partial<Record<Ba
   reg('sessionManager.groupSessionsBy', (by?: unknown) => cmd.setGrouping(cmdDeps, by));
   reg('sessionManager.sortSessions', (order?: unknown) => cmd.setOrder(cmdDeps, order));
   reg('sessionManager.revokeSession', (node?: unknown, nodes?: unknown) => cmd.revokeSessions(cmdDeps, node, nodes));
+  // A Cohesity principal's row: the same revoke, titled for what it does (every session of that user).
+  reg('sessionManager.revokeUserSessions', (node?: unknown, nodes?: unknown) => cmd.revokeSessions(cmdDeps, node, nodes));
   reg('sessionManager.revokeApiSession', (node?: unknown, nodes?: unknown) => cmd.endLogins(cmdDeps, node, nodes));
   reg('sessionManager.revokeAllSessions', (node?: unknown) => cmd.revokeAll(cmdDeps, node));
   reg('sessionManager.revokeAllMatching', (node?: unknown) => cmd.revokeAllMatching(cmdDeps, node));
