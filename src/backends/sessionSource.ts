@@ -51,8 +51,10 @@ export interface SessionEntry {
   readonly description?: string;
   /** A ThemeIcon id. */
   readonly icon?: string;
-  /** Shown dimmed (e.g. a PingOne session idle past the likely-expired threshold); never hidden. */
+  /** Shown dimmed (a PingOne session idle past the likely-expired threshold, a finished Aptible operation); never hidden. */
   readonly dimmed?: boolean;
+  /** Why, said first in the row's description when dimmed ("likely expired"); none when the description says it. */
+  readonly dimmedNote?: string;
   /** ISO time shown as "3 min ago" and used by the default newest-first order. */
   readonly time?: string;
   readonly tooltip: EntryTooltip;

@@ -107,6 +107,46 @@ describe('npm run try: a workbench with the four sandbox connections signed in',
     await screenshot(page, 'try-sessions');
   });
 
+  it('shows the sessions of the other three sandbox connections too: PingOne users, Aptible SSH sessions, Cohesity users', async () => {
+    const page = workbench!.page;
+    const sessions = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /^Sessions/ }) });
+    const row = (label: string | RegExp) => sessions.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+    const expand = async (label: string | RegExp): Promise<void> => {
+      const r = row(label);
+      await r.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await r.getAttribute('aria-expanded')) === 'false') {
+        await r.click();
+      }
+    };
+    // Collapse OpenZiti's long list so the others are in view.
+    const ziti = row('Sandbox OpenZiti');
+    if ((await ziti.getAttribute('aria-expanded')) === 'true') {
+      await ziti.click();
+    }
+    // PingOne: environments say how many users they hold; a user's sessions list under it.
+    await expand('Sandbox PingOne');
+    const workforce = row('Workforce EU');
+    await workforce.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction((el) => /100 of 5,000 users/.test(el?.textContent ?? ''), await workforce.elementHandle(), { timeout: 30_000 });
+    await row('Sandbox PingOne').click();
+    // Cohesity: the cluster with its session count, then one row per user with sessions.
+    await expand('Sandbox Cohesity');
+    const cluster = sessions.locator('.monaco-list-row[role=treeitem][aria-level="2"]').filter({ hasText: /\d+ sessions?/ }).first();
+    await cluster.waitFor({ state: 'visible', timeout: 30_000 });
+    await sessions.locator('.monaco-list-row[role=treeitem][aria-level="3"]').filter({ hasText: /\d+ sessions?/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await row('Sandbox Cohesity').click();
+    // Aptible: an account, an app, its SSH sessions (who ran what).
+    await expand('Sandbox Aptible');
+    const account = sessions.locator('.monaco-list-row[role=treeitem][aria-level="2"]').first();
+    await account.waitFor({ state: 'visible', timeout: 30_000 });
+    await account.click();
+    const app = sessions.locator('.monaco-list-row[role=treeitem][aria-level="3"]').first();
+    await app.waitFor({ state: 'visible', timeout: 30_000 });
+    await app.click();
+    await sessions.locator('.monaco-list-row[role=treeitem][aria-level="4"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'try-sessions-all');
+  });
+
   it('stops cleanly on Ctrl+C and removes the files of the run', async () => {
     const ca = /Sandbox CA: (\S+)/.exec(output)![1];
     await workbench?.close();

@@ -578,6 +578,7 @@ class PingOneSessionSource implements SessionSource {
       description,
       icon: device === 'Mobile' || device === 'Tablet' ? 'device-mobile' : 'device-desktop',
       dimmed: stale,
+      dimmedNote: stale ? 'likely expired' : undefined,
       time: active !== undefined ? new Date(active).toISOString() : undefined,
       tooltip,
       accessibilityLabel: `PingOne session ${label}${description ? `, ${description}` : ''}${stale ? ', probably expired' : ''}`,

@@ -516,8 +516,8 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     item.id = this.id;
     const revoking = this.state.revoking.has(this.id);
     const age = e.time ? relativeAge(e.time, Date.now()) : '';
-    // "likely expired" first: in a narrow sidebar the end of the description is cut off.
-    const parts: (string | undefined)[] = [e.dimmed ? vscode.l10n.t('likely expired') : undefined, e.description];
+    // Why it is dimmed ("likely expired") first: in a narrow sidebar the end of the description is cut off.
+    const parts: (string | undefined)[] = [e.dimmed ? e.dimmedNote : undefined, e.description];
     if (this.children && (e.preload || e.children === 'paged')) {
       // A paged list says how many it holds once read: "100 of 240 (filtered)", or "filtered" until it is read.
       const filtered = this.children.filterText !== undefined && this.children.current;
@@ -548,17 +548,14 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     if (this.children?.filterText) {
       tip.appendMarkdown(`\n\n${vscode.l10n.t('Filter: {0}', escapeMd(this.children.filterText))}`);
     }
-    if (e.dimmed) {
-      tip.appendMarkdown(`\n\n_${vscode.l10n.t('Idle longer than `sessionManager.pingone.staleAfterHours`: likely expired (the server still lists it).')}_`);
-    }
     item.tooltip = tip;
     item.contextValue = entryContextValue(e, { revoking, filtered: this.children?.filterText !== undefined && this.children.current });
     const spoken = e.accessibilityLabel ?? e.label;
     item.accessibilityInformation = {
-      label: e.dimmed
+      label: e.dimmed && e.dimmedNote
         ? revoking
-          ? vscode.l10n.t('{0}, likely expired, revoking', spoken)
-          : vscode.l10n.t('{0}, likely expired', spoken)
+          ? vscode.l10n.t('{0}, {1}, revoking', spoken, e.dimmedNote)
+          : vscode.l10n.t('{0}, {1}', spoken, e.dimmedNote)
         : revoking
           ? vscode.l10n.t('{0}, revoking', spoken)
           : spoken,
