@@ -162,7 +162,7 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.strictEqual(api.manager.state(COH).kind, 'signedIn', 'Session Manager stays signed in');
   });
 
-  it('revoking the signed-in user says so; afterwards the connection forgets its dead session and signs in anew', async () => {
+  it('revoking the signed-in user says so; afterwards the connection shows it needs to sign in again, and Sign In brings it back', async () => {
     const rows = await principals();
     const me = rows.find((r) => r.entry.id === st().users[0].sid)!;
     const adminSessions = (): string[] => [...st().sessions].filter(([, s]) => s.sid === me.entry.id).map(([id]) => id);
@@ -175,10 +175,21 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.match(q.asked[0].detail ?? '', /admin \(LOCAL\) is the user Session Manager signs in as on Cohesity lab: this signs Session Manager out of the cluster too/);
     // Every one of them ended (the production connection, also signed in as admin, may sign in again at once).
     assert.deepStrictEqual(adminSessions().filter((id) => before.includes(id)), []);
-    // The client with the dead session is not used again (the next read signs in anew instead of failing on it): a
-    // new client, a new session, and the rows are back without an error.
-    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'a new client');
+    // The connection is not signed in again behind the person's back: it says why and offers Sign In; the other
+    // connections are untouched.
+    const st8 = api.manager.state(COH);
+    assert.strictEqual(st8.kind, 'expired');
+    assert.match('message' in st8 ? st8.message : '', /its own session was revoked/);
     assert.strictEqual(api.manager.state(ZITI).kind, 'signedIn', 'the other connections are untouched');
+    const conn = (await kids()).find((r) => r.id === `cohesity/${COH}`)!;
+    const hint = await kids(conn);
+    assert.strictEqual(hint.length, 1);
+    assert.strictEqual(await labelOf(hint[0]), 'Sign in…');
+    assert.match(String((await item(hint[0])).description), /its own session was revoked/);
+    assert.strictEqual(api.manager.state(COH).kind, 'expired', 'still waiting for Sign In after the view was drawn');
+    // Sign In brings it back with a new client and a new session.
+    assert.strictEqual(await vscode.commands.executeCommand('sessionManager.signIn', COH), true);
+    assert.notStrictEqual(await api.manager.signedInClient(COH), clientBefore, 'a new client');
     provider().refresh();
     assert.ok((await principals()).some((r) => r.entry.id === st().users[0].sid));
     assert.ok(adminSessions().some((id) => !before.includes(id)), 'a new session of admin');

@@ -523,14 +523,24 @@ async function revokeTargets(deps: SessionCommandDeps, targets: Target[], verb: 
   } else {
     notify(deps, 'info', message);
   }
+  // A connection whose own session ended is not signed in again behind the person's back: it says why and waits for
+  // Sign In (its rows are not read again, which would sign in with the stored secrets at once).
+  const signedOut = new Set<string>();
   if (impact.endsOwnSession) {
     for (const [source, ts] of bySource) {
       if (impacts[[...bySource.keys()].indexOf(source)].endsOwnSession) {
-        deps.manager.forget(ts[0].record.id);
+        const id = ts[0].record.id;
+        deps.manager.forget(id);
+        deps.manager.setState(id, { kind: 'expired', message: vscode.l10n.t('signed out: its own session was revoked') });
+        signedOut.add(id);
       }
     }
   }
-  await refreshAfterRevoke(deps, order, results);
+  await refreshAfterRevoke(
+    deps,
+    order.filter((t) => !signedOut.has(t.record.id)),
+    results.filter((_, i) => !signedOut.has(order[i].record.id)),
+  );
   return { results, message };
 }
 
