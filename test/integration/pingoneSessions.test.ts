@@ -211,6 +211,17 @@ describe('PingOne sessions view (sandbox)', function () {
     rec.dispose();
   });
 
+  it('Show Session Trail from the palette asks which of the shown sessions', async () => {
+    const env = await environment('Workforce EU');
+    const { sessions } = await userWithSessions(env, 1);
+    const q = answer([{ pick: sessions[0].entry.label }]);
+    const r = (await vscode.commands.executeCommand('sessionManager.showSessionTrail')) as { key: string } | undefined;
+    assert.strictEqual(q.asked[0]?.kind, 'pick', JSON.stringify(api.recentErrors.slice(-1)));
+    assert.ok(q.asked[0].items?.includes(sessions[0].entry.label));
+    assert.ok(r && api.webviews.list('sessionTrail').some((w) => w.key === r.key && !w.disposed));
+    api.webviews.list('sessionTrail').find((w) => w.key === r.key)?.dispose();
+  });
+
   it('revokes one session through the modal naming it, PingOne and the connection; again: already ended', async () => {
     const env = await environment('Workforce EU');
     const { user, sessions } = await userWithSessions(env, 2);

@@ -8,6 +8,7 @@ import { UserCancelled } from '../../ui/input';
 import { CohesityClient } from '../../backends/cohesity/client';
 import { COHESITY_ENTRY_TYPES } from '../../backends/cohesity/sessions';
 import { EntryNode } from '../sessions/nodes';
+import { rowOrPick } from '../sessions/pickRow';
 import type { SessionsState } from '../sessions/state';
 
 export const FIND_USER_COMMAND = 'sessionManager.cohesity.findUser';
@@ -35,22 +36,12 @@ export function parseUserQuery(text: string): { username: string; domain?: strin
 
 export function registerCohesityFindUser(deps: ExtensionDeps, state: SessionsState): void {
   registerCommand(deps.context, deps.log, FIND_USER_COMMAND, async (arg?: unknown): Promise<{ found: FoundUser[]; message: string } | undefined> => {
-    let node: EntryNode | undefined = arg instanceof EntryNode && arg.entry.type === COHESITY_ENTRY_TYPES.cluster ? arg : undefined;
-    if (!node) {
-      const rows = [...state.rows.values()].filter((r): r is EntryNode => r instanceof EntryNode && r.entry.type === COHESITY_ENTRY_TYPES.cluster);
-      if (rows.length === 0) {
-        throw new Error(vscode.l10n.t('No Cohesity cluster is shown. Sign in to a Cohesity connection in the Sessions view first.'));
-      }
-      const picked = await deps.ui().pick(
-        { title: vscode.l10n.t('Find User'), step: 1, totalSteps: 2, canGoBack: false },
-        rows.map((r) => ({ label: r.entry.label, description: r.record.label, value: r })),
-        { placeholder: vscode.l10n.t('Look the user up on which cluster?') },
-      );
-      if (typeof picked === 'symbol') {
-        throw new UserCancelled();
-      }
-      node = picked;
-    }
+    const node = await rowOrPick(deps, state, arg, {
+      is: (r) => r.entry.type === COHESITY_ENTRY_TYPES.cluster,
+      none: vscode.l10n.t('No Cohesity cluster is shown. Sign in to a Cohesity connection in the Sessions view first.'),
+      title: vscode.l10n.t('Find User'),
+      placeholder: vscode.l10n.t('Look the user up on which cluster?'),
+    });
     const record = deps.manager.store.get(node.connectionId);
     if (!record) {
       throw new Error(vscode.l10n.t('That connection no longer exists.'));

@@ -6,10 +6,9 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
 import { registerCommand } from '../../commands/registerCommand';
-import { UserCancelled } from '../../ui/input';
 import { CohesityClient } from '../../backends/cohesity/client';
 import { COHESITY_ENTRY_TYPES } from '../../backends/cohesity/sessions';
-import { EntryNode } from '../sessions/nodes';
+import { rowOrPick } from '../sessions/pickRow';
 import type { SessionsState } from '../sessions/state';
 
 export const REVOKE_ALL_ON_CLUSTER_COMMAND = 'sessionManager.cohesity.revokeAllOnCluster';
@@ -23,22 +22,12 @@ export interface ClusterRevokeResult {
 
 export function registerCohesityClusterRevoke(deps: ExtensionDeps, state: SessionsState): void {
   registerCommand(deps.context, deps.log, REVOKE_ALL_ON_CLUSTER_COMMAND, async (arg?: unknown): Promise<ClusterRevokeResult | undefined> => {
-    let node: EntryNode | undefined = arg instanceof EntryNode && arg.entry.type === COHESITY_ENTRY_TYPES.cluster ? arg : undefined;
-    if (!node) {
-      const rows = [...state.rows.values()].filter((r): r is EntryNode => r instanceof EntryNode && r.entry.flags.canRevokeCluster === true);
-      if (rows.length === 0) {
-        throw new Error(vscode.l10n.t('No Cohesity cluster is shown. Sign in to a Cohesity connection in the Sessions view first.'));
-      }
-      const picked = await deps.ui().pick(
-        { title: vscode.l10n.t('Revoke All Sessions on Cluster'), step: 1, totalSteps: 1, canGoBack: false },
-        rows.map((r) => ({ label: r.entry.label, description: r.record.label, value: r })),
-        { placeholder: vscode.l10n.t('End every session on which cluster?') },
-      );
-      if (typeof picked === 'symbol') {
-        throw new UserCancelled();
-      }
-      node = picked;
-    }
+    const node = await rowOrPick(deps, state, arg, {
+      is: (r) => r.entry.type === COHESITY_ENTRY_TYPES.cluster && r.entry.flags.canRevokeCluster === true,
+      none: vscode.l10n.t('No Cohesity cluster is shown. Sign in to a Cohesity connection in the Sessions view first.'),
+      title: vscode.l10n.t('Revoke All Sessions on Cluster'),
+      placeholder: vscode.l10n.t('End every session on which cluster?'),
+    });
     const record = deps.manager.store.get(node.connectionId);
     if (!record) {
       throw new Error(vscode.l10n.t('That connection no longer exists.'));

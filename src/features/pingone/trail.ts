@@ -4,13 +4,13 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
 import { registerCommand } from '../../commands/registerCommand';
-import { UserCancelled } from '../../ui/input';
 import type { PingOneSession } from '../../backends/pingone/models';
 import { sessionTrail } from '../../backends/pingone/trail';
 import { trailContent, type TrailPageOptions } from '../../backends/pingone/trailPage';
 import type { TreeNode } from '../../tree/nodes';
 import type { HostedPanel } from '../../webviews/panelHost';
 import { EntryNode } from '../sessions/nodes';
+import { rowOrPick } from '../sessions/pickRow';
 import type { SessionsState } from '../sessions/state';
 
 export const TRAIL_VIEW_TYPE = 'sessionManager.sessionTrail';
@@ -83,22 +83,13 @@ export function registerSessionTrail(deps: ExtensionDeps, state: SessionsState):
   );
 
   registerCommand(deps.context, deps.log, 'sessionManager.showSessionTrail', async (arg?: unknown) => {
-    if (arg instanceof EntryNode && arg.entry.flags.hasTrail) {
-      return show(arg);
-    }
-    deps.log.debug(`showSessionTrail: no session row given (${arg === undefined ? 'no argument' : typeof arg === 'object' && arg ? `a ${arg.constructor?.name ?? 'object'}` : typeof arg}); asking which`);
-    const rows = [...state.rows.values()].filter((r): r is EntryNode => r instanceof EntryNode && r.entry.flags.hasTrail === true);
-    if (rows.length === 0) {
-      throw new Error(vscode.l10n.t('No PingOne sessions are loaded. Expand a user under a PingOne connection in the Sessions view, then use Show Session Trail.'));
-    }
-    const picked = await deps.ui().pick(
-      { title: vscode.l10n.t('Show Session Trail'), step: 1, totalSteps: 1, canGoBack: false },
-      rows.map((r) => ({ label: r.entry.label, description: [labelOf(r.parent), r.entry.description, r.record.label].filter(Boolean).join(' · '), detail: r.entry.id, value: r })),
-      { placeholder: vscode.l10n.t('The trail of which session?') },
-    );
-    if (typeof picked === 'symbol') {
-      throw new UserCancelled();
-    }
+    const picked = await rowOrPick(deps, state, arg, {
+      is: (r) => r.entry.flags.hasTrail === true,
+      none: vscode.l10n.t('No PingOne sessions are loaded. Expand a user under a PingOne connection in the Sessions view, then use Show Session Trail.'),
+      title: vscode.l10n.t('Show Session Trail'),
+      placeholder: vscode.l10n.t('The trail of which session?'),
+      describe: (r) => [labelOf(r.parent), r.entry.description, r.record.label].filter(Boolean).join(' · '),
+    });
     return show(picked);
   });
 }
