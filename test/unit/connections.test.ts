@@ -134,3 +134,101 @@ describe('secrets bound to the endpoint they were issued for', () => {
     assert.deepStrictEqual(insecureUrls({ backend: 'aptible', endpoints: {} }), []);
   });
 });
+
+describe('connection presets from settings: each rule, exactly (table)', () => {
+  const at = (i: number): string => `sessionManager.connections[${i}]`;
+  const ONE: { name: string; entry: unknown; problem?: string; record?: Partial<ConnectionRecord> }[] = [
+    { name: 'null', entry: null, problem: `${at(0)}: not an object; ignored.` },
+    { name: 'a list', entry: [{ backend: 'ziti' }], problem: `${at(0)}: not an object; ignored.` },
+    { name: 'a number', entry: 7, problem: `${at(0)}: not an object; ignored.` },
+    {
+      name: 'secrets, every one named, none shown',
+      entry: { backend: 'pingone', label: 'P', clientSecret: 'cs-1', client_secret: 'cs-2', apikey: 'k-3', jwt: 'j-4', sessionId: 's-5', token: 't-6', secret: 's-7', apiKey: 'k-8' },
+      problem: `${at(0)}: settings must not hold secrets (clientSecret, client_secret, apikey, jwt, sessionId, token, secret, apiKey); the entry is ignored. Sign in to enter them into secret storage instead.`,
+    },
+    { name: 'no backend', entry: { label: 'x' }, problem: `${at(0)}: "backend" must be one of ziti, pingone, aptible, cohesity; ignored.` },
+    { name: 'a blank label', entry: { backend: 'aptible', label: '  ' }, problem: `${at(0)}: "label" is required; ignored.` },
+    { name: 'a label that is not text', entry: { backend: 'aptible', label: 5 }, problem: `${at(0)}: "label" is required; ignored.` },
+    { name: 'a method of another backend', entry: { backend: 'cohesity', label: 'C', url: 'https://c', authMethod: 'certificate' }, problem: `${at(0)}: "authMethod" for cohesity must be one of password, apiKey; ignored.` },
+    { name: 'a bad clientAuth', entry: { backend: 'pingone', label: 'P', clientAuth: 'jwt-bearer' }, problem: `${at(0)}: "clientAuth" must be "basic" or "post"; ignored.` },
+    { name: 'a bad URL', entry: { backend: 'ziti', label: 'Z', url: 'ctrl lab' }, problem: `${at(0)}: "url": This is not a URL. Include the scheme, e.g. https://ctrl.example.com:1280; ignored.` },
+    { name: 'a Cohesity without URL', entry: { backend: 'cohesity', label: 'C' }, problem: `${at(0)}: "url" is required for cohesity; ignored.` },
+    { name: 'an unknown PingOne region', entry: { backend: 'pingone', label: 'P', region: 'MARS' }, problem: `${at(0)}: "region" must be one of NA, EU, AP, AU, CA, SG or custom; ignored.` },
+    { name: 'a region named like an object member', entry: { backend: 'pingone', label: 'P', region: 'toString' }, problem: `${at(0)}: "region" must be one of NA, EU, AP, AU, CA, SG or custom; ignored.` },
+    { name: 'a custom region without the auth URL', entry: { backend: 'pingone', label: 'P', region: 'custom', apiUrl: 'https://api.p/v1' }, problem: `${at(0)}: a custom PingOne region needs both "apiUrl" and "authUrl"; ignored.` },
+    { name: 'a custom region without the API URL', entry: { backend: 'pingone', label: 'P', region: 'custom', authUrl: 'https://auth.p' }, problem: `${at(0)}: a custom PingOne region needs both "apiUrl" and "authUrl"; ignored.` },
+    {
+      name: 'every field, trimmed, trailing slashes dropped',
+      entry: { id: ' team-1 ', backend: ' ziti ', label: ' Lab ', url: ' https://ctrl.lab:1280// ', authMethod: ' certificate ', username: ' admin ', production: true },
+      record: { id: 'preset-team-1', backend: 'ziti', label: 'Lab', source: 'preset', production: true, endpoints: { url: 'https://ctrl.lab:1280' }, auth: { method: 'certificate', username: 'admin', domain: undefined, environmentId: undefined, clientId: undefined } },
+    },
+    {
+      name: 'defaults: the id from backend and label, the first method, not production',
+      entry: { backend: 'cohesity', label: 'Main  Cluster #2', url: 'https://c', domain: 'CORP', production: 'yes' },
+      record: { id: 'preset-cohesity-main-cluster-2', backend: 'cohesity', label: 'Main  Cluster #2', source: 'preset', production: false, endpoints: { url: 'https://c' }, auth: { method: 'password', username: undefined, domain: 'CORP', environmentId: undefined, clientId: undefined } },
+    },
+    {
+      name: 'PingOne with the default region',
+      entry: { backend: 'pingone', label: 'P', environmentId: 'env', clientId: 'cid', clientAuth: 'post' },
+      record: { id: 'preset-pingone-p', backend: 'pingone', label: 'P', source: 'preset', production: false, endpoints: { region: 'NA' }, auth: { method: 'clientCredentials', username: undefined, domain: undefined, environmentId: 'env', clientId: 'cid', clientAuth: 'post' } },
+    },
+    {
+      name: 'PingOne with custom hosts and no region: custom',
+      entry: { backend: 'pingone', label: 'P', apiUrl: 'https://api.p/v1/', authUrl: 'https://auth.p' },
+      record: { id: 'preset-pingone-p', backend: 'pingone', label: 'P', source: 'preset', production: false, endpoints: { apiUrl: 'https://api.p/v1', authUrl: 'https://auth.p', region: 'custom' }, auth: { method: 'clientCredentials', username: undefined, domain: undefined, environmentId: undefined, clientId: undefined } },
+    },
+    {
+      name: 'Aptible needs no URL',
+      entry: { backend: 'aptible', label: 'A', authMethod: 'cliToken' },
+      record: { id: 'preset-aptible-a', backend: 'aptible', label: 'A', source: 'preset', production: false, endpoints: {}, auth: { method: 'cliToken', username: undefined, domain: undefined, environmentId: undefined, clientId: undefined } },
+    },
+  ];
+  for (const { name, entry, problem, record } of ONE) {
+    it(`${name}: ${problem ? 'ignored with its problem' : 'kept as a read-only record'}`, () => {
+      const r = parsePresets([entry]);
+      assert.deepStrictEqual(r.problems, problem ? [problem] : []);
+      assert.deepStrictEqual(r.connections, record ? [record] : []);
+    });
+  }
+
+  it('every bad URL of an entry is named, and an unknown field is reported but the entry kept', () => {
+    const bad = parsePresets([{ backend: 'pingone', label: 'P', apiUrl: 'ftp://a', authUrl: 'https://u:p@b' }]);
+    assert.deepStrictEqual(bad.problems, [
+      `${at(0)}: "apiUrl": Use an http:// or https:// URL.; ignored.`,
+      `${at(0)}: "authUrl": Leave credentials out of the URL; Session Manager asks for them next and keeps them in secret storage.; ignored.`,
+    ]);
+    assert.deepStrictEqual(bad.connections, []);
+    const extra = parsePresets([{ backend: 'aptible', label: 'A', colour: 'red', icon: 'x' }]);
+    assert.deepStrictEqual(extra.problems, [`${at(0)}: unknown field(s) colour, icon were ignored.`]);
+    assert.deepStrictEqual(extra.connections.map((c) => c.id), ['preset-aptible-a']);
+  });
+
+  it('a second entry with the same id is ignored; an ignored entry does not take its id', () => {
+    const r = parsePresets([
+      { backend: 'ziti', label: 'Lab', url: 'ftp://bad' },
+      { backend: 'ziti', label: 'Lab', url: 'https://a' },
+      { backend: 'ziti', label: 'LAB', url: 'https://b' },
+      { id: 'x', backend: 'aptible', label: 'One' },
+      { id: 'x', backend: 'aptible', label: 'Two' },
+    ]);
+    assert.deepStrictEqual(
+      r.connections.map((c) => [c.id, c.endpoints.url ?? c.label]),
+      [
+        ['preset-ziti-lab', 'https://a'],
+        ['preset-x', 'One'],
+      ],
+    );
+    assert.deepStrictEqual(r.problems, [
+      `${at(0)}: "url": Use an http:// or https:// URL.; ignored.`,
+      `${at(2)}: duplicate id preset-ziti-lab; ignored.`,
+      `${at(4)}: duplicate id preset-x; ignored.`,
+    ]);
+  });
+
+  it('null is nothing; any other non-list is one problem', () => {
+    assert.deepStrictEqual(parsePresets(null), { connections: [], problems: [] });
+    for (const v of [{}, 'ziti', 3]) {
+      assert.deepStrictEqual(parsePresets(v), { connections: [], problems: ['sessionManager.connections must be a list of connections.'] });
+    }
+  });
+});
