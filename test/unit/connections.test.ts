@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { bindingMismatch, bindingOf, carryOverOnEdit, ConnectionRecord, connectionIdFromSecretKey, insecureUrls, newConnectionId, pingOneHosts, secretKey, validateUrl } from '../../src/connections/model';
+import { bindingMismatch, bindingOf, carryOverOnEdit, ConnectionRecord, connectionIdFromSecretKey, endpointUrls, insecureUrls, newConnectionId, pingOneHosts, secretKey, validateUrl } from '../../src/connections/model';
 import { parsePresets } from '../../src/connections/presets';
 
 describe('connection model', () => {
@@ -230,5 +230,112 @@ describe('connection presets from settings: each rule, exactly (table)', () => {
     for (const v of [{}, 'ziti', 3]) {
       assert.deepStrictEqual(parsePresets(v), { connections: [], problems: ['sessionManager.connections must be a list of connections.'] });
     }
+  });
+});
+
+describe('connection model: exact values (table)', () => {
+  it('validateUrl: each message word for word, blanks trimmed', () => {
+    const CASES: [string, { requireHttps?: boolean } | undefined, string | undefined][] = [
+      ['  https://ctrl.example.com:1280  ', undefined, undefined],
+      ['http://ctrl.example.com', undefined, undefined],
+      ['HTTPS://CTRL.example.com', { requireHttps: true }, undefined],
+      ['   ', undefined, 'Enter a URL.'],
+      ['ctrl example', undefined, 'This is not a URL. Include the scheme, e.g. https://ctrl.example.com:1280'],
+      ['ftp://x', undefined, 'Use an http:// or https:// URL.'],
+      ['http://x', { requireHttps: true }, 'Use https://'],
+      ['https://u@x', undefined, 'Leave credentials out of the URL; Session Manager asks for them next and keeps them in secret storage.'],
+      ['https://:p@x', undefined, 'Leave credentials out of the URL; Session Manager asks for them next and keeps them in secret storage.'],
+    ];
+    for (const [value, opts, message] of CASES) {
+      assert.strictEqual(validateUrl(value, opts), message, value);
+    }
+  });
+
+  it('endpointUrls: each backend, with its defaults and a half-custom PingOne', () => {
+    assert.deepStrictEqual(endpointUrls({ backend: 'ziti', endpoints: {} }), []);
+    assert.deepStrictEqual(endpointUrls({ backend: 'cohesity', endpoints: { url: 'https://c:443' } }), ['https://c:443']);
+    assert.deepStrictEqual(endpointUrls({ backend: 'aptible', endpoints: { apiUrl: 'https://api.x', authUrl: '' } }), ['https://api.x', 'https://auth.aptible.com']);
+    assert.deepStrictEqual(endpointUrls({ backend: 'aptible', endpoints: { authUrl: 'https://auth.x' } }), ['https://api.aptible.com', 'https://auth.x']);
+    assert.deepStrictEqual(endpointUrls({ backend: 'pingone', endpoints: { region: 'CA' } }), ['https://api.pingone.ca/v1', 'https://auth.pingone.ca']);
+    // Half a custom pair: the one URL given (pingOneHosts refuses it).
+    assert.deepStrictEqual(endpointUrls({ backend: 'pingone', endpoints: { apiUrl: 'https://api.p/v1' } }), ['https://api.p/v1']);
+    assert.deepStrictEqual(endpointUrls({ backend: 'pingone', endpoints: { region: 'custom' } }), []);
+  });
+
+  it('pingOneHosts: any custom URL makes the pair custom; every region suffix', () => {
+    assert.throws(() => pingOneHosts({ region: 'EU', authUrl: 'https://auth.p' }), { message: 'A custom PingOne connection needs both the API URL and the auth URL.' });
+    assert.throws(() => pingOneHosts({ apiUrl: 'https://api.p/v1' }), /both the API URL and the auth URL/);
+    assert.deepStrictEqual(pingOneHosts({ region: 'EU', apiUrl: 'https://a///', authUrl: 'https://b/' }), { apiUrl: 'https://a', authUrl: 'https://b' });
+    for (const [region, suffix] of [['NA', 'com'], ['EU', 'eu'], ['AP', 'asia'], ['AU', 'com.au'], ['CA', 'ca'], ['SG', 'sg']] as const) {
+      assert.deepStrictEqual(pingOneHosts({ region }), { apiUrl: `https://api.pingone.${suffix}/v1`, authUrl: `https://auth.pingone.${suffix}` });
+    }
+  });
+
+  it('bindingOf: origins deduplicated and sorted, empty identity fields left out', () => {
+    const rec: ConnectionRecord = {
+      id: 'a',
+      backend: 'aptible',
+      label: 'A',
+      endpoints: { apiUrl: 'https://z.example/api', authUrl: 'https://z.example/auth' },
+      auth: { method: 'password', username: '', domain: 'D', environmentId: '', clientId: 'c', certificatePath: '/c', keyPath: '/k' },
+      source: 'user',
+    };
+    assert.deepStrictEqual(bindingOf(rec), { backend: 'aptible', origins: ['https://z.example'], method: 'password', domain: 'D', clientId: 'c', certificatePath: '/c', keyPath: '/k' });
+    const two = bindingOf({ ...rec, endpoints: { apiUrl: 'https://b.example', authUrl: 'https://a.example' } });
+    assert.deepStrictEqual(two.origins, ['https://a.example', 'https://b.example']);
+    // A URL that does not parse is compared as typed.
+    assert.deepStrictEqual(bindingOf({ ...rec, backend: 'ziti', endpoints: { url: 'not a url' } }).origins, ['not a url']);
+  });
+
+  it('bindingMismatch: the whole message, every field named, origins in any order', () => {
+    const base = { backend: 'ziti' as const, origins: ['https://a', 'https://b'], method: 'password' as const, username: 'u' };
+    assert.strictEqual(bindingMismatch(base, { ...base, origins: ['https://b', 'https://a'] }), undefined);
+    assert.strictEqual(bindingMismatch({ ...base, username: '' } as never, { ...base, username: undefined }), undefined, 'empty and absent are the same');
+    assert.strictEqual(
+      bindingMismatch({ ...base, origins: ['https://a'] }, { ...base, origins: ['https://c', 'https://b'] }),
+      'The stored credentials were not sent: they were issued for https://a, and the connection now points at https://b and https://c. Sign in again.',
+    );
+    assert.strictEqual(
+      bindingMismatch({ ...base, origins: undefined } as never, base),
+      'The stored credentials were not sent: they were issued for another server, and the connection now points at https://a and https://b. Sign in again.',
+    );
+    assert.strictEqual(
+      bindingMismatch(base, { ...base, origins: [] }),
+      'The stored credentials were not sent: they were issued for https://a and https://b, and the connection now points at no server. Sign in again.',
+    );
+    const full = { backend: 'pingone' as const, origins: ['https://a'], method: 'clientCredentials' as const, username: 'u', domain: 'd', environmentId: 'e', clientId: 'c', certificatePath: '/c', keyPath: '/k' };
+    assert.strictEqual(
+      bindingMismatch(full, { backend: 'cohesity', origins: ['https://a'], method: 'apiKey' }),
+      'The stored credentials were not sent: the backend changed; the sign-in method changed; the user name changed; the domain changed; the environment ID changed; the client ID changed; the client certificate changed; the private key changed. Sign in again.',
+    );
+  });
+
+  it('carryOverOnEdit: a new client secret or API key drops the issued token too; an imported CLI token stays', () => {
+    const ping: ConnectionRecord = { id: 'p', backend: 'pingone', label: 'P', endpoints: { region: 'EU' }, auth: { method: 'clientCredentials', environmentId: 'e', clientId: 'c' }, source: 'user' };
+    assert.deepStrictEqual(carryOverOnEdit(ping, { clientSecret: 'a', password: 'x' }, ping, { clientSecret: 'b', password: 'x' }), { record: ping, secrets: { clientSecret: 'b' }, dropped: [] });
+    const coh: ConnectionRecord = { id: 'c', backend: 'cohesity', label: 'C', endpoints: { url: 'https://c' }, auth: { method: 'password', username: 'u' }, source: 'user' };
+    const token = { password: 'pw', token: 'sid', tokenExpiresAt: 9 };
+    assert.deepStrictEqual(carryOverOnEdit(coh, { ...token, apiKey: 'k1' }, coh, { ...token, apiKey: 'k2' }), { record: coh, secrets: { password: 'pw' }, dropped: ['the session token issued before the change'] });
+    const apt: ConnectionRecord = { id: 'a', backend: 'aptible', label: 'A', endpoints: {}, auth: { method: 'cliToken' }, source: 'user' };
+    const moved = { ...apt, endpoints: { apiUrl: 'https://api.other' } };
+    assert.deepStrictEqual(carryOverOnEdit(apt, { token: 't' }, moved, { token: 't', tokenExpiresAt: 1 }), { record: moved, secrets: { token: 't', tokenExpiresAt: 1 }, dropped: [] });
+    const trusted = { ...coh, tls: { trustedCertificates: ['CA'] } };
+    const away = { ...trusted, endpoints: { url: 'https://d' } };
+    assert.deepStrictEqual(carryOverOnEdit(trusted, { password: 'pw' }, away, { password: 'pw' }), { record: { ...coh, endpoints: { url: 'https://d' } }, secrets: { password: 'pw' }, dropped: ['the certificates trusted for the previous address'] });
+  });
+
+  it('secret keys and new ids', () => {
+    assert.strictEqual(secretKey('ziti-1'), 'sessionManager.connection.ziti-1.secrets');
+    assert.strictEqual(connectionIdFromSecretKey('xsessionManager.connection.a.secrets'), undefined);
+    assert.strictEqual(connectionIdFromSecretKey('sessionManager.connection.a.secrets.old'), undefined);
+    assert.strictEqual(connectionIdFromSecretKey('sessionManager.connection.a.b.secrets'), 'a.b');
+    let i = 0;
+    const steps = [0, 0.999, 0.5, 0.1, 0.3, 0.7, 0.9, 0.2, 0.4, 0.6];
+    assert.strictEqual(newConnectionId('cohesity', () => steps[i++]), 'cohesity-a9sdkz6hov');
+  });
+
+  it('insecureUrls: http in any case, blanks around', () => {
+    assert.deepStrictEqual(insecureUrls({ backend: 'ziti', endpoints: { url: ' HTTP://ctrl:1280' } }), [' HTTP://ctrl:1280']);
+    assert.deepStrictEqual(insecureUrls({ backend: 'ziti', endpoints: { url: 'https://http.example' } }), []);
   });
 });
