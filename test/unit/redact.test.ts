@@ -260,6 +260,7 @@ describe('redact', () => {
       { name: 'a blank before the colon', text: 'Authorization : Token 9f8e7d6c', out: `Authorization : Token ${R}` },
       { name: 'no blank after the colon', text: 'Authorization:Token 9f8e7d6c', out: `Authorization:Token ${R}` },
       { name: 'two blanks after the scheme', text: 'Authorization: Token  9f8e7d6c', out: `Authorization: Token ${R}` },
+      { name: 'a credential with blanks that does not start with a scheme name', text: 'Authorization: 12ab34 cd56ef', out: `Authorization: ${R}` },
       { name: 'a cookie header loses its whole value', text: 'Cookie: sid=abc123; theme=dark', out: `Cookie: ${R}` },
       { name: 'a set-cookie header too, scheme-like words included', text: 'Set-Cookie: Secure abc123', out: `Set-Cookie: ${R}` },
       { name: 'a proxy credential keeps its scheme', text: 'Proxy-Authorization: Basic cHJveHk6cHc=', out: `Proxy-Authorization: Basic ${R}` },
