@@ -3,7 +3,8 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import type { AddressInfo } from 'net';
-import { bypassesProxy, openTunnel, proxyAuthorization } from '../../../src/http/proxy';
+import * as https from 'https';
+import { bypassesProxy, openTunnel, proxyAuthorization, TunnelingAgent } from '../../../src/http/proxy';
 
 describe('http/proxy', () => {
   describe('bypassesProxy (VS Code http.noProxy)', () => {
@@ -32,6 +33,8 @@ describe('http/proxy', () => {
       { target: 'https://[::1]:8441/x', noProxy: ['::1'], bypass: true, why: 'an IPv6 address without brackets' },
       { target: 'https://[fe80::1]/x', noProxy: ['fe80::1'], bypass: true, why: 'an IPv6 address ending in digits is not a port' },
       { target: 'https://[::1]:8441/x', noProxy: ['[::1]'], bypass: false, why: 'the host is compared without brackets' },
+      { target: 'https://api.example.com/x', noProxy: ['api.example.com:443x'], bypass: false, why: 'a port with letters is no port' },
+      { target: 'https://a.example.com/x', noProxy: ['a*.example.com'], bypass: false, why: 'a star only counts at the start' },
     ];
     for (const { target, noProxy, bypass, why } of CASES) {
       it(`${bypass ? 'bypasses' : 'proxies'} ${target} with ${JSON.stringify(noProxy)} (${why})`, () => {
@@ -53,7 +56,7 @@ describe('http/proxy', () => {
 
   describe('openTunnel (CONNECT on a plain socket)', () => {
     /** A TCP server that records what the client wrote until a blank line, then runs `answer` on the socket. */
-    async function scriptedProxy(answer: (socket: net.Socket) => void): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+    async function scriptedProxy(answer: (socket: net.Socket) => void, host = '127.0.0.1'): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
       const requests: string[] = [];
       const sockets = new Set<net.Socket>();
       const server = net.createServer((socket) => {
@@ -69,10 +72,10 @@ describe('http/proxy', () => {
           }
         });
       });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      await new Promise<void>((r) => server.listen(0, host, () => r()));
       const port = (server.address() as AddressInfo).port;
       return {
-        url: `http://127.0.0.1:${port}`,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
         requests,
         close: () =>
           new Promise<void>((done) => {
@@ -175,6 +178,49 @@ describe('http/proxy', () => {
         mode = 'silent';
         const silent = await failure(openTunnel(proxy.url, 'h.example', 443, 150));
         assert.deepStrictEqual([silent.message, silent.code], [`the proxy ${host} did not answer`, 'ETIMEDOUT']);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('a proxy on an IPv6 address is reached', async () => {
+      const proxy = await scriptedProxy((s) => s.write('HTTP/1.1 200 OK\r\n\r\n'), '::1');
+      try {
+        const socket = await openTunnel(proxy.url, 'h.example', 443);
+        socket.destroy();
+        assert.strictEqual(proxy.requests.length, 1);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('the status line must open the answer; a blank answer is refused at once; 64 KiB without an end is still waited for', async () => {
+      let answer: (s: net.Socket) => void = (s) => s.write('garbage HTTP/1.1 200 OK\r\n\r\n');
+      const proxy = await scriptedProxy((s) => answer(s));
+      try {
+        const host = new URL(proxy.url).host;
+        assert.strictEqual((await failure(openTunnel(proxy.url, 'h.example', 443))).message, `the proxy ${host} refused the tunnel to h.example:443: an answer that is not HTTP`);
+        answer = (s) => s.write('\r\n\r\n');
+        assert.strictEqual((await failure(openTunnel(proxy.url, 'h.example', 443, 5000))).message, `the proxy ${host} refused the tunnel to h.example:443: an answer that is not HTTP`);
+        answer = (s) => s.write(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(64 * 1024 - 'HTTP/1.1 200 OK\r\nX: '.length)}`);
+        const waited = await failure(openTunnel(proxy.url, 'h.example', 443, 300));
+        assert.deepStrictEqual([waited.message, waited.code], [`the proxy ${host} did not answer`, 'ETIMEDOUT'], 'exactly 64 KiB is not yet too much');
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('TunnelingAgent hands a refused tunnel to the request as its error', async () => {
+      const proxy = await scriptedProxy((s) => s.end('HTTP/1.1 403 Forbidden\r\n\r\n'));
+      try {
+        const agent = new TunnelingAgent(proxy.url, {});
+        const e = await new Promise<Error & { code?: string }>((resolve, reject) => {
+          const req = https.get('https://h.example:8443/x', { agent }, () => reject(new Error('expected no answer')));
+          req.on('error', resolve);
+        });
+        assert.deepStrictEqual([e.message, e.code], [`the proxy ${new URL(proxy.url).host} refused the tunnel to h.example:8443: 403 Forbidden`, 'EPROXY']);
+        assert.strictEqual(proxy.requests[0], 'CONNECT h.example:8443 HTTP/1.1\r\nHost: h.example:8443\r\n\r\n');
+        agent.destroy();
       } finally {
         await proxy.close();
       }
