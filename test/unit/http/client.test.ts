@@ -502,3 +502,67 @@ describe('http/client', () => {
     });
   });
 });
+
+describe('http/client resolveUrl and raceSignal (no server)', () => {
+  const client = new HttpClient({ connectionId: 'c1', connectionLabel: 'Lab', baseURL: 'https://ctrl.example:8441/edge/v1/' });
+
+  it('resolveUrl: relative paths, queries, parameters and links of the same origin', () => {
+    const CASES: [string, Record<string, unknown> | undefined, string][] = [
+      ['', undefined, 'https://ctrl.example:8441/edge/v1'],
+      ['./', undefined, 'https://ctrl.example:8441/edge/v1'],
+      ['sessions', undefined, 'https://ctrl.example:8441/edge/v1/sessions'],
+      ['./sessions', undefined, 'https://ctrl.example:8441/edge/v1/sessions'],
+      ['//sessions', undefined, 'https://ctrl.example:8441/edge/v1/sessions'],
+      ['?limit=5', undefined, 'https://ctrl.example:8441/edge/v1?limit=5'],
+      ['sessions', { limit: 5, filter: undefined, sort: null, id: ['a', 'b'], on: true }, 'https://ctrl.example:8441/edge/v1/sessions?limit=5&id=a&id=b&on=true'],
+      ['?x=1', { y: 'a b' }, 'https://ctrl.example:8441/edge/v1?x=1&y=a+b'],
+      ['HTTPS://CTRL.example:8441/other?page=2', undefined, 'https://ctrl.example:8441/other?page=2'],
+    ];
+    for (const [url, params, full] of CASES) {
+      assert.strictEqual(client.resolveUrl(url, params as never), full, url);
+    }
+  });
+
+  it('resolveUrl: a link to another origin or an unparseable link is refused, naming the operation', () => {
+    assert.throws(() => client.resolveUrl('https://evil.example/x', undefined, 'list sessions'), {
+      name: 'ApiError',
+      kind: 'invalid-response',
+      message: 'Lab: list sessions failed: refused to follow a link to another origin (https://evil.example; this connection is https://ctrl.example:8441)',
+    });
+    assert.throws(() => client.resolveUrl('http://ctrl.example:8441/x'), { message: /^Lab: request failed: refused to follow a link to another origin \(http:\/\/ctrl\.example:8441;/ });
+    assert.throws(() => client.resolveUrl('https://exa mple/?token=abcdef', undefined, 'next page'), {
+      message: 'Lab: next page failed: the link https://exa mple/?token=«redacted» is not a valid URL',
+    });
+  });
+
+  it('raceSignal: the promise as it is without a signal; an abort before or during rejects; a settled promise releases the signal', async () => {
+    const { raceSignal } = await import('../../../src/http/client');
+    assert.strictEqual(await raceSignal(Promise.resolve(1), undefined), 1);
+    const done = new AbortController();
+    done.abort();
+    await assert.rejects(raceSignal(Promise.resolve(1), done.signal), { name: 'AbortError', message: 'cancelled' });
+    const later = new AbortController();
+    const pending = raceSignal(new Promise<number>(() => undefined), later.signal);
+    later.abort();
+    await assert.rejects(pending, { name: 'AbortError', message: 'cancelled' });
+    const ok = new AbortController();
+    assert.strictEqual(await raceSignal(Promise.resolve(2), ok.signal), 2);
+    await assert.rejects(raceSignal(Promise.reject(new Error('boom')), ok.signal), { message: 'boom' });
+    // Once settled, an abort of the signal no longer reaches the race (its listener was removed).
+    const seen: unknown[] = [];
+    ok.signal.addEventListener = ((orig) =>
+      function (this: AbortSignal, ...args: Parameters<AbortSignal['addEventListener']>) {
+        seen.push(args[0]);
+        return orig.apply(this, args);
+      })(ok.signal.addEventListener);
+    const removed: unknown[] = [];
+    ok.signal.removeEventListener = ((orig) =>
+      function (this: AbortSignal, ...args: Parameters<AbortSignal['removeEventListener']>) {
+        removed.push(args[0]);
+        return orig.apply(this, args);
+      })(ok.signal.removeEventListener);
+    await raceSignal(Promise.resolve(3), ok.signal);
+    await raceSignal(Promise.reject(new Error('x')), ok.signal).catch(() => undefined);
+    assert.deepStrictEqual([seen, removed], [['abort', 'abort'], ['abort', 'abort']]);
+  });
+});
