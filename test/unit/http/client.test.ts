@@ -488,6 +488,21 @@ describe('http/client', () => {
       assert.ok(!log.lines.join('\n').includes('rc7-Hq2x-9ZkP'));
     });
 
+    it('scrubs the values of secret headers and body fields wherever the server echoes them, however bare', async () => {
+      // The server echoes the values alone (no key beside them), so only the request's own secrets can find them.
+      handler = (req, res, body) => {
+        const values = (req.headers['content-type'] ?? '').includes('json') ? Object.values(JSON.parse(body) as Record<string, unknown>) : [...new URLSearchParams(body).values()];
+        const token = String(req.headers['x-auth-token'] ?? '').split(/\s+/)[1] ?? '';
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`echo ${token} ${String(req.headers['x-trace'] ?? '')} ${values.join(' ')}`);
+      };
+      const c = make({ retry: { retries: 0 } });
+      const headers = { 'X-Auth-Token': 'Token  tk-abcdef', 'X-Trace': 'trace-id-123' };
+      const json = await rejection(c.post('/a', { password: 'pw-secret-77', user: 'bob-the-user', passwd: 'pw4x', secret: 'x1' }, 'sign in', { headers }));
+      assert.strictEqual(json.summary, '500 Internal Server Error — echo «redacted» trace-id-123 «redacted» bob-the-user «redacted» x1', 'secrets of 4 characters and more');
+      const form = await rejection(c.post('/a', new URLSearchParams({ client_secret: 'cs-secret-88', code: 'rc7-Hq2x', password: 'pw4x', scope: 'read-all' }), 'sign in', { headers }));
+      assert.strictEqual(form.summary, '500 Internal Server Error — echo «redacted» trace-id-123 «redacted» «redacted» «redacted» read-all');
+    });
+
     it('logs method, URL, status and duration, never header values or bodies', async () => {
       handler = (_req, res) => json(res, 200, { data: { token: 'server-issued-secret-1' } });
       const log = collectLog();
