@@ -532,10 +532,19 @@ describe('http/client resolveUrl and raceSignal (no server)', () => {
       ['sessions', { limit: 5, filter: undefined, sort: null, id: ['a', 'b'], on: true }, 'https://ctrl.example:8441/edge/v1/sessions?limit=5&id=a&id=b&on=true'],
       ['?x=1', { y: 'a b' }, 'https://ctrl.example:8441/edge/v1?x=1&y=a+b'],
       ['HTTPS://CTRL.example:8441/other?page=2', undefined, 'https://ctrl.example:8441/other?page=2'],
+      // A colon later in a relative URL is no scheme; `./` and `/` are only dropped at its start.
+      ['sessions?filter=a:b', undefined, 'https://ctrl.example:8441/edge/v1/sessions?filter=a:b'],
+      ['a/./b', undefined, 'https://ctrl.example:8441/edge/v1/a/./b'],
+      ['a//b', undefined, 'https://ctrl.example:8441/edge/v1/a//b'],
     ];
     for (const [url, params, full] of CASES) {
       assert.strictEqual(client.resolveUrl(url, params as never), full, url);
     }
+  });
+
+  it('a base URL: every trailing slash dropped; only http and https', () => {
+    assert.strictEqual(new HttpClient({ connectionId: 'c', connectionLabel: 'L', baseURL: 'https://h.example/v1///' }).resolveUrl(''), 'https://h.example/v1');
+    assert.throws(() => new HttpClient({ connectionId: 'c', connectionLabel: 'Lab', baseURL: 'ftp://h.example/' }), { message: 'Lab: unsupported URL scheme ftp:' });
   });
 
   it('resolveUrl: a link to another origin or an unparseable link is refused, naming the operation', () => {
