@@ -376,6 +376,12 @@ describe('http/client', () => {
       assert.strictEqual(server.requests.length, 1);
       assert.deepStrictEqual(s.delays, []);
     });
+
+    it('a timeout of whole seconds is said in seconds', async () => {
+      handler = () => undefined; // never answers
+      const e = await rejection(make({ timeoutMs: 1000, sleep: recordingSleep().sleep }).get('/slow', 'list sessions'));
+      assert.match(e.message, /^Lab: list sessions failed: http:\/\/127\.0\.0\.1:\d+ did not answer within 1 s$/);
+    });
   });
 
   describe('cancellation', () => {
