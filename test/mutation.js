@@ -66,6 +66,32 @@ function folderScores(report) {
     .sort((a, b) => a.folder.localeCompare(b.folder));
 }
 
+/**
+ * The files of several reports in one: a file mutated in several parts (`--mutate src/http/client.ts:1-300`, …) adds
+ * up the mutants of every part; a mutant found in two reports (same place, same mutator, same replacement) counts once,
+ * from the report listed last (the part names sort the reports).
+ */
+function mergeReports(reports) {
+  const files = {};
+  for (const report of reports) {
+    for (const [file, entry] of Object.entries(report.files)) {
+      const merged = files[file] ?? { ...entry, mutants: [] };
+      const byPlace = new Map(merged.mutants.map((m) => [mutantPlace(m), m]));
+      for (const m of entry.mutants) {
+        byPlace.set(mutantPlace(m), m);
+      }
+      merged.mutants = [...byPlace.values()];
+      files[file] = merged;
+    }
+  }
+  return files;
+}
+
+function mutantPlace(m) {
+  const { start, end } = m.location;
+  return `${start.line}:${start.column}-${end.line}:${end.column} ${m.mutatorName} ${m.replacement ?? ''}`;
+}
+
 function printScores() {
   const files = fs.existsSync(REPORTS)
     ? fs
@@ -78,7 +104,7 @@ function printScores() {
     console.error(`no report under ${path.relative(ROOT, REPORTS)}: run "npm run mutation" first`);
     return false;
   }
-  const rows = folderScores({ files: Object.assign({}, ...files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')).files)) });
+  const rows = folderScores({ files: mergeReports(files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')))) });
   console.log('\nMutation score per folder (killed + timeout) / (killed + timeout + survived + no coverage):');
   console.log(`  ${'folder'.padEnd(18)} ${'score'.padStart(7)} ${'target'.padStart(7)}  killed timeout survived no-cov ignored`);
   let ok = true;
@@ -133,4 +159,4 @@ if (require.main === module) {
   main();
 }
 
-module.exports = { folderScores };
+module.exports = { folderScores, mergeReports };

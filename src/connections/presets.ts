@@ -98,7 +98,7 @@ export function parsePresets(value: unknown): PresetResult {
     }
     if (backend === 'pingone') {
       const region = str(e.region) as PingOneRegion | undefined;
-      if (region && region !== 'custom' && !(region in PINGONE_REGION_SUFFIX)) {
+      if (region && region !== 'custom' && !Object.keys(PINGONE_REGION_SUFFIX).includes(region)) {
         problems.push(`${where}: "region" must be one of ${Object.keys(PINGONE_REGION_SUFFIX).join(', ')} or custom; ignored.`);
         return;
       }

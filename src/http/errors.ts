@@ -116,6 +116,7 @@ function str(v: unknown): string | undefined {
     const t = v.trim();
     return t === '' ? undefined : t;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, Number.isFinite is false for anything that is not a number
   if (typeof v === 'number' && Number.isFinite(v)) {
     return String(v);
   }
@@ -281,6 +282,7 @@ export function errorFromResponse(ctx: ResponseErrorContext): ApiError {
     } catch {
       parsedOk = false;
     }
+    // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: parseVendorError(undefined) is undefined
     if (parsedOk) {
       vendor = parseVendorError(parsed);
     }

@@ -162,11 +162,13 @@ export class Pager<T> {
       }
       this.ids.add(id);
       this.items.push(item);
+      // Stryker disable next-line UpdateOperator: equivalent, only \`added === 0\` is read, and counting down is as far from 0
       added++;
     }
     if (typeof page.total === 'number' && Number.isFinite(page.total)) {
       this.total = page.total;
     }
+    // Stryker disable next-line EqualityOperator: equivalent, when they are equal the assignment keeps the same value
     if (this.total !== undefined && this.total < this.items.length) {
       this.total = this.items.length;
     }

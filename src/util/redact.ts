@@ -70,9 +70,13 @@ const JWT_RE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 // Credentials after an auth scheme as they appear in free text (`Token`, `Digest`, … only in header form, below:
 // "Token expired" is a message, not a credential).
 const AUTH_SCHEME_RE = /\b(Bearer|Basic|Negotiate|NTLM|DPoP)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
-// Header lines whose value holds spaces: `Authorization: Token abc`, `Cookie: a=1; b=2` (to the line end).
-const HEADER_LINE_RE = /\b(proxy-authorization|authorization|set-cookie|cookie)(\s*:[ \t]*)(?!\\?["'])([^\r\n]+)/gi;
-const HEADER_LINE_KEYS: ReadonlySet<string> = new Set(['proxyauthorization', 'authorization', 'setcookie', 'cookie']);
+// Header lines whose value holds spaces: `Authorization: Token abc`, `Cookie: a=1; b=2` (to the line end). A quoted
+// value (`{ cookie: 'a=1' }`, util.inspect) is a pair for PAIR_RE: the blanks after the colon are all taken before the
+// quote check, so that giving one back cannot slip the check.
+const HEADER_LINE_RE = /\b(proxy-authorization|authorization|set-cookie|cookie)(\s*:[ \t]*)(?![ \t]|\\?["'])([^\r\n]+)/gi;
+// The header lines whose scheme HEADER_LINE_RE keeps (`Authorization: Token «redacted»`): PAIR_RE leaves them alone.
+// (A Cookie line is all «redacted» after HEADER_LINE_RE, which PAIR_RE leaves alone anyway.)
+const SCHEME_HEADER_KEYS: ReadonlySet<string> = new Set(['proxyauthorization', 'authorization']);
 // key=value or "key": "value" pairs in free text (query strings, form bodies, JSON — also JSON escaped inside a JSON
 // string). A quoted value runs to its closing quote (escapes honoured, spaces included); an unterminated one to the
 // line end; an unquoted one to the next delimiter. A URL's scheme (`https://`) is not a key.
@@ -101,6 +105,7 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
   out = out.replace(AUTH_SCHEME_RE, (_m, scheme: string) => `${scheme} ${REDACTED}`);
   out = out.replace(HEADER_LINE_RE, (_m, name: string, sep: string, value: string) => {
     const scheme = /^([A-Za-z][A-Za-z0-9-]*)\s+\S/.exec(value);
+    // Stryker disable next-line Regex: `name` is one of HEADER_LINE_RE's four names, so either anchor alone decides the same
     const keepScheme = scheme && /^(authorization|proxy-authorization)$/i.test(name);
     return `${name}${sep}${keepScheme ? `${scheme[1]} ` : ''}${REDACTED}`;
   });
@@ -114,18 +119,23 @@ function redactPairs(text: string, depth: number): string {
     (m, q1: string, key: string, sep: string, q: string | undefined, quoted: string | undefined, openQ: string | undefined, rest: string | undefined, bare: string | undefined) => {
       const head = `${q1}${key}${q1}${sep}`;
       if (q !== undefined) {
+        // Stryker disable next-line StringLiteral: the quoted group always takes part when its quote does (`''` at least)
         const value = quoted ?? '';
+        // Stryker disable next-line ConditionalExpression,BlockStatement: a shortcut; redacting «redacted» again, or searching it, gives it back as it is
         if (value === REDACTED) {
           return m;
         }
         return isSecretPair(key, value) ? `${head}${q}${REDACTED}${q}` : depth < 4 ? `${head}${q}${redactPairs(value, depth + 1)}${q}` : m;
       }
       if (openQ !== undefined) {
+        // Stryker disable next-line StringLiteral: the rest group always takes part when the open quote does
         return isSecretKey(key) ? `${head}${openQ}${REDACTED}` : depth < 4 ? `${head}${openQ}${redactPairs(rest ?? '', depth + 1)}` : m;
       }
+      // Stryker disable next-line StringLiteral: the bare group always takes part when no quote does
       const value = bare ?? '';
-      if (value.replace(/^\[/, '') === REDACTED || (HEADER_LINE_KEYS.has(normalKey(key)) && sep.includes(':'))) {
-        // Already redacted, or a header line HEADER_LINE_RE has done (keeping its scheme).
+      if (value === `[${REDACTED}` || (SCHEME_HEADER_KEYS.has(normalKey(key)) && sep.includes(':'))) {
+        // An array ARRAY_PAIR_RE has redacted, or a header line HEADER_LINE_RE has done (keeping its scheme). (A value
+        // that is just «redacted» needs no check: redacting it again gives it back as it is.)
         return m;
       }
       if (isSecretPair(key, value)) {
@@ -172,6 +182,7 @@ export function redactUrl(url: string): string {
       u.password = 'redacted';
     }
     for (const key of [...u.searchParams.keys()]) {
+      // Stryker disable next-line StringLiteral: get() of a key from keys() is never null
       if (isSecretPair(key, u.searchParams.get(key) ?? '')) {
         u.searchParams.set(key, 'redacted');
       }
@@ -180,6 +191,7 @@ export function redactUrl(url: string): string {
       const fragment = new URLSearchParams(u.hash.slice(1));
       let changed = false;
       for (const key of [...fragment.keys()]) {
+        // Stryker disable next-line StringLiteral: get() of a key from keys() is never null
         if (isSecretPair(key, fragment.get(key) ?? '')) {
           fragment.set(key, 'redacted');
           changed = true;

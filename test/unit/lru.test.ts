@@ -21,4 +21,31 @@ describe('util/lru BoundedMap', () => {
     assert.strictEqual(m.size, 2);
     assert.throws(() => new BoundedMap(0), RangeError);
   });
+
+  it('reading a missing key adds nothing and changes no order', () => {
+    const m = new BoundedMap<string, number>(2);
+    m.set('a', 1).set('b', 2);
+    assert.strictEqual(m.get('zz'), undefined);
+    assert.strictEqual(m.size, 2);
+    assert.strictEqual(m.has('zz'), false);
+    assert.deepStrictEqual([...m.keys()], ['a', 'b']);
+  });
+
+  it('a capacity of 1 keeps the last entry; below 1 is refused with a clear message', () => {
+    const m = new BoundedMap<string, number>(1);
+    m.set('a', 1).set('b', 2);
+    assert.deepStrictEqual([...m], [['b', 2]]);
+    assert.deepStrictEqual([...m.values()], [2]);
+    for (const bad of [0, -1, Number.NaN]) {
+      assert.throws(() => new BoundedMap(bad), { name: 'RangeError', message: 'capacity must be at least 1' });
+    }
+  });
+
+  it('clear empties it', () => {
+    const m = new BoundedMap<string, number>(3);
+    m.set('a', 1).set('b', 2);
+    m.clear();
+    assert.strictEqual(m.size, 0);
+    assert.deepStrictEqual([...m.entries()], []);
+  });
 });

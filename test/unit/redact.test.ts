@@ -49,7 +49,26 @@ const SECRET_KEYS: { key: string; where: string }[] = [
 ];
 
 // Keys that are not secret and must stay readable (ids, error codes, paging cursors, token metadata).
-const PUBLIC_KEYS = ['username', 'id', 'apiSessionId', 'identityId', 'errorCode', 'token_type', 'tokenType', 'expires_in', 'nextToken', 'pageToken', 'limit', 'grant_type', 'client_id'];
+// Every paging cursor that ends like a token is listed: removing one from NOT_SECRET_KEY_NAMES fails its row.
+const PUBLIC_KEYS = [
+  'username',
+  'id',
+  'apiSessionId',
+  'identityId',
+  'errorCode',
+  'token_type',
+  'tokenType',
+  'expires_in',
+  'nextToken',
+  'pageToken',
+  'next_page_token',
+  'continuationToken',
+  'paginationToken',
+  'syncToken',
+  'limit',
+  'grant_type',
+  'client_id',
+];
 
 const VALUE = 'hunter two "with" quotes';
 const JSON_VALUE = JSON.stringify(VALUE); // "hunter two \"with\" quotes"
@@ -110,6 +129,7 @@ describe('redact', () => {
     for (const key of PUBLIC_KEYS) {
       it(`keeps the public key ${key}`, () => {
         assert.ok(!isSecretKey(key));
+        assert.ok(!isSecretRequestKey(key), 'isSecretRequestKey');
         assert.strictEqual(redactText(`{"${key}":"v-1 x"} ${key}=v-2`), `{"${key}":"v-1 x"} ${key}=v-2`);
         assert.deepStrictEqual(redactValue({ [key]: 'v-3' }), { [key]: 'v-3' });
       });
@@ -227,5 +247,89 @@ describe('redact', () => {
     const text = 'GET https://ctrl.example.com:1280/edge/management/v1/sessions?limit=500&offset=0 → 200 (12 ms) [retry 1]';
     assert.strictEqual(redactText(text), text);
     assert.strictEqual(redactText("the server's answer: it's fine"), "the server's answer: it's fine");
+  });
+
+  // Exact outputs: what is redacted and, as much, what is kept around it (issue 9, mutation testing of redact.ts).
+  describe('exact output (table)', () => {
+    const R = REDACTED;
+    const TEXT: { name: string; text: string; extra?: string[]; out: string }[] = [
+      // Auth schemes in free text: any run of blanks after the scheme; fewer than 6 characters is a word, not a credential.
+      { name: 'blanks after the scheme', text: 'got Bearer   abcdef123456 back', out: `got Bearer ${R} back` },
+      { name: 'a scheme word before a short word', text: 'Basic auth is off', out: 'Basic auth is off' },
+      // Header lines: blanks around the colon, none after it, several after it; the scheme is kept only for Authorization.
+      { name: 'a blank before the colon', text: 'Authorization : Token 9f8e7d6c', out: `Authorization : Token ${R}` },
+      { name: 'no blank after the colon', text: 'Authorization:Token 9f8e7d6c', out: `Authorization:Token ${R}` },
+      { name: 'two blanks after the scheme', text: 'Authorization: Token  9f8e7d6c', out: `Authorization: Token ${R}` },
+      { name: 'a credential with blanks that does not start with a scheme name', text: 'Authorization: 12ab34 cd56ef', out: `Authorization: ${R}` },
+      { name: 'a cookie header loses its whole value', text: 'Cookie: sid=abc123; theme=dark', out: `Cookie: ${R}` },
+      { name: 'a set-cookie header too, scheme-like words included', text: 'Set-Cookie: Secure abc123', out: `Set-Cookie: ${R}` },
+      { name: 'a proxy credential keeps its scheme', text: 'Proxy-Authorization: Basic cHJveHk6cHc=', out: `Proxy-Authorization: Basic ${R}` },
+      // A quoted value after a header-like key is a pair (util.inspect), not a header line: the rest of the line stays.
+      { name: 'inspect form of an authorization key', text: "{ authorization: 'Bearer abcdef123456', accept: 'json' }", out: `{ authorization: '${R}', accept: 'json' }` },
+      { name: 'inspect form of a cookie key', text: "{ cookie: 'sid=abc123', accept: 'json' }", out: `{ cookie: '${R}', accept: 'json' }` },
+      // URL user info at the start of the text, a user name of several characters.
+      { name: 'user info at the start', text: 'https://user:pw-secret@host/x', out: `https://user:${R}@host/x` },
+      // A JSON array under a secret key with blanks around the colon.
+      { name: 'array with a blank before the colon', text: '{"password" : ["a", "b"], "x": 1}', out: `{"password" : [${R}], "x": 1}` },
+      // Secrets inside a clipped (unterminated) public value are still found.
+      { name: 'a pair inside a clipped public value', text: '{"message":"login with password=hunter2 and mo…', out: `{"message":"login with password=${R} and mo…` },
+      // One-time codes: only 4–10 digits, blanks around them allowed.
+      { name: 'a padded one-time code', text: '{"code":" 123456 "}', out: `{"code":"${R}"}` },
+      { name: 'an error code ending in digits', text: '{"code":"ERR1234"}', out: '{"code":"ERR1234"}' },
+      { name: 'an error code starting with digits', text: '{"code":"1234567ABC"}', out: '{"code":"1234567ABC"}' },
+      // Known secret values: each at least 4 characters (shorter ones, and empty ones, would redact ordinary text).
+      { name: 'a known secret of 4 characters', text: 'key k9f8 here', extra: ['k9f8'], out: `key ${R} here` },
+      { name: 'empty and short known secrets are ignored', text: 'abc def', extra: ['', 'ab', 'abc'], out: 'abc def' },
+    ];
+    for (const { name, text, extra, out } of TEXT) {
+      it(`redactText: ${name}`, () => {
+        assert.strictEqual(redactText(text, extra), out);
+      });
+    }
+
+    // The search inside the values of public keys is bounded (hostile input cannot make it deep): pairs nested up to
+    // four levels are searched, a fifth is not. Each shape of value (bare, quoted, clipped) is checked at the bound.
+    const DEPTH: { name: string; text: string; out: string }[] = [
+      { name: 'bare values, four levels', text: 'a=b=c=d=password=x', out: `a=b=c=d=password=${R}` },
+      { name: 'bare values, five levels', text: 'a=b=c=d=e=password=x', out: 'a=b=c=d=e=password=x' },
+      { name: 'quoted values, four levels', text: String.raw`m:"a:'b:\"c:\'password=x\'\"'"`, out: String.raw`m:"a:'b:\"c:\'password=${R}\'\"'"` },
+      { name: 'quoted values, five levels', text: String.raw`m:"a:'b:\"c:\'d:\"password=x\"\'\"'"`, out: String.raw`m:"a:'b:\"c:\'d:\"password=x\"\'\"'"` },
+      { name: 'a clipped value, four levels', text: 'm="a=b=c=password=x', out: `m="a=b=c=password=${R}` },
+      { name: 'a clipped value, five levels', text: 'm="a=b=c=d=password=x', out: 'm="a=b=c=d=password=x' },
+      { name: 'a clipped value as the fifth level', text: String.raw`m:"a:'b:\"c:\"d:\'password=x\"'"`, out: String.raw`m:"a:'b:\"c:\"d:\'password=x\"'"` },
+    ];
+    for (const { name, text, out } of DEPTH) {
+      it(`redactText nesting: ${name}`, () => {
+        assert.strictEqual(redactText(text), out);
+      });
+    }
+
+    const URLS: { name: string; url: string; out: string }[] = [
+      // A password without a user name (the free-text pattern needs a user name; the URL parser does not).
+      { name: 'a password without a user name', url: 'https://:pw-secret@host/x', out: 'https://:redacted@host/x' },
+      // Query and fragment values with characters that end a free-text value: the parsed value is replaced whole.
+      { name: 'a query value with commas', url: 'https://h/p?token=abc,def;ghi&limit=1', out: `https://h/p?token=${R}&limit=1` },
+      { name: 'a fragment value with commas', url: 'https://h/cb#access_token=abc,def&state=x', out: `https://h/cb#access_token=${R}&state=x` },
+      // A fragment without secrets is left as it is written (not re-encoded); one without `=` is not a query.
+      { name: 'a public fragment keeps its encoding', url: 'https://h/cb#state=a%20b&x=1', out: 'https://h/cb#state=a%20b&x=1' },
+      { name: 'a fragment that is an anchor named like a key', url: 'https://h/doc#token', out: 'https://h/doc#token' },
+      { name: 'not a URL: redacted as text', url: 'not a url password=abc', out: `not a url password=${R}` },
+    ];
+    for (const { name, url, out } of URLS) {
+      it(`redactUrl: ${name}`, () => {
+        assert.strictEqual(redactUrl(url), out);
+      });
+    }
+
+    it('redactValue: empty secret fields stay as they are (nothing to hide, and "not set" stays visible)', () => {
+      assert.deepStrictEqual(redactValue({ password: null, token: undefined, secret: '', apiKey: 0 }), { password: null, token: undefined, secret: '', apiKey: REDACTED });
+    });
+
+    it('redactValue: a one-time code is a string or a number, padded or not; a list under `code` is searched, not redacted', () => {
+      assert.deepStrictEqual(redactValue({ code: ' 123456 ' }), { code: REDACTED });
+      assert.deepStrictEqual(redactValue({ code: [123456] }), { code: [123456] });
+      assert.deepStrictEqual(redactValue({ code: { value: 1234 } }), { code: { value: 1234 } });
+      assert.deepStrictEqual(redactValue({ code: 'ERR1234' }), { code: 'ERR1234' });
+    });
   });
 });

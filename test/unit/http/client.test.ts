@@ -376,6 +376,12 @@ describe('http/client', () => {
       assert.strictEqual(server.requests.length, 1);
       assert.deepStrictEqual(s.delays, []);
     });
+
+    it('a timeout of whole seconds is said in seconds', async () => {
+      handler = () => undefined; // never answers
+      const e = await rejection(make({ timeoutMs: 1000, sleep: recordingSleep().sleep }).get('/slow', 'list sessions'));
+      assert.match(e.message, /^Lab: list sessions failed: http:\/\/127\.0\.0\.1:\d+ did not answer within 1 s$/);
+    });
   });
 
   describe('cancellation', () => {
@@ -488,6 +494,21 @@ describe('http/client', () => {
       assert.ok(!log.lines.join('\n').includes('rc7-Hq2x-9ZkP'));
     });
 
+    it('scrubs the values of secret headers and body fields wherever the server echoes them, however bare', async () => {
+      // The server echoes the values alone (no key beside them), so only the request's own secrets can find them.
+      handler = (req, res, body) => {
+        const values = (req.headers['content-type'] ?? '').includes('json') ? Object.values(JSON.parse(body) as Record<string, unknown>) : [...new URLSearchParams(body).values()];
+        const token = String(req.headers['x-auth-token'] ?? '').split(/\s+/)[1] ?? '';
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`echo ${token} ${String(req.headers['x-trace'] ?? '')} ${values.join(' ')}`);
+      };
+      const c = make({ retry: { retries: 0 } });
+      const headers = { 'X-Auth-Token': 'Token  tk-abcdef', 'X-Trace': 'trace-id-123' };
+      const json = await rejection(c.post('/a', { password: 'pw-secret-77', user: 'bob-the-user', passwd: 'pw4x', secret: 'x1' }, 'sign in', { headers }));
+      assert.strictEqual(json.summary, '500 Internal Server Error — echo «redacted» trace-id-123 «redacted» bob-the-user «redacted» x1', 'secrets of 4 characters and more');
+      const form = await rejection(c.post('/a', new URLSearchParams({ client_secret: 'cs-secret-88', code: 'rc7-Hq2x', password: 'pw4x', scope: 'read-all' }), 'sign in', { headers }));
+      assert.strictEqual(form.summary, '500 Internal Server Error — echo «redacted» trace-id-123 «redacted» «redacted» «redacted» read-all');
+    });
+
     it('logs method, URL, status and duration, never header values or bodies', async () => {
       handler = (_req, res) => json(res, 200, { data: { token: 'server-issued-secret-1' } });
       const log = collectLog();
@@ -500,5 +521,78 @@ describe('http/client', () => {
         assert.ok(!all.includes(secret), `${secret} in log: ${all}`);
       }
     });
+  });
+});
+
+describe('http/client resolveUrl and raceSignal (no server)', () => {
+  const client = new HttpClient({ connectionId: 'c1', connectionLabel: 'Lab', baseURL: 'https://ctrl.example:8441/edge/v1/' });
+
+  it('resolveUrl: relative paths, queries, parameters and links of the same origin', () => {
+    const CASES: [string, Record<string, unknown> | undefined, string][] = [
+      ['', undefined, 'https://ctrl.example:8441/edge/v1'],
+      ['./', undefined, 'https://ctrl.example:8441/edge/v1'],
+      ['sessions', undefined, 'https://ctrl.example:8441/edge/v1/sessions'],
+      ['./sessions', undefined, 'https://ctrl.example:8441/edge/v1/sessions'],
+      ['//sessions', undefined, 'https://ctrl.example:8441/edge/v1/sessions'],
+      ['?limit=5', undefined, 'https://ctrl.example:8441/edge/v1?limit=5'],
+      ['sessions', { limit: 5, filter: undefined, sort: null, id: ['a', 'b'], on: true }, 'https://ctrl.example:8441/edge/v1/sessions?limit=5&id=a&id=b&on=true'],
+      ['?x=1', { y: 'a b' }, 'https://ctrl.example:8441/edge/v1?x=1&y=a+b'],
+      ['HTTPS://CTRL.example:8441/other?page=2', undefined, 'https://ctrl.example:8441/other?page=2'],
+      // A colon later in a relative URL is no scheme; `./` and `/` are only dropped at its start.
+      ['sessions?filter=a:b', undefined, 'https://ctrl.example:8441/edge/v1/sessions?filter=a:b'],
+      ['a/./b', undefined, 'https://ctrl.example:8441/edge/v1/a/./b'],
+      ['a//b', undefined, 'https://ctrl.example:8441/edge/v1/a//b'],
+    ];
+    for (const [url, params, full] of CASES) {
+      assert.strictEqual(client.resolveUrl(url, params as never), full, url);
+    }
+  });
+
+  it('a base URL: every trailing slash dropped; only http and https', () => {
+    assert.strictEqual(new HttpClient({ connectionId: 'c', connectionLabel: 'L', baseURL: 'https://h.example/v1///' }).resolveUrl(''), 'https://h.example/v1');
+    assert.throws(() => new HttpClient({ connectionId: 'c', connectionLabel: 'Lab', baseURL: 'ftp://h.example/' }), { message: 'Lab: unsupported URL scheme ftp:' });
+  });
+
+  it('resolveUrl: a link to another origin or an unparseable link is refused, naming the operation', () => {
+    assert.throws(() => client.resolveUrl('https://evil.example/x', undefined, 'list sessions'), {
+      name: 'ApiError',
+      kind: 'invalid-response',
+      message: 'Lab: list sessions failed: refused to follow a link to another origin (https://evil.example; this connection is https://ctrl.example:8441)',
+    });
+    assert.throws(() => client.resolveUrl('http://ctrl.example:8441/x'), { message: /^Lab: request failed: refused to follow a link to another origin \(http:\/\/ctrl\.example:8441;/ });
+    assert.throws(() => client.resolveUrl('https://exa mple/?token=abcdef', undefined, 'next page'), {
+      message: 'Lab: next page failed: the link https://exa mple/?token=«redacted» is not a valid URL',
+    });
+  });
+
+  it('raceSignal: the promise as it is without a signal; an abort before or during rejects; a settled promise releases the signal', async () => {
+    const { raceSignal } = await import('../../../src/http/client');
+    assert.strictEqual(await raceSignal(Promise.resolve(1), undefined), 1);
+    const done = new AbortController();
+    done.abort();
+    await assert.rejects(raceSignal(Promise.resolve(1), done.signal), { name: 'AbortError', message: 'cancelled' });
+    const later = new AbortController();
+    const pending = raceSignal(new Promise<number>(() => undefined), later.signal);
+    later.abort();
+    await assert.rejects(pending, { name: 'AbortError', message: 'cancelled' });
+    const ok = new AbortController();
+    assert.strictEqual(await raceSignal(Promise.resolve(2), ok.signal), 2);
+    await assert.rejects(raceSignal(Promise.reject(new Error('boom')), ok.signal), { message: 'boom' });
+    // Once settled, an abort of the signal no longer reaches the race (its listener was removed).
+    const seen: unknown[] = [];
+    ok.signal.addEventListener = ((orig) =>
+      function (this: AbortSignal, ...args: Parameters<AbortSignal['addEventListener']>) {
+        seen.push(args[0]);
+        return orig.apply(this, args);
+      })(ok.signal.addEventListener);
+    const removed: unknown[] = [];
+    ok.signal.removeEventListener = ((orig) =>
+      function (this: AbortSignal, ...args: Parameters<AbortSignal['removeEventListener']>) {
+        removed.push(args[0]);
+        return orig.apply(this, args);
+      })(ok.signal.removeEventListener);
+    await raceSignal(Promise.resolve(3), ok.signal);
+    await raceSignal(Promise.reject(new Error('x')), ok.signal).catch(() => undefined);
+    assert.deepStrictEqual([seen, removed], [['abort', 'abort'], ['abort', 'abort']]);
   });
 });

@@ -241,4 +241,64 @@ describe('http/errors (pure)', () => {
       assert.deepStrictEqual([same.kind, same.retryAfterMs, same.peerCertificate], ['http', 10, undefined]);
     });
   });
+
+  describe('exact values (table)', () => {
+    const tctx = { connectionLabel: 'Lab', operation: 'sign in', url: 'https://h.example:8441/x', secrets: [] };
+
+    it('errorFromTransport: every known code in words', () => {
+      const CODES: [string, string][] = [
+        ['ECONNREFUSED', 'connection refused'],
+        ['ENOTFOUND', 'host name not found'],
+        ['EAI_AGAIN', 'host name lookup failed (temporary)'],
+        ['ECONNRESET', 'connection reset'],
+        ['EPIPE', 'connection closed while sending'],
+        ['EHOSTUNREACH', 'host unreachable'],
+        ['ENETUNREACH', 'network unreachable'],
+        ['ETIMEDOUT', 'connection timed out'],
+        ['ECONNABORTED', 'connection aborted'],
+        ['EPROXY', 'the proxy refused the tunnel'],
+        ['ERR_SOCKET_CONNECTION_TIMEOUT', 'connection timed out'],
+      ];
+      for (const [code, words] of CODES) {
+        assert.strictEqual(errorFromTransport(tctx, { code }).summary, `cannot reach https://h.example:8441 (${words}, ${code})`);
+      }
+    });
+
+    it('errorFromTransport: a hang-up under an unknown code, and no error object at all', () => {
+      assert.strictEqual(errorFromTransport(tctx, Object.assign(new Error('socket hang up'), { code: 'ERR_HTTP2_STREAM' })).summary, 'cannot reach https://h.example:8441 (the server closed the connection, ERR_HTTP2_STREAM)');
+      assert.strictEqual(errorFromTransport(tctx, undefined).summary, 'cannot reach https://h.example:8441 (undefined)');
+      assert.strictEqual(errorFromTransport(tctx, null).summary, 'cannot reach https://h.example:8441 (null)');
+    });
+
+    it('isDroppedConnection: a hang-up message counts whatever the code', () => {
+      assert.strictEqual(isDroppedConnection({ code: 'ECONNREFUSED', message: 'socket hang up' }), true);
+      assert.strictEqual(isDroppedConnection({ code: 'ECONNREFUSED', message: 'refused' }), false);
+      assert.strictEqual(isDroppedConnection(undefined), false);
+    });
+
+    it('parseVendorError: the OAuth, Aptible and PingOne shapes are told apart by their fields', () => {
+      // An OAuth error with a description, even with a numeric code beside it.
+      assert.deepStrictEqual(parseVendorError({ error: 'invalid_grant', error_description: 'expired', code: 400, message: 'other' }), { vendorCode: 'invalid_grant', message: 'expired', details: [] });
+      // A PingOne body that also has an `error` string is PingOne.
+      assert.deepStrictEqual(parseVendorError({ id: 'r1', code: 'INVALID_DATA', message: 'bad', error: 'invalid_request' }), { vendorCode: 'INVALID_DATA', message: 'bad', requestId: 'r1', details: [] });
+      assert.deepStrictEqual(parseVendorError({ code: 'INVALID_DATA', message: 'bad', error: 'invalid_request' }), { vendorCode: 'INVALID_DATA', message: 'bad', requestId: undefined, details: [] });
+      // PingOne details that are not objects are skipped.
+      assert.deepStrictEqual(parseVendorError({ id: 'r2', code: 'INVALID_DATA', details: [null, 'text', 3, { target: 'name', code: 'REQUIRED' }] }), {
+        vendorCode: 'INVALID_DATA',
+        message: undefined,
+        requestId: 'r2',
+        details: ['name: REQUIRED'],
+      });
+    });
+
+    it('errorFromResponse: no body at all, and text that holds a brace later is text, not malformed JSON', () => {
+      assert.strictEqual(errorFromResponse(ctx({ status: 503, body: undefined as unknown as string })).summary, '503 (empty response body)');
+      assert.strictEqual(errorFromResponse(ctx({ status: 500, statusText: 'Server Error', body: 'failed: {bad}', headers: { 'content-type': 'text/plain' } })).summary, '500 Server Error — failed: {bad}');
+      assert.strictEqual(errorFromResponse(ctx({ status: 500, body: '  {bad', headers: {} })).summary, '500 — the server answered with malformed JSON');
+    });
+
+    it('ApiError: no cause property at all without a cause', () => {
+      assert.strictEqual('cause' in new ApiError({ kind: 'http', connectionLabel: 'L', operation: 'o', summary: 's' }), false);
+    });
+  });
 });
