@@ -280,14 +280,15 @@ describe('http/errors (pure)', () => {
       // An OAuth error with a description, even with a numeric code beside it.
       assert.deepStrictEqual(parseVendorError({ error: 'invalid_grant', error_description: 'expired', code: 400, message: 'other' }), { vendorCode: 'invalid_grant', message: 'expired', details: [] });
       // A PingOne body that also has an `error` string is PingOne.
-      assert.deepStrictEqual(parseVendorError({ id: 'r1', code: 'INVALID_DATA', message: 'bad', error: 'invalid_request' }), { vendorCode: 'INVALID_DATA', message: 'bad', requestId: 'r1', details: [] });
-      assert.deepStrictEqual(parseVendorError({ code: 'INVALID_DATA', message: 'bad', error: 'invalid_request' }), { vendorCode: 'INVALID_DATA', message: 'bad', requestId: undefined, details: [] });
+      assert.deepStrictEqual(parseVendorError({ id: 'r1', code: 'INVALID_DATA', message: 'bad', error: 'invalid_request' }), { vendorCode: 'INVALID_DATA', message: 'bad', requestId: 'r1', details: [], detailsInSummary: true });
+      assert.deepStrictEqual(parseVendorError({ code: 'INVALID_DATA', message: 'bad', error: 'invalid_request' }), { vendorCode: 'INVALID_DATA', message: 'bad', requestId: undefined, details: [], detailsInSummary: true });
       // PingOne details that are not objects are skipped.
       assert.deepStrictEqual(parseVendorError({ id: 'r2', code: 'INVALID_DATA', details: [null, 'text', 3, { target: 'name', code: 'REQUIRED' }] }), {
         vendorCode: 'INVALID_DATA',
         message: undefined,
         requestId: 'r2',
         details: ['name: REQUIRED'],
+        detailsInSummary: true,
       });
     });
 
