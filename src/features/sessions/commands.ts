@@ -898,8 +898,10 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
   const tree = deps.views.treeViews.sessions;
   const provider = deps.views.providers.sessions;
   let note = 'not among the loaded sessions';
+  // The workbench fetches rows as it draws them; on a busy machine that takes seconds, so each wait is generous (a
+  // found session that cannot be revealed still shows its details).
   const tryReveal = async (): Promise<boolean> => {
-    const connection = deps.connectionNodes.get(record.id) ?? (await waitFor(() => deps.connectionNodes.get(record.id), 2000));
+    const connection = deps.connectionNodes.get(record.id) ?? (await waitFor(() => deps.connectionNodes.get(record.id), 10_000));
     if (!connection) {
       return false;
     }
@@ -909,7 +911,7 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
       let known = provider.findById(stepId);
       if (!(known instanceof EntryNode)) {
         await revealSettled(tree, parentRow, { expand: true, select: false, focus: false });
-        known = await waitFor(() => provider.findById(stepId), 5000);
+        known = await waitFor(() => provider.findById(stepId), 15_000);
       }
       if (!(known instanceof EntryNode)) {
         return false;
@@ -924,7 +926,7 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
     const latest = provider.findById(list.id);
     const group: EntryNode = latest instanceof EntryNode ? latest : list;
     if (group.total === undefined) {
-      await waitFor(() => group.total, 10_000);
+      await waitFor(() => group.total, 20_000);
     }
     const has = (): boolean => group.items.some((e) => e.key === entry.key);
     while (!has() && group.hasMore && group.items.length < FIND_MAX_DEPTH) {
@@ -937,7 +939,7 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
     if (!has()) {
       return false;
     }
-    const shown = await waitFor(() => state.rows.get(rowId), 3000);
+    const shown = await waitFor(() => state.rows.get(rowId), 10_000);
     let node: TreeNode | undefined = shown && provider.findById(shown.parent?.id ?? '') ? shown : undefined;
     if (!node) {
       for (const n of group.render()) {
