@@ -160,6 +160,10 @@ describe('Cohesity sessions view (sandbox)', function () {
     assert.ok(!countsBySid().has(target.entry.id), 'gone on the cluster');
     assert.ok(!(await principals()).some((r) => r.entry.id === target.entry.id), 'and from the view');
     assert.strictEqual(api.manager.state(COH).kind, 'signedIn', 'Session Manager stays signed in');
+    // Every count agrees without a refresh: the cluster row, the connection's count and the badge.
+    const left = [...countsBySid().values()].reduce((a, b) => a + b, 0);
+    assert.match(String((await item(await cluster())).description), new RegExp(`^${left} sessions`));
+    assert.strictEqual(api.sessions.state.totals.get(COH), left);
   });
 
   it('revoking the signed-in user says so; afterwards the connection shows it needs to sign in again, and Sign In brings it back', async () => {

@@ -104,9 +104,14 @@ class Children {
   constructor(
     private readonly state: SessionsState,
     private readonly owner: TreeNode & { readonly record: ConnectionRecord; readonly source: SessionSource },
-    private readonly entry: SessionEntry | undefined,
+    private entry: SessionEntry | undefined,
   ) {
     this.list = this.newList();
+  }
+
+  /** A kept level row got a newer entry for itself (its parent was read again): list with it from now on. */
+  setEntry(entry: SessionEntry): void {
+    this.entry = entry;
   }
 
   /** The page size the held list was made with. */
@@ -220,7 +225,8 @@ class Children {
   }
 
   async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
-    if (this.keeping) {
+    const redrawn = this.keeping;
+    if (redrawn) {
       this.fresh = true;
     }
     this.keepUntil = 0;
@@ -249,6 +255,8 @@ class Children {
       const kept = e.children && parent === this.owner ? previous.get(e.key) : undefined;
       const row = kept ?? new EntryNode(this.state, this.record, this.owner.source, e, parent);
       if (kept) {
+        // The row keeps what it holds but shows the entry just read (a Cohesity cluster's new total, say).
+        kept.setEntry(e);
         this.state.rows.set(kept.id, kept);
       }
       if (e.children && parent === this.owner) {
@@ -266,7 +274,7 @@ class Children {
         this.state.provider().refreshById(this.owner.id);
       }, COUNT_REDRAW_DELAY_MS);
     }
-    if (this.entry === undefined) {
+    if (this.entry === undefined && !redrawn) {
       // Top entries that carry the server's session count (a Cohesity cluster) give the connection its count.
       const counted = this.items.filter((e) => typeof e.sessionCount === 'number');
       if (counted.length > 0) {
@@ -350,7 +358,8 @@ export class ConnectionNode implements TreeNode {
    * the row, its lists and the badge show agree after a revoke.
    */
   redraw(): void {
-    this.children.keepOnce();
+    // The top entries are read again (their counts may have changed: a Cohesity cluster's total); the lists below them
+    // keep what was just read.
     for (const level of this.children.levels) {
       level.keepOnce();
     }
@@ -420,7 +429,7 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
     private readonly state: SessionsState,
     readonly record: ConnectionRecord,
     readonly source: SessionSource,
-    readonly entry: SessionEntry,
+    public entry: SessionEntry,
     readonly parent: TreeNode,
   ) {
     this.id = entryRowId(record, entry.key);
@@ -468,6 +477,12 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
   /** The query its children are listed with (Revoke All Matching reads the same list whole). */
   query(): ListQuery {
     return this.children?.query() ?? {};
+  }
+
+  /** A newer entry for this row (same key), read when its parent was read again. */
+  setEntry(entry: SessionEntry): void {
+    this.entry = entry;
+    this.children?.setEntry(entry);
   }
 
   /** See Children.keepOnce. */
