@@ -928,6 +928,10 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
     if (group.total === undefined) {
       await waitFor(() => group.total, 20_000);
     }
+    if (group.total === undefined) {
+      // Never read successfully (an earlier failure, a row never drawn): read it now.
+      await group.preload();
+    }
     const has = (): boolean => group.items.some((e) => e.key === entry.key);
     while (!has() && group.hasMore && group.items.length < FIND_MAX_DEPTH) {
       const before = group.items.length;

@@ -88,6 +88,8 @@ class Children {
   private list: PagedList<SessionEntry>;
   /** What was read (or failed) is fresh: the next getChildren shows it instead of reading again. */
   private fresh = false;
+  /** Until when a preload counts as fresh for the next draw. */
+  private freshUntil = 0;
   /** A first read that failed outright (nothing to keep): shown instead of the items. */
   private error: TreeNode | undefined;
   /** The filter the held list was read with. */
@@ -202,6 +204,9 @@ class Children {
       this.error = loadError(this.state, this.record, this.owner.source, this.owner, e, this.filterText !== undefined, false);
     }
     this.fresh = true;
+    // Read for a draw that follows at once: a list nobody drew within a moment (its row is collapsed) is read again
+    // when it is drawn, never shown from an old read.
+    this.freshUntil = Date.now() + FRESH_FOR_MS;
   }
 
   /**
@@ -230,6 +235,9 @@ class Children {
       this.fresh = true;
     }
     this.keepUntil = 0;
+    if (this.fresh && !redrawn && Date.now() > this.freshUntil) {
+      this.fresh = false;
+    }
     if (!this.fresh) {
       const signal = token ? toAbortSignal(token) : undefined;
       await this.preload(signal);
@@ -315,6 +323,9 @@ class Children {
     this.state.provider().refreshById(this.owner.id);
   }
 }
+
+/** How long a list read before its row is drawn counts as fresh (longer: it is read again when drawn). */
+const FRESH_FOR_MS = 15_000;
 
 /** How long after a count-showing row's first read it is drawn again with its count. */
 const COUNT_REDRAW_DELAY_MS = 750;
