@@ -874,103 +874,108 @@ export async function findSession(deps: SessionCommandDeps, arg?: unknown): Prom
   if (records.length === 0) {
     throw new Error(vscode.l10n.t('Sign in to an OpenZiti controller first: Find Session searches the signed-in connections that can look sessions up by id.'));
   }
-  let found: { record: ConnectionRecord; source: SessionSource; entry: SessionEntry; path: SessionEntry[] } | undefined;
+  // Every signed-in connection that has it (two connections may reach one controller): it is revealed in the first
+  // where the tree can show it.
+  const founds: { record: ConnectionRecord; source: SessionSource; entry: SessionEntry; path: SessionEntry[] }[] = [];
   const problems: string[] = [];
   for (const record of records) {
     const source = state.source(record)!;
     try {
       const f = await source.find!(id);
       if (f) {
-        found = { record, source, ...f };
-        break;
+        founds.push({ record, source, ...f });
       }
     } catch (e) {
       problems.push(e instanceof Error ? e.message : String(e));
     }
   }
+  const found = founds[0];
   if (!found) {
     const on = records.map((r) => r.label).join(', ');
     notify(deps, 'info', problems.length ? vscode.l10n.t('No session {0} on {1}. ({2})', id, on, problems.join('; ')) : vscode.l10n.t('No session {0} on {1}.', id, on));
     return undefined;
   }
-  const { record, source, entry, path } = found;
-  const rowId = entryRowId(record, entry.key);
-  const tree = deps.views.treeViews.sessions;
-  const provider = deps.views.providers.sessions;
   let note = 'not among the loaded sessions';
-  // The workbench fetches rows as it draws them; on a busy machine that takes seconds, so each wait is generous (a
-  // found session that cannot be revealed still shows its details).
-  const tryReveal = async (): Promise<boolean> => {
-    const connection = deps.connectionNodes.get(record.id) ?? (await waitFor(() => deps.connectionNodes.get(record.id), 10_000));
-    if (!connection) {
-      return false;
-    }
-    let parentRow: TreeNode = connection;
-    for (const step of path) {
-      const stepId = entryRowId(record, step.key);
-      let known = provider.findById(stepId);
-      if (!(known instanceof EntryNode)) {
-        await revealSettled(tree, parentRow, { expand: true, select: false, focus: false });
-        known = await waitFor(() => provider.findById(stepId), 15_000);
-      }
-      if (!(known instanceof EntryNode)) {
+  for (const candidate of founds) {
+    const { record, entry, path } = candidate;
+    const rowId = entryRowId(record, entry.key);
+    const tree = deps.views.treeViews.sessions;
+    const provider = deps.views.providers.sessions;
+    // The workbench fetches rows as it draws them; on a busy machine that takes seconds, so each wait is generous (a
+    // found session that cannot be revealed still shows its details).
+    const tryReveal = async (): Promise<boolean> => {
+      const connection = deps.connectionNodes.get(record.id) ?? (await waitFor(() => deps.connectionNodes.get(record.id), 10_000));
+      if (!connection) {
         return false;
       }
-      parentRow = known;
-    }
-    const list = parentRow;
-    if (!(list instanceof EntryNode)) {
-      return false;
-    }
-    await revealSettled(tree, list, { expand: true, select: false, focus: false });
-    const latest = provider.findById(list.id);
-    const group: EntryNode = latest instanceof EntryNode ? latest : list;
-    if (group.total === undefined) {
-      await waitFor(() => group.total, 20_000);
-    }
-    if (group.total === undefined) {
-      // Never read successfully (an earlier failure, a row never drawn): read it now.
-      await group.preload();
-    }
-    const has = (): boolean => group.items.some((e) => e.key === entry.key);
-    while (!has() && group.hasMore && group.items.length < FIND_MAX_DEPTH) {
-      const before = group.items.length;
-      await group.loadMore();
-      if (group.items.length === before) {
-        break;
+      let parentRow: TreeNode = connection;
+      for (const step of path) {
+        const stepId = entryRowId(record, step.key);
+        let known = provider.findById(stepId);
+        if (!(known instanceof EntryNode)) {
+          await revealSettled(tree, parentRow, { expand: true, select: false, focus: false });
+          known = await waitFor(() => provider.findById(stepId), 15_000);
+        }
+        if (!(known instanceof EntryNode)) {
+          return false;
+        }
+        parentRow = known;
       }
-    }
-    if (!has()) {
-      return false;
-    }
-    const shown = await waitFor(() => state.rows.get(rowId), 10_000);
-    let node: TreeNode | undefined = shown && provider.findById(shown.parent?.id ?? '') ? shown : undefined;
-    if (!node) {
-      for (const n of group.render()) {
-        if (n.id === rowId) {
-          node = n;
-        } else if (n instanceof GroupRow && n.members.some((m) => m.key === entry.key)) {
-          node = n.getChildren().find((c) => c.id === rowId);
+      const list = parentRow;
+      if (!(list instanceof EntryNode)) {
+        return false;
+      }
+      await revealSettled(tree, list, { expand: true, select: false, focus: false });
+      const latest = provider.findById(list.id);
+      const group: EntryNode = latest instanceof EntryNode ? latest : list;
+      if (group.total === undefined) {
+        await waitFor(() => group.total, 20_000);
+      }
+      if (group.total === undefined) {
+        // Never read successfully (an earlier failure, a row never drawn): read it now.
+        await group.preload();
+      }
+      const has = (): boolean => group.items.some((e) => e.key === entry.key);
+      while (!has() && group.hasMore && group.items.length < FIND_MAX_DEPTH) {
+        const before = group.items.length;
+        await group.loadMore();
+        if (group.items.length === before) {
+          break;
         }
       }
-    }
-    if (!node) {
-      return false;
-    }
-    await revealSettled(tree, node, { select: true, focus: true, expand: false });
-    return true;
-  };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      if (await tryReveal()) {
-        return { connectionId: record.id, sessionId: entry.id, shown: 'revealed' };
+      if (!has()) {
+        return false;
       }
-    } catch (e) {
-      note = `reveal failed: ${e instanceof Error ? e.message : String(e)}`;
-      deps.log.debug(`findSession: ${note}`);
+      const shown = await waitFor(() => state.rows.get(rowId), 10_000);
+      let node: TreeNode | undefined = shown && provider.findById(shown.parent?.id ?? '') ? shown : undefined;
+      if (!node) {
+        for (const n of group.render()) {
+          if (n.id === rowId) {
+            node = n;
+          } else if (n instanceof GroupRow && n.members.some((m) => m.key === entry.key)) {
+            node = n.getChildren().find((c) => c.id === rowId);
+          }
+        }
+      }
+      if (!node) {
+        return false;
+      }
+      await revealSettled(tree, node, { select: true, focus: true, expand: false });
+      return true;
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        if (await tryReveal()) {
+          return { connectionId: record.id, sessionId: entry.id, shown: 'revealed' };
+        }
+      } catch (e) {
+        note = `reveal failed: ${e instanceof Error ? e.message : String(e)}`;
+        deps.log.debug(`findSession: ${note}`);
+      }
+      await new Promise((r) => setTimeout(r, 300));
     }
-    await new Promise((r) => setTimeout(r, 300));
   }
+  const { record, source, entry } = found;
   // Not among the loaded pages (or filtered out): show its details instead.
   const connection = deps.connectionNodes.get(record.id);
   const detached = new EntryNode(state, record, source, { ...entry, key: `${entry.key}/found` }, connection as TreeNode);
