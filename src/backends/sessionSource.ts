@@ -9,6 +9,7 @@
 import type { ConnectionRecord } from '../model/connection';
 import type { FetchedPage, PageRequest } from '../http/paging';
 import type { BackendClient, BackendModule, LogFn } from './types';
+import type { PathView } from '../webviews/path/protocol';
 
 /** A plain-text tooltip: a title, "key: value" lines, optional bulleted sections and a closing note. */
 export interface EntryTooltip {
@@ -32,6 +33,8 @@ export interface EntryFlags {
   hasRoute?: boolean;
   /** PingOne: Show Session Trail. */
   hasTrail?: boolean;
+  /** Show Session Path (the source has `sessionPath`): Aptible's person → operation → container → app → environment. */
+  hasPath?: boolean;
   /** Aptible: "Cancel Operation…" on a session whose operation is still queued or running. */
   canCancelOperation?: boolean;
   /** Cohesity: "Revoke All Sessions on Cluster…" (every session of every user, Session Manager's own included). */
@@ -207,6 +210,11 @@ export interface SessionSource {
    * session, its operation and its containers), read on demand; redacted by the view like `details`.
    */
   sessionDetails?(entry: SessionEntry, signal?: AbortSignal): Promise<unknown>;
+  /**
+   * The session path of a session, by id, for the shared path panel (src/webviews/path): the chain it goes through,
+   * with the panel's words in `texts`; `ended` when it is gone. Entries that have one carry `hasPath`.
+   */
+  sessionPath?(sessionId: string, signal?: AbortSignal): Promise<PathView>;
   /** Re-reads one entry (a details document refresh); undefined when it is gone. */
   refreshEntry?(entry: SessionEntry, signal?: AbortSignal): Promise<SessionEntry | undefined>;
 

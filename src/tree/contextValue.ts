@@ -25,6 +25,7 @@ export type Capability =
   | 'canRevokeMatching'
   | 'canFilter'
   | 'hasTrail'
+  | 'hasPath'
   | 'canCancelOperation'
   | 'canRevokeCluster';
 
@@ -48,7 +49,7 @@ export const CONTEXT_VALUE_SPECS = {
   pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
   aptibleAccount: ['hasDetails'],
   aptibleApp: ['hasDetails'],
-  aptibleSession: ['hasDetails', 'canCancelOperation'],
+  aptibleSession: ['hasDetails', 'canCancelOperation', 'hasPath'],
   cohesityCluster: ['canRevokeCluster', 'hasDetails'],
   cohesityPrincipal: ['canRevoke', 'hasDetails'],
   zitiEnrollmentRoot: ['canCreate', 'canRefresh'],
@@ -103,6 +104,7 @@ export function entryContextValue(
     f.hasDetails && 'hasDetails',
     f.hasRoute && 'hasRoute',
     f.hasTrail && 'hasTrail',
+    f.hasPath && 'hasPath',
     f.canCancelOperation && 'canCancelOperation',
     !state.revoking && f.canRevokeCluster && 'canRevokeCluster',
     entry.countsSessions && state.filtered && 'canRevokeMatching',

@@ -2,7 +2,7 @@
 // messages it was sent. The panel host (panelHost.ts) adds and removes them; activate() makes the one instance and
 // hands it to the tests through the testing API. Pure: no `vscode` import.
 
-export type WebviewKind = 'routePath' | 'enrollmentQr' | 'sessionTrail';
+export type WebviewKind = 'routePath' | 'sessionPath' | 'enrollmentQr' | 'sessionTrail';
 
 export interface WebviewRecord {
   kind: WebviewKind;

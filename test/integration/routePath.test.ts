@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { WebviewRecord } from '../../src/webviews/registry';
-import { isHostMessage, type RoutePathView } from '../../src/webviews/routePath/protocol';
+import { isHostMessage, type PathView as RoutePathView } from '../../src/webviews/path/protocol';
 import type { SandboxRequest } from '../sandbox/types';
 import { HOSTILE_SERVICE_NAME } from '../sandbox/ziti/index';
 import { testingApi } from './helpers';
@@ -85,7 +85,7 @@ describe('route path panel (OpenZiti sandbox)', function () {
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src [^;]+; script-src 'nonce-([A-Za-z0-9+/=]+)'; img-src [^;]+ data:;/);
     const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(html)?.[1];
     assert.ok(nonce && html.includes(`<script nonce="${nonce}" src="`), 'the script carries the nonce');
-    assert.match(html, /src="[^"]*dist\/webviews\/routePath\.js"/);
+    assert.match(html, /src="[^"]*dist\/webviews\/path\.js"/);
     assert.ok(!/<script(?![^>]*nonce=)/.test(html), 'no script without the nonce');
     assert.ok(!/\son[a-z]+=/i.test(html), 'no inline event handlers');
   });

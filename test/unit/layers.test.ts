@@ -10,7 +10,8 @@
 //   connection model  src/model/connection.ts: the connection records the clients are made from
 //   http          src/http/**: the one HTTP core
 //   util          src/util/**, and the webviews' pure contracts: the page shell (src/webviews/html.ts), each panel's
-//                 message protocol and the script that runs in the webview (src/webviews/<panel>/{protocol,main}.ts)
+//                 message protocol, its static page and the script that runs in the webview
+//                 (src/webviews/<panel>/{protocol,page,main}.ts)
 // A module may import its own layer and the layers below it, never one above. The five lowest layers are pure: no
 // `vscode` import at all (not even `import type`), so they run and are tested in plain Node.
 import * as assert from 'assert';
@@ -27,7 +28,7 @@ interface Layer {
 }
 
 const under = (dir: string) => (f: string) => f.startsWith(`${dir}/`);
-const WEBVIEW_CONTRACT = /^src\/webviews\/(html\.ts|[^/]+\/(protocol|main)\.ts)$/;
+const WEBVIEW_CONTRACT = /^src\/webviews\/(html\.ts|[^/]+\/(protocol|page|main)\.ts)$/;
 
 /** Top to bottom; a file belongs to the first layer that has it. */
 const LAYERS: Layer[] = [
@@ -160,7 +161,7 @@ describe('layers: no module imports a layer above it, and pure code never import
     }
     assert.strictEqual(layerOf('src/backends/ziti/routePath/resolve.ts').name, 'backends');
     assert.strictEqual(layerOf('src/webviews/panelHost.ts').name, 'machinery');
-    assert.strictEqual(layerOf('src/webviews/routePath/protocol.ts').name, 'util');
+    assert.strictEqual(layerOf('src/webviews/path/protocol.ts').name, 'util');
     assert.strictEqual(layerOf('src/features/ziti/enrollments/view.ts').name, 'features');
   });
 

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { ApiError } from '../../src/http/errors';
 import { MAX_ROUTERS, resolveRoutePath, ROUTER_LOOKUP_CONCURRENCY, routerRole, ZitiCaller } from '../../src/backends/ziti/routePath/resolve';
-import { routePathContent, RoutePathPageOptions, ROUTE_PATH_SOURCE, routePathTitle } from '../../src/backends/ziti/routePath/page';
+import { routePathContent, RoutePathPageOptions, ROUTE_PATH_SOURCE, routePathTexts, routePathTitle } from '../../src/backends/ziti/routePath/page';
 import { routePathTargetFrom } from '../../src/backends/ziti/routePath/target';
 import { contentSecurityPolicy, escapeAttr, escapeHtml, makeNonce, renderPage } from '../../src/webviews/html';
-import { isHostMessage, isRoutePathPanelState, isRoutePathView, isWebviewMessage, MAX_HOPS, RoutePathView, viewProblem } from '../../src/webviews/routePath/protocol';
+import { isHostMessage, isPathPanelState as isRoutePathPanelState, isPathView as isRoutePathView, isWebviewMessage, MAX_HOPS, PathView as RoutePathView, viewProblem } from '../../src/webviews/path/protocol';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -34,8 +34,13 @@ function fakeApi(routes: Record<string, unknown>): ZitiCaller & { asked: string[
 
 const opts = { connectionId: 'c1', connectionLabel: 'Lab', sessionId: 's1', autoRefreshSeconds: 60, now: () => Date.parse('2025-06-01T10:00:00Z') };
 
+/** A view as the panel posts it: with the words routePathTexts gives it. */
+function rendered(view: RoutePathView): RoutePathView {
+  return { ...view, texts: routePathTexts(view) };
+}
+
 function sampleView(): RoutePathView {
-  return {
+  return rendered({
     state: 'path',
     connectionId: 'c1',
     connectionLabel: 'Lab',
@@ -47,7 +52,7 @@ function sampleView(): RoutePathView {
     updatedAt: '2025-06-01T10:00:00.000Z',
     canRevoke: true,
     autoRefreshSeconds: 60,
-  };
+  });
 }
 
 describe('route path: resolving router ids', () => {
@@ -122,12 +127,13 @@ describe('route path: limits, names that are not text, bounded lookups', () => {
     assert.strictEqual(view.state, 'error');
     assert.match(view.message ?? '', new RegExp(`too long to show: it crosses ${MAX_ROUTERS + 1} routers, and the panel draws at most ${MAX_ROUTERS}\\.$`));
     assert.ok(!api.asked.some((p) => /routers\//.test(p)), `no router lookups: ${api.asked.join(', ')}`);
-    assert.ok(isHostMessage({ type: 'render', view }), 'the webview accepts it');
+    assert.ok(isHostMessage({ type: 'render', view: rendered(view) }), 'the webview accepts it');
+    assert.ok(!isHostMessage({ type: 'render', view }), 'not without its words');
     // At the limit it is drawn.
     const fits = fakeApi({ '/sessions/s1': session, '/sessions/s1/route-path': { routePath: ids.slice(0, MAX_ROUTERS) }, '/identities/i1': { name: 'alice' } });
     const drawn = await resolveRoutePath(fits, opts);
     assert.strictEqual(drawn.hops.length, MAX_HOPS);
-    assert.ok(isHostMessage({ type: 'render', view: drawn }));
+    assert.ok(isHostMessage({ type: 'render', view: rendered(drawn) }));
   });
 
   it('renders names that are not text as text, with a note, so the webview accepts the view', async () => {
@@ -144,7 +150,7 @@ describe('route path: limits, names that are not text, bounded lookups', () => {
       ['i1 (the controller sent a name that is not text)', 'er1 (the controller sent a name that is not text)', 'svc (the controller sent a name that is not text)'],
     );
     assert.strictEqual(view.hops[1].online, undefined);
-    assert.ok(isHostMessage({ type: 'render', view }));
+    assert.ok(isHostMessage({ type: 'render', view: rendered(view) }));
   });
 
   it('looks routers up a few at a time', async () => {
@@ -178,7 +184,7 @@ describe('route path: limits, names that are not text, bounded lookups', () => {
   it('names why a view would be refused: too many hops, text too long, a field that is not text', () => {
     const hop = sampleView().hops[0];
     assert.strictEqual(viewProblem(sampleView()), undefined);
-    assert.match(viewProblem({ ...sampleView(), hops: Array.from({ length: MAX_HOPS + 1 }, () => hop) }) ?? '', /more than the 62 the panel can draw/);
+    assert.match(viewProblem({ ...sampleView(), hops: Array.from({ length: MAX_HOPS + 1 }, () => hop) }) ?? '', /the path has 65 steps, more than the 64 the panel can draw/);
     assert.strictEqual(viewProblem({ ...sampleView(), hops: [{ ...hop, name: 'n'.repeat(2001) }] }), 'the name of step 1 has 2,001 characters, more than the 2,000 the panel shows');
     assert.strictEqual(viewProblem({ ...sampleView(), identityName: 7 as unknown as string }), 'the identity name is not text');
     assert.strictEqual(viewProblem({ ...sampleView(), sessionId: '' }), 'it is not in the form the panel expects');
@@ -205,6 +211,8 @@ describe('route path: message validation', () => {
     assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), autoRefreshSeconds: -1 } }));
     assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), serviceName: 'x'.repeat(5000) } }));
     assert.ok(!isHostMessage({ type: 'render', view: sampleView(), html: '<b>' }));
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), texts: { ...sampleView().texts, meta: 'one line' } } }), 'facts are a list');
+    assert.ok(!isHostMessage({ type: 'render', view: { ...sampleView(), texts: { ...sampleView().texts, heading: 7 } } }), 'a heading is text');
     assert.ok(!isHostMessage({ type: 'script', code: 'x' }));
   });
 
@@ -246,15 +254,15 @@ describe('webview HTML', () => {
     const html = renderRoutePathPage({
       cspSource: 'vscode-resource:',
       nonce: 'abc123==',
-      scriptUri: 'vscode-resource:/dist/webviews/routePath.js',
-      styleUri: 'vscode-resource:/media/routePath.css',
+      scriptUri: 'vscode-resource:/dist/webviews/path.js',
+      styleUri: 'vscode-resource:/media/path.css',
       sessionId: 's"1',
       connectionLabel: '<b>lab</b>',
       serviceName: HOSTILE,
     });
     assert.ok(!html.includes('<img') && !html.includes('<b>lab'));
     assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
-    assert.ok(html.includes('<script nonce="abc123==" src="vscode-resource:/dist/webviews/routePath.js"></script>'));
+    assert.ok(html.includes('<script nonce="abc123==" src="vscode-resource:/dist/webviews/path.js"></script>'));
     assert.strictEqual((html.match(/<script/g) ?? []).length, 1, 'one script, the nonce\'d one');
     assert.ok(html.includes('<table') === false, 'the table is built by the script from the message');
   });

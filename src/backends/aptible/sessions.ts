@@ -18,6 +18,7 @@ import type { EnvironmentInfo } from '../types';
 import type { EntryTooltip, FoundEntry, ListQuery, RevokeOutcome, SessionEntry, SessionSource, SessionSourceContext } from '../sessionSource';
 import type { AptibleClient } from './client';
 import type { AptibleApp, AptibleEphemeralContainer, AptibleEphemeralSession, AptibleOperation } from './models';
+import type { PathHop, PathView } from '../../webviews/path/protocol';
 
 /** The `type` of each level's entries (the first token of the row's contextValue). */
 export const APTIBLE_ENTRY_TYPES = {
@@ -327,6 +328,98 @@ export class AptibleSessionSource implements SessionSource {
     return out;
   }
 
+  /**
+   * The session path of an ephemeral session, for the shared path panel: person → operation (its command) → ephemeral
+   * container on its host / instance → app → environment. Read now (the session, its operation again unless finished,
+   * its first page of containers, its app, the environments); `ended` when Aptible no longer has the session. A part
+   * that cannot be read stays in the path, marked not found, with the reason.
+   */
+  async sessionPath(sessionId: string, signal?: AbortSignal): Promise<PathView> {
+    const label = this.ctx.record.label;
+    const base = { connectionId: this.ctx.record.id, connectionLabel: label, sessionId, updatedAt: new Date(this.ctx.now()).toISOString(), canRevoke: false, autoRefreshSeconds: 0 };
+    const words = (heading: string, meta: string[]): PathView['texts'] => ({
+      heading,
+      meta: [...meta, `on ${label}`],
+      noun: 'session path',
+      caption: `Session path of ephemeral session ${sessionId}: from the person who started it to its environment`,
+    });
+    const api = await this.api(signal);
+    const s = /^\d+$/.test(sessionId) ? await api.readEphemeralSession(sessionId, signal) : undefined;
+    if (!s) {
+      return {
+        ...base,
+        state: 'ended',
+        hops: [],
+        message: `${label} has no ephemeral session ${sessionId} any more.`,
+        texts: words(`Session path: ephemeral session ${sessionId}`, [`Ephemeral session ${sessionId}`]),
+      };
+    }
+    const opId = idFromHref(s._links?.operation?.href);
+    const appId = idFromHref(s._links?.app?.href);
+    const [joined, containers, app] = await Promise.all([
+      opId !== undefined ? this.readOperation(api, opId, true, signal) : Promise.resolve(undefined),
+      api.sessionContainersPage(String(s.id), undefined, signal).then(
+        (page) => ({ items: page.items, total: page.total }),
+        (e: unknown) => ({ unavailable: reason(e) }),
+      ),
+      appId !== undefined ? api.readApp(appId, signal).catch((e: unknown) => ({ unavailable: reason(e) })) : Promise.resolve(undefined),
+    ]);
+    const accountId = app && !('unavailable' in app) ? idFromHref(app._links?.account?.href) : undefined;
+    const account =
+      accountId !== undefined ? await api.listEnvironments(signal).then((all) => all.find((a) => a.id === accountId), () => undefined) : undefined;
+    const op = joined && 'operation' in joined ? joined.operation : undefined;
+    const opWhy = joined === undefined ? 'the session links no operation' : 'unavailable' in joined ? `operation unavailable (${joined.unavailable})` : undefined;
+    const who = str(op?.user_name) ?? str(op?.user_email);
+    const host = str(s.host);
+    const instance = str(s.aws_instance_id);
+    const container = 'items' in containers ? containers.items.find((c) => typeof c?.id === 'number') : undefined;
+    const more = 'items' in containers ? Math.max(0, (containers.total ?? containers.items.length) - 1) : 0;
+    const onHost = [host ? `on ${host}` : undefined, instance].filter(Boolean).join(' · ');
+    const production = (account?.details as { type?: unknown } | undefined)?.type === 'production';
+    const hops: PathHop[] = [
+      op
+        ? { role: 'person', roleLabel: 'person', id: str(op.user_email) ?? '', name: who ?? 'unknown user', known: who !== undefined, detail: str(op.user_name) ? str(op.user_email) : undefined }
+        : { role: 'person', roleLabel: 'person', id: '', name: 'unknown person', known: false, detail: opWhy },
+      op
+        ? { role: 'operation', roleLabel: `${str(op.type) ?? ''} operation`.trim(), id: String(op.id), name: str(op.command) ?? `operation ${op.id}`, known: true, detail: operationState(op) }
+        : { role: 'operation', roleLabel: 'operation', id: opId ?? '', name: opId ? `operation ${opId}` : 'no operation', known: false, detail: opWhy },
+      container
+        ? {
+            role: 'container',
+            roleLabel: 'ephemeral container',
+            id: String(container.id),
+            name: str(container.docker_name) ?? `container ${container.id}`,
+            known: true,
+            detail: [onHost, more > 0 ? `+${more} more` : undefined].filter(Boolean).join(' · ') || undefined,
+          }
+        : {
+            role: 'container',
+            roleLabel: 'ephemeral container',
+            id: '',
+            name: host ?? 'unknown host',
+            known: host !== undefined,
+            detail: ['unavailable' in containers ? `containers unavailable (${containers.unavailable})` : 'no container listed', instance].filter(Boolean).join(' · '),
+          },
+      app && !('unavailable' in app)
+        ? { role: 'app', roleLabel: 'app', id: String(app.id), name: str(app.handle) ?? `app ${app.id}`, known: true, detail: str(app.status) }
+        : { role: 'app', roleLabel: 'app', id: appId ?? '', name: appId ? `app ${appId}` : 'unknown app', known: false, detail: app && 'unavailable' in app ? `unavailable (${app.unavailable})` : 'not found' },
+      account
+        ? { role: 'account', roleLabel: 'environment', id: account.id, name: account.label, known: true, detail: production ? 'production' : str((account.details as { type?: unknown }).type) }
+        : { role: 'account', roleLabel: 'environment', id: accountId ?? '', name: accountId ? `environment ${accountId}` : 'unknown environment', known: false, detail: 'not found' },
+    ];
+    const title = op ? `${who ?? 'unknown user'}${str(op.command) ? ` — ${str(op.command)}` : ''}` : str(s.name) ?? `ephemeral session ${s.id}`;
+    return {
+      ...base,
+      state: 'path',
+      hops,
+      texts: words(`Session path: ${title} (${s.id})`, [
+        `Ephemeral session ${s.id}`,
+        op ? `operation ${op.id}: ${operationState(op)}` : (opWhy ?? ''),
+        `started ${utc(op?.created_at) ?? utc(s.created_at) ?? 'at an unknown time'}`,
+      ].filter(Boolean)),
+    };
+  }
+
   dispose(): void {
     this.operations.clear();
     this.accounts.clear();
@@ -504,7 +597,7 @@ export class AptibleSessionSource implements SessionSource {
       time: str(s.created_at),
       tooltip,
       accessibilityLabel: `Aptible ephemeral session ${label}${description ? `, ${description}` : ''}`,
-      flags: { hasDetails: true, canCancelOperation: canCancel(op) },
+      flags: { hasDetails: true, canCancelOperation: canCancel(op), hasPath: true },
       details: { session: s, operation: op ?? null, operationUnavailable: unavailable },
       what: `the ephemeral session of ${who ?? 'an unknown user'} on app ${app} in ${account}`,
     };

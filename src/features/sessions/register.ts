@@ -9,6 +9,7 @@ import { AutoRefreshSchedule } from '../../util/schedule';
 import { FILTERED_CONTEXT_KEY, SessionsState } from './state';
 import { connectionRoots, type ConnectionNode } from './nodes';
 import * as cmd from './commands';
+import { registerSessionPath } from './sessionPath';
 
 /** The Sessions view's state and schedule, for the wiring (other features) and the integration tests. */
 export interface SessionsFeature {
@@ -113,6 +114,7 @@ export function registerSessions(deps: ExtensionDeps, modules: Partial<Record<Ba
   reg('sessionManager.copyId', (node?: unknown) => cmd.copyId(cmdDeps, node));
   reg('sessionManager.copyJson', (node?: unknown) => cmd.copyJson(cmdDeps, node));
   reg('sessionManager.findSession', (id?: unknown) => cmd.findSession(cmdDeps, id));
+  registerSessionPath(deps, state);
 
   return { state, connectionNodes, autoRefresh, autoRefreshCount: () => autoCount };
 }

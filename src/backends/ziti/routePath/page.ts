@@ -1,11 +1,13 @@
-// The static HTML of the route-path panel. The path itself arrives as a typed message and the webview script builds
-// the drawing and the table with textContent/setAttribute; here every string is escaped. Pure: no `vscode` import.
-import { escapeHtml, PageContent } from '../../../webviews/html';
+// The words of OpenZiti's route-path panel: its static page and the texts of each view (the shared path panel, see
+// src/webviews/path/protocol.ts, draws it). Pure: no `vscode` import.
+import type { PageContent } from '../../../webviews/html';
+import type { PathTexts, PathView } from '../../../webviews/path/protocol';
+import { pathPage } from '../../../webviews/path/page';
 
 export interface RoutePathPageOptions {
   sessionId: string;
   connectionLabel: string;
-  /** Known when the panel is opened from a tree item; otherwise the script fills it in. */
+  /** Known when the panel is opened from a tree item; otherwise the view's texts fill it in. */
   serviceName?: string;
 }
 
@@ -19,25 +21,22 @@ export const ROUTE_PATH_SOURCE =
   "The routers of this session's live circuit, in order, as the controller reports them now (its route path). " +
   "The edge routers in the session's hover in the Sessions view are the ones it is allowed to connect through, not this path.";
 
-/** What the panel host shows (src/webviews/panelHost.ts adds the shell, the CSP, the script and the style). */
+/** What the panel host shows before the first view arrives. */
 export function routePathContent(o: RoutePathPageOptions): PageContent {
-  const heading = routePathTitle(o.serviceName, o.sessionId);
-  const body = `    <header class="header">
-      <h1 id="heading">${escapeHtml(heading)}</h1>
-      <p id="meta" class="meta">Session ${escapeHtml(o.sessionId)} on ${escapeHtml(o.connectionLabel)}</p>
-      <p id="source" class="meta source">${escapeHtml(ROUTE_PATH_SOURCE)}</p>
-      <div class="toolbar" role="toolbar" aria-label="Route path actions">
-        <button id="refresh" type="button" class="button">Refresh</button>
-        <button id="revoke" type="button" class="button danger" hidden>Revoke Session…</button>
-        <span id="status" class="status" role="status" aria-live="polite">Loading the route path…</span>
-      </div>
-    </header>
-    <main>
-      <section id="notice" class="notice" hidden aria-live="polite"></section>
-      <section id="drawing" class="drawing" aria-label="Route path drawing"></section>
-      <section id="text" class="text-alternative"></section>
-    </main>
-    <noscript><p>Scripts are needed to draw the route path.</p></noscript>`;
-  return { title: heading, body };
+  return pathPage({
+    heading: routePathTitle(o.serviceName, o.sessionId),
+    meta: `Session ${o.sessionId} on ${o.connectionLabel}`,
+    source: ROUTE_PATH_SOURCE,
+    noun: 'route path',
+  });
 }
 
+/** The words of one resolved view: heading, facts and the drawing's caption. */
+export function routePathTexts(v: PathView): PathTexts {
+  return {
+    heading: routePathTitle(v.serviceName, v.sessionId),
+    meta: [`${v.sessionType ?? 'Session'} session ${v.sessionId}`, v.identityName ? `identity ${v.identityName}` : '', `on ${v.connectionLabel}`].filter(Boolean),
+    noun: 'route path',
+    caption: `Route path of ${v.serviceName ?? `session ${v.sessionId}`}, in order from the client to the service`,
+  };
+}

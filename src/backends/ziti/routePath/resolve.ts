@@ -4,7 +4,7 @@
 import type { HttpRequest } from '../../../http/client';
 import { ApiError } from '../../../http/errors';
 import type { ZitiEntityRef, ZitiEnvelope } from '../models';
-import { MAX_HOPS, type RouteHop, type RoutePathView } from '../../../webviews/routePath/protocol';
+import { MAX_HOPS, type PathHop as RouteHop, type PathView as RoutePathView } from '../../../webviews/path/protocol';
 import { mapBounded } from '../api';
 
 /** Router lookups in flight at once for one path (each is one or two GETs). */

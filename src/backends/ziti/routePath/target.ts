@@ -1,5 +1,5 @@
 // What a Show Route Path argument names. Pure: no `vscode` import.
-import { isSafeId } from '../../../webviews/routePath/protocol';
+import { isSafeId } from '../../../webviews/path/protocol';
 
 export interface RoutePathTarget {
   connectionId: string;

@@ -5,12 +5,12 @@ import type { ExtensionDeps } from '../../../deps';
 import { registerCommand } from '../../../commands/registerCommand';
 import { UserCancelled } from '../../../ui/input';
 import { BACK } from '../../../ui/input';
-import { isSafeId, ROUTE_PATH_VIEW_TYPE } from '../../../webviews/routePath/protocol';
-import { RoutePathPanels } from './panel';
+import { isSafeId, ROUTE_PATH_VIEW_TYPE } from '../../../webviews/path/protocol';
+import { RoutePathPanels, routePathPanels } from './panel';
 import { RoutePathTarget, routePathTargetFrom } from '../../../backends/ziti/routePath/target';
 
 export function registerRoutePath(deps: ExtensionDeps): RoutePathPanels {
-  const panels = new RoutePathPanels(deps);
+  const panels = routePathPanels(deps);
   deps.context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(ROUTE_PATH_VIEW_TYPE, panels),
     // A session revoked from the tree shows as ended in its open panel at once, not at the next auto-refresh.

@@ -1,12 +1,15 @@
 /// <reference lib="dom" />
-// The route-path webview script (bundled by esbuild into dist/webviews/routePath.js, loaded with the page's nonce).
+// The path panel's webview script (bundled by esbuild into dist/webviews/path.js, loaded with the page's nonce): it
+// draws OpenZiti route paths and Aptible session paths alike, with the words the extension sends in `view.texts`.
 // Every message is validated; every string from the API goes into the DOM through textContent or setAttribute.
-import { HostMessage, isHostMessage, RouteHop, RoutePathPanelState, RoutePathView, WebviewMessage } from './protocol';
+import { HostMessage, isHostMessage, PathHop, PathPanelState, PathRole, PathTexts, PathView, WebviewMessage } from './protocol';
+
+type RenderedView = PathView & { texts: PathTexts };
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
   getState(): unknown;
-  setState(state: RoutePathPanelState): void;
+  setState(state: PathPanelState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -47,7 +50,7 @@ function byId<T extends HTMLElement>(id: string): T {
   return e as T;
 }
 
-function stateText(h: RouteHop): string {
+function stateText(h: PathHop): string {
   if (!h.known) {
     return 'unknown';
   }
@@ -65,14 +68,19 @@ function columns(count: number): number {
   return Math.max(1, Math.min(count, Math.floor((width - PAD * 2 + GAP) / (BOX_W + GAP))));
 }
 
-function boxLine(h: RouteHop): string {
+/** Routers are looked up on the controller; the other boxes (people, operations, apps…) are just not found. */
+const ROUTERS: readonly PathRole[] = ['ingress', 'transit', 'egress', 'edge'];
+/** Ends of a path, drawn with round corners. */
+const ENDS: readonly PathRole[] = ['identity', 'service', 'person', 'account'];
+
+function boxLine(h: PathHop): string {
   if (!h.known) {
-    return h.role === 'identity' ? 'not found' : 'not found on the controller';
+    return ROUTERS.includes(h.role) ? 'not found on the controller' : 'not found';
   }
   return fit([stateText(h), h.detail].filter(Boolean).join(' · '), 28);
 }
 
-function drawPath(view: RoutePathView): SVGElement {
+function drawPath(view: RenderedView): SVGElement {
   const hops = view.hops;
   const cols = columns(hops.length);
   const rows = Math.ceil(hops.length / cols);
@@ -80,7 +88,7 @@ function drawPath(view: RoutePathView): SVGElement {
   const width = PAD * 2 + cols * BOX_W + (cols - 1) * GAP;
   const height = PAD * 2 + rows * rowH - GAP / 2;
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'path-title path-desc', class: 'path' });
-  root.appendChild(svg('title', { id: 'path-title' }, `Route path of ${view.serviceName ?? view.sessionId}`));
+  root.appendChild(svg('title', { id: 'path-title' }, view.texts.caption));
   root.appendChild(svg('desc', { id: 'path-desc' }, hops.map((h) => `${h.roleLabel} ${h.name}${stateText(h) ? ` (${stateText(h)})` : ''}`).join(', then ')));
   const defs = svg('defs');
   const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' });
@@ -105,7 +113,7 @@ function drawPath(view: RoutePathView): SVGElement {
     const state = stateText(h);
     const g = svg('g', { class: `hop role-${h.role} ${h.known ? '' : 'unknown'} ${state === 'offline' ? 'offline' : state === 'online' ? 'online' : ''}`.trim() });
     g.appendChild(svg('title', {}, `${h.roleLabel}: ${h.name}${h.id ? ` (${h.id})` : ''}${state ? ` — ${state}` : ''}`));
-    g.appendChild(svg('rect', { x, y, width: BOX_W, height: BOX_H, rx: h.role === 'identity' || h.role === 'service' ? 18 : 4, class: 'box' }));
+    g.appendChild(svg('rect', { x, y, width: BOX_W, height: BOX_H, rx: ENDS.includes(h.role) ? 18 : 4, class: 'box' }));
     g.appendChild(svg('text', { x: x + BOX_W / 2, y: y + 20, class: 'role', 'text-anchor': 'middle' }, h.roleLabel));
     g.appendChild(svg('text', { x: x + BOX_W / 2, y: y + 42, class: 'name', 'text-anchor': 'middle' }, fit(h.name)));
     const line = boxLine(h);
@@ -118,9 +126,9 @@ function drawPath(view: RoutePathView): SVGElement {
   return root;
 }
 
-function table(view: RoutePathView): HTMLTableElement {
+function table(view: RenderedView): HTMLTableElement {
   const t = el('table', { class: 'hops' });
-  t.appendChild(el('caption', {}, `Route path of ${view.serviceName ?? `session ${view.sessionId}`}, in order from the client to the service`));
+  t.appendChild(el('caption', {}, view.texts.caption));
   const head = el('thead');
   const hr = el('tr');
   for (const h of ['Step', 'Role', 'Name', 'State', 'Id']) {
@@ -142,15 +150,15 @@ function table(view: RoutePathView): HTMLTableElement {
   return t;
 }
 
-let current: RoutePathView | undefined;
+let current: RenderedView | undefined;
 
-function render(view: RoutePathView): void {
+function render(view: RenderedView): void {
   current = view;
   vscode.setState({ connectionId: view.connectionId, sessionId: view.sessionId });
-  const heading = view.serviceName ? `Route path: ${view.serviceName} (${view.sessionId})` : `Route path: session ${view.sessionId}`;
+  const heading = view.texts.heading;
   byId('heading').textContent = heading;
   document.title = heading;
-  const meta = [`${view.sessionType ?? 'Session'} session ${view.sessionId}`, view.identityName ? `identity ${view.identityName}` : '', `on ${view.connectionLabel}`, `updated ${new Date(view.updatedAt).toLocaleTimeString()}`];
+  const meta = [...view.texts.meta, `updated ${new Date(view.updatedAt).toLocaleTimeString()}`];
   if (view.autoRefreshSeconds > 0 && view.state !== 'ended') {
     meta.push(`refreshes every ${view.autoRefreshSeconds} s while visible`);
   }
@@ -170,7 +178,8 @@ function render(view: RoutePathView): void {
     text.appendChild(table(view));
   } else {
     notice.hidden = false;
-    const title = view.state === 'ended' ? 'This session has ended' : view.state === 'empty' ? 'No route path' : view.state === 'error' ? 'Could not load the route path' : 'Loading…';
+    const noun = view.texts.noun;
+    const title = view.state === 'ended' ? 'This session has ended' : view.state === 'empty' ? `No ${noun}` : view.state === 'error' ? `Could not load the ${noun}` : 'Loading…';
     notice.replaceChildren(el('h2', {}, title), el('p', {}, view.message ?? ''));
   }
   if (!busyNow) {
@@ -190,7 +199,7 @@ function setBusy(busy: boolean, label?: string): void {
 
 function onMessage(data: unknown): void {
   if (!isHostMessage(data)) {
-    console.warn('Session Manager route path: ignored a malformed message');
+    console.warn('Session Manager path panel: ignored a malformed message');
     return;
   }
   const m: HostMessage = data;
