@@ -115,7 +115,8 @@ function drawPath(view: RenderedView): SVGElement {
     g.appendChild(svg('title', {}, `${h.roleLabel}: ${h.name}${h.id ? ` (${h.id})` : ''}${state ? ` — ${state}` : ''}`));
     g.appendChild(svg('rect', { x, y, width: BOX_W, height: BOX_H, rx: ENDS.includes(h.role) ? 18 : 4, class: 'box' }));
     g.appendChild(svg('text', { x: x + BOX_W / 2, y: y + 20, class: 'role', 'text-anchor': 'middle' }, h.roleLabel));
-    g.appendChild(svg('text', { x: x + BOX_W / 2, y: y + 42, class: 'name', 'text-anchor': 'middle' }, fit(h.name)));
+    // Names are bold and larger than the other lines: fewer characters fit the box.
+    g.appendChild(svg('text', { x: x + BOX_W / 2, y: y + 42, class: 'name', 'text-anchor': 'middle' }, fit(h.name, 19)));
     const line = boxLine(h);
     if (line) {
       g.appendChild(svg('text', { x: x + BOX_W / 2, y: y + 60, class: `state ${h.known ? state : 'unknown'}`, 'text-anchor': 'middle' }, line));
