@@ -23,15 +23,8 @@ const FOLDERS = {
     spec: ['out/test/unit/connections.test.js', 'out/test/unit/aptibleCliToken.test.js'],
   },
   backends: {
-    mutate: [
-      'src/backends/common.ts',
-      'src/backends/*/client.ts',
-      'src/backends/*/models.ts',
-      'src/backends/ziti/api.ts',
-      'src/backends/ziti/sessions/pure.ts',
-      'src/backends/ziti/sessions/source.ts',
-      'src/backends/sessionSource.ts',
-    ],
+    // Every backend module (all pure): API clients, models, session sources, enrollment and route-path logic.
+    mutate: ['src/backends/**/*.ts'],
     spec: ['out/test/unit/backends/*.test.js', 'out/test/unit/ziti-*.test.js'],
   },
 };
