@@ -5,44 +5,11 @@
 // shared path panel (person → operation → container → app → environment), its boxes and table read from the webview's
 // own DOM, its colours from the theme, its Refresh button reached with the keyboard (screenshots of each).
 import * as assert from 'assert';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { AptibleState } from '../sandbox/aptible';
 import type { Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession } from './workbench';
+import { answerModal, answerQuickInput, expandTreeRow, openSessionManager, runFromPalette, screenshot, sessionRow, setPaneExpanded, UiSession, useUiSession, webviewFrame } from './workbench';
 
 const CONNECTION = 'Aptible acme';
-
-function sessionsPane(page: Page): Locator {
-  return page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Sessions"]') }).first();
-}
-
-/** A row of the Sessions view by its exact label. */
-function row(page: Page, label: string): Locator {
-  const name = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return sessionsPane(page)
-    .locator('.monaco-list-row[role=treeitem]')
-    .filter({ has: page.locator('.label-name', { hasText: name }) })
-    .first();
-}
-
-async function expand(page: Page, r: Locator): Promise<void> {
-  await r.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) === 'false') {
-    await r.click();
-  }
-  const deadline = Date.now() + 15_000;
-  while ((await r.getAttribute('aria-expanded')) !== 'true') {
-    if (Date.now() > deadline) {
-      throw new Error(`the row ${await r.innerText()} did not expand`);
-    }
-    await page.waitForTimeout(200);
-  }
-}
-
-/** The webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
-function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-}
 
 describe('workbench UI: Aptible SSH sessions, details and session path', function () {
   this.timeout(300_000);
@@ -95,14 +62,14 @@ describe('workbench UI: Aptible SSH sessions, details and session path', functio
     const data = st().data;
     const app = data.apps[0];
     const account = data.accounts.find((a) => a.id === app.accountId)!;
-    await expand(page, row(page, CONNECTION));
-    await expand(page, row(page, account.handle));
-    await expand(page, row(page, app.handle));
+    await expandTreeRow(page, sessionRow(page, CONNECTION));
+    await expandTreeRow(page, sessionRow(page, account.handle));
+    await expandTreeRow(page, sessionRow(page, app.handle));
     const newest = data.sessions.filter((x) => x.appId === app.id).sort((a, b) => b.createdAt - a.createdAt)[0];
     const op = data.operations.get(newest.operationId)!;
     label = `${op.userName} — ${op.command}`;
     sessionId = newest.id;
-    const r = row(page, label);
+    const r = sessionRow(page, label);
     await r.waitFor({ state: 'visible', timeout: 30_000 });
     const description = (await r.locator('.label-description').first().textContent()) ?? '';
     assert.ok(description.includes(newest.host), `the row says where it runs: ${description}`);
@@ -120,7 +87,7 @@ describe('workbench UI: Aptible SSH sessions, details and session path', functio
 
   it("opens the session's details: session, operation and containers, no secret", async () => {
     const page = s.page;
-    const r = row(page, label);
+    const r = sessionRow(page, label);
     await r.click({ button: 'right' });
     const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Show Details' }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
@@ -159,7 +126,7 @@ describe('workbench UI: Aptible SSH sessions, details and session path', functio
 
   it('draws the session path in the shared path panel, in the theme, with a keyboard-reachable Refresh', async () => {
     const page = s.page;
-    const r = row(page, label);
+    const r = sessionRow(page, label);
     await r.hover();
     const inline = r.locator('.actions .action-label[aria-label^="Show Session Path"], .actions .action-label[title^="Show Session Path"]').first();
     await inline.waitFor({ state: 'visible', timeout: 10_000 });

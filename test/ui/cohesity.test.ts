@@ -4,39 +4,11 @@
 // a revoke of one principal's sessions through the context menu and its modal (screenshots of the modal and of the
 // refreshed tree, where the principal is gone).
 import * as assert from 'assert';
-import type { Locator, Page } from 'playwright-core';
 import type { CohesityState } from '../sandbox/cohesity';
 import type { Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, clickContextMenuItem, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession } from './workbench';
+import { answerModal, answerQuickInput, clickContextMenuItem, expandTreeRow, openSessionManager, runFromPalette, screenshot, sessionRow, setPaneExpanded, UiSession, useUiSession } from './workbench';
 
 const CONNECTION = 'Cohesity lab';
-
-function sessionsPane(page: Page): Locator {
-  return page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Sessions"]') }).first();
-}
-
-/** A row of the Sessions view by its exact label. */
-function row(page: Page, label: string): Locator {
-  const name = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return sessionsPane(page)
-    .locator('.monaco-list-row[role=treeitem]')
-    .filter({ has: page.locator('.label-name', { hasText: name }) })
-    .first();
-}
-
-async function expand(page: Page, r: Locator): Promise<void> {
-  await r.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) === 'false') {
-    await r.click();
-  }
-  const deadline = Date.now() + 15_000;
-  while ((await r.getAttribute('aria-expanded')) !== 'true') {
-    if (Date.now() > deadline) {
-      throw new Error(`the row ${await r.innerText()} did not expand`);
-    }
-    await page.waitForTimeout(200);
-  }
-}
 
 describe('workbench UI: Cohesity sessions per user, revoke from the context menu', function () {
   this.timeout(300_000);
@@ -78,8 +50,8 @@ describe('workbench UI: Cohesity sessions per user, revoke from the context menu
     await setPaneExpanded(page, 'Enrollments', false);
     await setPaneExpanded(page, 'Sessions', true);
 
-    await expand(page, row(page, CONNECTION));
-    await expand(page, row(page, st().cluster.name));
+    await expandTreeRow(page, sessionRow(page, CONNECTION));
+    await expandTreeRow(page, sessionRow(page, st().cluster.name));
     // An AD user with sessions (not the signed-in admin).
     const counts = new Map<string, number>();
     for (const x of st().sessions.values()) {
@@ -88,7 +60,7 @@ describe('workbench UI: Cohesity sessions per user, revoke from the context menu
     const victim = st().users.find((u) => u.domain !== 'LOCAL' && (counts.get(u.sid) ?? 0) > 0);
     assert.ok(victim, 'an AD user with sessions');
     const n = counts.get(victim.sid)!;
-    const target = row(page, victim.username);
+    const target = sessionRow(page, victim.username);
     await target.waitFor({ state: 'visible', timeout: 30_000 });
     const description = (await target.locator('.label-description').first().textContent()) ?? '';
     assert.match(description, new RegExp(`${victim.domain.replace(/\./g, '\\.')} · ${n} sessions?`));
@@ -104,7 +76,7 @@ describe('workbench UI: Cohesity sessions per user, revoke from the context menu
 
     await target.waitFor({ state: 'detached', timeout: 30_000 });
     assert.ok(![...st().sessions.values()].some((x) => x.sid === victim.sid), 'the sessions ended on the cluster');
-    await row(page, 'admin').waitFor({ state: 'visible', timeout: 30_000 });
+    await sessionRow(page, 'admin').waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'cohesity-after-revoke');
   });
 });

@@ -2,8 +2,8 @@
 // The Session Manager sidebar at the workbench's default width, the Get Started walkthrough completing as the person
 // goes, and a route path panel that is hidden behind another tab and shown again.
 import * as assert from 'assert';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, clickContextMenuItem, expandServiceSessions, runFromPalette, screenshot, UiSession, useUiSession, waitForRowText } from './workbench';
+import type { Locator, Page } from 'playwright-core';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, clickContextMenuItem, expandServiceSessions, runFromPalette, screenshot, UiSession, useUiSession, waitForRowText, webviewFrame } from './workbench';
 
 interface ZitiData {
   sessions: Map<string, { id: string; type: 'Dial' | 'Bind'; serviceId: string; routePath: string[] }>;
@@ -12,11 +12,6 @@ interface ZitiData {
 
 function pane(page: Page, title: string): Locator {
   return page.locator('.pane').filter({ has: page.locator(`.pane-header[aria-label^="${title}"]`) }).first();
-}
-
-/** The route path webview's own document (the last ready one). */
-function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
 /** Opens the walkthrough through the Welcome page's own command and returns its step buttons. */

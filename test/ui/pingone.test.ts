@@ -7,11 +7,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ConsoleMessage, FrameLocator, Locator, Page } from 'playwright-core';
+import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { outputDir } from '../host/util';
 import type { PingOneState } from '../sandbox/pingone';
 import type { Sandbox } from '../sandbox/server';
-import { addPingOneViaPalette, answerModal, clickContextMenuItem, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession } from './workbench';
+import { addPingOneViaPalette, answerModal, clickContextMenuItem, expandTreeRow, openSessionManager, runFromPalette, screenshot, sessionRow, sessionsPane, setPaneExpanded, UiSession, useUiSession, webviewFrame } from './workbench';
 
 const CONNECTION = 'Ping sandbox';
 const ENVIRONMENT = 'Workforce EU';
@@ -36,39 +36,12 @@ interface Paint {
   warningVariable: string;
 }
 
-function sessionsPane(page: Page): Locator {
-  return page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Sessions"]') }).first();
-}
-
-/** A row of the Sessions view by its label (exact when a string). */
-function row(page: Page, label: string | RegExp): Locator {
-  const name = typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
-  return sessionsPane(page)
-    .locator('.monaco-list-row[role=treeitem]')
-    .filter({ has: page.locator('.label-name', { hasText: name }) })
-    .first();
-}
-
 /** A row of the Sessions view whose description contains `text`. */
 function rowByDescription(page: Page, text: string | RegExp): Locator {
   return sessionsPane(page)
     .locator('.monaco-list-row[role=treeitem]')
     .filter({ has: page.locator('.label-description', { hasText: text }) })
     .first();
-}
-
-async function expand(page: Page, r: Locator): Promise<void> {
-  await r.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) === 'false') {
-    await r.click();
-  }
-  const deadline = Date.now() + 15_000;
-  while ((await r.getAttribute('aria-expanded')) !== 'true') {
-    if (Date.now() > deadline) {
-      throw new Error(`the row ${await r.innerText()} did not expand`);
-    }
-    await page.waitForTimeout(200);
-  }
 }
 
 /** Polls a row's description until it matches (rows are redrawn as lists load). */
@@ -83,11 +56,6 @@ async function waitForDescription(page: Page, r: Locator, pattern: RegExp, timeo
     await page.waitForTimeout(200);
   }
   throw new Error(`the row's description never matched ${pattern} (last: "${last}")`);
-}
-
-/** The webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
-function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
 describe('workbench UI: PingOne sessions, revoke and session trail', function () {
@@ -134,10 +102,10 @@ describe('workbench UI: PingOne sessions, revoke and session trail', function ()
     await setPaneExpanded(page, 'Enrollments', false);
     await setPaneExpanded(page, 'Sessions', true);
 
-    const conn = row(page, CONNECTION);
-    await expand(page, conn);
-    const env = row(page, ENVIRONMENT);
-    await expand(page, env);
+    const conn = sessionRow(page, CONNECTION);
+    await expandTreeRow(page, conn);
+    const env = sessionRow(page, ENVIRONMENT);
+    await expandTreeRow(page, env);
     // Environments are read before they are drawn, and a paged list shows its count.
     await waitForDescription(page, env, /100 of 5,000 users$/);
 
@@ -151,7 +119,7 @@ describe('workbench UI: PingOne sessions, revoke and session trail', function ()
     assert.strictEqual(await userRow.getAttribute('aria-level'), '3', 'the user row is right below the environment');
     const name = (await userRow.locator('.label-name').innerText()).trim();
     traveller = { id: first.id, username: first.username, name };
-    await expand(page, userRow);
+    await expandTreeRow(page, userRow);
 
     // The user's sessions were read (the sandbox made them on that read): its newest one is the travelling one.
     const deadline = Date.now() + 30_000;

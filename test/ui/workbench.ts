@@ -2,7 +2,7 @@
 // Shared fixture for the UI layer: one code-server with the extension under development, one Chromium page.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { CodeServer, openWorkbench, startCodeServer, Workbench } from '../host/codeServer';
 import { outputDir, REPO_ROOT } from '../host/util';
 import { type Sandbox, start, type StartOptions } from '../sandbox/server';
@@ -226,6 +226,40 @@ export async function waitForRowText(page: Page, label: string | RegExp, pattern
     await page.waitForTimeout(200);
   }
   throw new Error(`row ${String(label)} never showed ${pattern} (last: "${last}")`);
+}
+
+/** The Sessions view's pane. */
+export function sessionsPane(page: Page): Locator {
+  return page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Sessions"]') }).first();
+}
+
+/** A row of the Sessions view by its label (exact when a string). */
+export function sessionRow(page: Page, label: string | RegExp): Locator {
+  const name = typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
+  return sessionsPane(page)
+    .locator('.monaco-list-row[role=treeitem]')
+    .filter({ has: page.locator('.label-name', { hasText: name }) })
+    .first();
+}
+
+/** Expands a tree row (a click toggles it) and waits until it says it is expanded. */
+export async function expandTreeRow(page: Page, r: Locator): Promise<void> {
+  await r.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) === 'false') {
+    await r.click();
+  }
+  const deadline = Date.now() + 15_000;
+  while ((await r.getAttribute('aria-expanded')) !== 'true') {
+    if (Date.now() > deadline) {
+      throw new Error(`the row ${await r.innerText()} did not expand`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The newest ready webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
 /** Collapses or expands a view pane of the Session Manager container by its title. */

@@ -2,11 +2,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { outputDir } from '../host/util';
 import type { Sandbox } from '../sandbox/server';
 import { ZITI_HOSTILE_SERVICE_NAME } from '../sandbox';
-import { addZitiControllerViaPalette, answerModal, answerQuickInput, clickContextMenuItem, expandRow, expandServiceSessions, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession, waitForRowText } from './workbench';
+import { addZitiControllerViaPalette, answerModal, answerQuickInput, clickContextMenuItem, expandRow, expandServiceSessions, openSessionManager, runFromPalette, screenshot, setPaneExpanded, UiSession, useUiSession, waitForRowText, webviewFrame } from './workbench';
 
 interface SandboxSession {
   id: string;
@@ -90,11 +90,6 @@ async function scrollToRow(page: Page, paneTitle: string, label: string | RegExp
   }
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   return row;
-}
-
-/** The webview's own document (VS Code nests it: iframe.webview > iframe#active-frame). */
-function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
 describe('workbench UI: OpenZiti sessions, route path and enrollments', function () {
