@@ -256,3 +256,15 @@ export function summarizeOutcomes(outcomes: readonly RevokeOutcome[], noun = 'se
 export function productionLabels(records: readonly { label: string; production?: boolean }[]): string[] {
   return [...new Set(records.filter((r) => r.production).map((r) => r.label))];
 }
+
+/**
+ * What an entry is called in words when it names no `noun`: its type without the backend's prefix, in lower case
+ * ('aptibleSession' → 'session', 'zitiApiSession' → 'api session', 'pingoneUser' → 'user').
+ */
+export function entryNoun(entry: Pick<SessionEntry, 'noun' | 'type'>): string {
+  if (entry.noun) {
+    return entry.noun;
+  }
+  const words = entry.type.replace(/^(ziti|pingone|aptible|cohesity)(?=[A-Z])/, '').split(/(?=[A-Z])/);
+  return words.map((w) => w.toLowerCase()).join(' ') || entry.type;
+}

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { IdentityCache, mapBounded, MAX_IDENTITY_NAMES, zitiString, type ZitiApi } from '../../src/backends/ziti/api';
 import { filterToZitiQl, groupSessions, isRawZitiQl, ownershipOf, ownSessionWarning, parseGroupBy, zitiOrderClause } from '../../src/backends/ziti/sessions/pure';
 import { ZitiSessionSource } from '../../src/backends/ziti/sessions/source';
-import { productionLabels, summarizeOutcomes as summarizeRevokes } from '../../src/backends/sessionSource';
+import { entryNoun, productionLabels, summarizeOutcomes as summarizeRevokes } from '../../src/backends/sessionSource';
 import { entryContextValue } from '../../src/tree/contextValue';
 import { clampPageSize, countText, relativeAge } from '../../src/util/format';
 import { AutoRefreshSchedule, type Timer } from '../../src/util/schedule';
@@ -414,5 +414,16 @@ describe('ziti sessions: Show Route Path only on Dial sessions', () => {
     assert.strictEqual(sessionContextValue({ type: 'Bind' }, false), 'zitiSession;canRevoke;hasDetails');
     assert.strictEqual(sessionContextValue({ type: 'Bind' }, true), 'zitiSession;hasDetails');
     assert.strictEqual(sessionContextValue({ type: 'Dial' }, true), 'zitiSession;hasDetails;hasRoute');
+  });
+});
+
+describe('session entries: what a row is called in words (details titles)', () => {
+  it('uses the noun an entry names, else its type without the backend prefix, in lower case', () => {
+    assert.strictEqual(entryNoun({ type: 'zitiApiSession', noun: 'API session' }), 'API session');
+    assert.strictEqual(entryNoun({ type: 'zitiApiSession' }), 'api session');
+    assert.strictEqual(entryNoun({ type: 'aptibleSession' }), 'session');
+    assert.strictEqual(entryNoun({ type: 'pingoneUser' }), 'user');
+    assert.strictEqual(entryNoun({ type: 'cohesityPrincipal' }), 'principal');
+    assert.strictEqual(entryNoun({ type: 'sessionGroup' }), 'session group', 'no backend prefix: kept whole');
   });
 });

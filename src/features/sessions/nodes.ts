@@ -3,7 +3,7 @@
 // connection id: `<backend>/<connection id>/<entry key>`.
 import * as vscode from 'vscode';
 import type { ConnectionRecord } from '../../model/connection';
-import type { EntryTooltip, ListQuery, SessionEntry, SessionSource } from '../../backends/sessionSource';
+import { entryNoun, type EntryTooltip, type ListQuery, type SessionEntry, type SessionSource } from '../../backends/sessionSource';
 import { ApiError } from '../../http/errors';
 import { toAbortSignal } from '../../http/cancel';
 import { buildContextValue, entryContextValue } from '../../tree/contextValue';
@@ -515,7 +515,7 @@ export class EntryNode implements EntryRow, HasDetails, Pageable {
   }
 
   detailsTitle(): string {
-    return `${this.record.label} - ${this.entry.noun ?? this.entry.type} ${this.entry.label} ${this.entry.id}`;
+    return `${this.record.label} - ${entryNoun(this.entry)} ${this.entry.label} ${this.entry.id}`;
   }
 
   details(): unknown {
