@@ -144,6 +144,8 @@ export interface RequestContract {
   specFile: string | undefined;
   /** How many requests were checked. */
   checked: number;
+  /** How many checked requests each spec operation got, by `METHOD /template` (e.g. `GET /apps/{app_id}/ephemeral_sessions`). */
+  operations: Record<string, number>;
   /**
    * The requests that broke the spec, oldest first. Not cleared by `reset()` (a reset between tests must not hide what
    * a client sent): a test takes them with `violations.splice(0)`.

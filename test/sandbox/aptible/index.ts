@@ -16,7 +16,7 @@
 
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import type { Backend, BackendContext, RequestContract, SandboxRequest, SandboxResponse } from '../types';
-import { loadSpec, validateRequest } from '../contract';
+import { findOperation, loadSpec, validateRequest } from '../contract';
 import { AptAccount, AptApp, AptData, AptOperation, AptSession, AptUser, generate, SANDBOX_OTP } from './data';
 
 export interface AptibleState {
@@ -81,7 +81,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
   }
 
   const spec = loadSpec('aptible');
-  const requestContract: RequestContract = { specFile: spec?.file, checked: 0, violations: [] };
+  const requestContract: RequestContract = { specFile: spec?.file, checked: 0, operations: {}, violations: [] };
 
   const backend: Backend<AptibleState> & { errorBody(status: number, code: string, message: string): unknown; requestContract: RequestContract } = {
     name: 'aptible',
@@ -99,6 +99,11 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
       requestContract.checked++;
       const query = req.query.toString();
       const sent = query ? `${req.path}?${query}` : req.path;
+      const op = findOperation(spec, req.method, req.path);
+      if (op) {
+        const key = `${op.method} ${op.template}`;
+        requestContract.operations[key] = (requestContract.operations[key] ?? 0) + 1;
+      }
       const errors = validateRequest(spec, req.method, sent, req.headers, req.body);
       if (errors.length > 0) {
         requestContract.violations.push({ method: req.method, path: sent, errors });
