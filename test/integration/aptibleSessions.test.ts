@@ -8,6 +8,7 @@ import type { TreeNode } from '../../src/tree/nodes';
 import type { AptibleState } from '../sandbox/aptible';
 import { ADMIN_PASSWORD } from '../sandbox/ziti';
 import { start, Sandbox } from '../sandbox/server';
+import { failOnRequestViolations } from '../sandbox/requestCheck';
 import { isEntryRow, item, labelOf, testingApi, type EntryRowLike } from './helpers';
 import { Answer, QueuedInput } from './queuedInput';
 import { removeAllConnections } from './connections.test';
@@ -67,6 +68,8 @@ describe('Aptible sessions view (sandbox)', function () {
   function shown(row: TreeNode): TreeNode {
     return provider().findById(row.id) ?? row;
   }
+  // Every request the extension sends to the Deploy API honours aptible.yaml, or the test that sent it fails.
+  failOnRequestViolations(() => sb, 'aptible');
 
   before(async () => {
     api = await testingApi();

@@ -350,6 +350,43 @@ describe('sandbox: Aptible emulator', function () {
       assert.strictEqual((await get('/ephemeral_sessions/1/ephemeral_containers', tok)).status, 404);
     });
 
+    it('checks every Deploy API request against aptible.yaml (faulted ones too, not POST /tokens), keeps the violations across a reset, answers as Aptible would', async () => {
+      const contract = sb.state.aptible.requestContract!;
+      assert.strictEqual(contract.specFile, spec.file);
+      contract.violations.splice(0);
+      const tok = await token();
+      const checked = contract.checked;
+      const auth = { authorization: `Bearer ${tok}` };
+      const app = st.data.apps[0];
+      const op = [...st.data.operations.values()].find((o) => o.status === 'running')!;
+      // Valid requests: nothing recorded.
+      assert.strictEqual((await get(`/apps/${app.id}/ephemeral_sessions?page=1`, tok)).status, 200);
+      assert.strictEqual((await http.patch(`${base}/operations/${op.id}`, { cancelled: false }, { headers: auth })).status, 200);
+      assert.deepStrictEqual(contract.violations, []);
+      assert.strictEqual(contract.checked, checked + 2, 'POST /tokens was not counted, the two Deploy API calls were');
+
+      // A bad id, an undeclared and a bad query parameter, a body field UpdateOperation_request does not name.
+      assert.strictEqual((await http.get(`${base}/apps/abc/ephemeral_sessions`, { headers: auth })).status, 404);
+      assert.strictEqual((await http.get(`${base}/apps/${app.id}/ephemeral_sessions?per_page=5&page=x`, { headers: auth })).status, 200, 'Rails ignores them');
+      assert.strictEqual((await http.patch(`${base}/operations/${op.id}`, { cancel: true }, { headers: auth })).status, 200);
+      sb.reset();
+      // A request a fault answers is checked too.
+      sb.faults.set('aptible', { mode: 'rate-limit', count: 1 });
+      assert.strictEqual((await http.get(`${base}/ephemeral_sessions`, { headers: auth })).status, 429);
+      // The auth server is not in aptible.yaml: never recorded, whatever it is sent.
+      assert.strictEqual((await http.post(`${base}/tokens?x=1`, 'grant_type=nope')).status, 400);
+      assert.deepStrictEqual(contract.violations.splice(0), [
+        { method: 'GET', path: '/apps/abc/ephemeral_sessions', errors: ['GET /apps/{app_id}/ephemeral_sessions: path parameter app_id="abc" is not an integer'] },
+        {
+          method: 'GET',
+          path: `/apps/${app.id}/ephemeral_sessions?per_page=5&page=x`,
+          errors: ['GET /apps/{app_id}/ephemeral_sessions: undeclared query parameter per_page', 'GET /apps/{app_id}/ephemeral_sessions: query parameter page="x" is not an integer'],
+        },
+        { method: 'PATCH', path: `/operations/${op.id}`, errors: ['PATCH /operations/{id}: body field /cancel is not in UpdateOperation_request'] },
+        { method: 'GET', path: '/ephemeral_sessions', errors: ['aptible: no operation GET /ephemeral_sessions in aptible.yaml'] },
+      ]);
+    });
+
     it('is deterministic per seed', () => {
       const ctx = { seed: 3, sizes: DEFAULT_SIZES, now: () => 1_750_000_000_000 };
       const a = createAptible(ctx).state.data;

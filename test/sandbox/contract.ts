@@ -26,6 +26,9 @@
  *   `type: file` accepts anything; vendor-specific formats that JSON Schema does not know (int64, int32, byte, binary,
  *   password, float, double, url, dateTime) are accepted as-is.
  * - OpenAPI content types: application/json, application/hal+json, any other `*json` type, else the first with a schema.
+ * - `validateRequest(spec, method, urlPathWithQuery, headers, body)`: the other direction, what a client sends (the
+ *   operation exists; path, query and header parameters, credentials, Content-Type and body honour the spec). The
+ *   sandbox's Aptible emulator checks every Deploy API request with it (see aptible/index.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -328,8 +331,9 @@ export function findOperation(spec: LoadedSpec, method: string, urlPath: string)
   return undefined;
 }
 
-function resolveResponse(spec: LoadedSpec, resp: Json): Json {
-  let r = resp;
+/** Follows local `$ref`s (`#/components/...`, `#/definitions/...`, `#/parameters/...`) to the node they name. */
+function deref(spec: LoadedSpec, node: Json): Json {
+  let r = node;
   for (let i = 0; i < 5 && r && typeof r.$ref === 'string'; i++) {
     const parts = r.$ref.replace(/^#\//, '').split('/');
     r = parts.reduce((acc: Json, k: string) => (acc ? acc[k] : undefined), spec.doc);
@@ -372,7 +376,7 @@ export function validateResponse(spec: LoadedSpec, method: string, urlPath: stri
   const cacheKey = `${op.method} ${op.template} ${key}`;
   let validate = spec.cache.get(cacheKey);
   if (validate === undefined) {
-    const resp = resolveResponse(spec, responses[key]);
+    const resp = deref(spec, responses[key]);
     const schema = resp ? responseSchema(spec, resp) : undefined;
     validate = schema ? spec.ajv.compile(convert(schema)) : null;
     spec.cache.set(cacheKey, validate);
@@ -384,4 +388,362 @@ export function validateResponse(spec: LoadedSpec, method: string, urlPath: stri
     return [];
   }
   return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests
+
+/** Header names as a client sends them (any case); a repeated header may be an array. */
+export type RequestHeaders = Record<string, string | string[] | number | undefined>;
+
+/** Schema keywords a Swagger 2.0 non-body parameter carries on itself. */
+const SWAGGER_PARAM_SCHEMA_KEYS = ['type', 'format', 'items', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'multipleOf', 'default'];
+
+function paramSchema(spec: LoadedSpec, p: Json): Json {
+  if (spec.kind === 'openapi3') {
+    return p.schema ?? {};
+  }
+  return Object.fromEntries(Object.entries<Json>(p).filter(([k]) => SWAGGER_PARAM_SCHEMA_KEYS.includes(k)));
+}
+
+function compiled(spec: LoadedSpec, key: string, schema: Json): ValidateFunction {
+  let v = spec.cache.get(key);
+  if (!v) {
+    v = spec.ajv.compile(convert(schema));
+    spec.cache.set(key, v);
+  }
+  return v;
+}
+
+/** A parameter's text value as the type its schema names, or an error when it cannot be one. */
+function coerce(spec: LoadedSpec, schema: Json, raw: string): { value?: unknown; error?: string } {
+  const type = deref(spec, schema)?.type;
+  if (type === 'integer') {
+    return /^-?\d+$/.test(raw) ? { value: Number(raw) } : { error: 'is not an integer' };
+  }
+  if (type === 'number') {
+    return raw.trim() !== '' && Number.isFinite(Number(raw)) ? { value: Number(raw) } : { error: 'is not a number' };
+  }
+  if (type === 'boolean') {
+    return raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { error: 'is not a boolean (true or false)' };
+  }
+  return { value: raw };
+}
+
+/** The problems of one parameter's values (several only for an array sent as repeated keys). */
+function checkParam(spec: LoadedSpec, label: string, cacheKey: string, p: Json, values: string[]): string[] {
+  const schema = paramSchema(spec, p);
+  const what = `${p.in} parameter ${p.name}`;
+  const shown = values.length === 1 ? JSON.stringify(values[0]) : JSON.stringify(values);
+  let value: unknown;
+  if (deref(spec, schema)?.type === 'array') {
+    const items = deref(spec, schema).items ?? {};
+    const format = spec.kind === 'swagger2' ? (p.collectionFormat ?? 'csv') : p.explode === false || (p.in !== 'query' && p.in !== 'cookie' && p.explode !== true) ? 'csv' : 'multi';
+    const sep: Record<string, string> = { csv: ',', ssv: ' ', tsv: '\t', pipes: '|' };
+    const parts = format === 'multi' ? values : values.length > 1 ? undefined : values[0].split(sep[format] ?? ',');
+    if (!parts) {
+      return [`${label}: ${what} is repeated, but the spec sends its items as one ${format} value`];
+    }
+    const out: unknown[] = [];
+    for (const part of parts) {
+      const c = coerce(spec, items, part);
+      if (c.error) {
+        return [`${label}: ${what}=${shown}: item ${JSON.stringify(part)} ${c.error}`];
+      }
+      out.push(c.value);
+    }
+    value = out;
+  } else {
+    if (values.length > 1) {
+      return [`${label}: ${what} is repeated (${shown}), but it is not an array`];
+    }
+    const c = coerce(spec, schema, values[0]);
+    if (c.error) {
+      return [`${label}: ${what}=${shown} ${c.error}`];
+    }
+    value = c.value;
+  }
+  const validate = compiled(spec, cacheKey, schema);
+  if (validate(value)) {
+    return [];
+  }
+  return (validate.errors ?? []).map((e) => `${label}: ${what}=${shown}${e.instancePath ? ' ' + e.instancePath : ''} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`);
+}
+
+function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  const want = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === want && v !== undefined) {
+      return Array.isArray(v) ? v.join(', ') : String(v);
+    }
+  }
+  return undefined;
+}
+
+/** Whether one security scheme is satisfied by the request; `undefined` for a kind that cannot be checked here. */
+function schemeSatisfied(scheme: Json, headers: RequestHeaders, query: URLSearchParams): boolean | undefined {
+  const auth = headerValue(headers, 'authorization') ?? '';
+  switch (scheme?.type) {
+    case 'apiKey':
+      if (scheme.in === 'header') {
+        return (headerValue(headers, String(scheme.name)) ?? '').trim() !== '';
+      }
+      if (scheme.in === 'query') {
+        return (query.get(String(scheme.name)) ?? '') !== '';
+      }
+      if (scheme.in === 'cookie') {
+        return new RegExp(`(^|;\\s*)${escapeRe(String(scheme.name))}=`).test(headerValue(headers, 'cookie') ?? '');
+      }
+      return undefined;
+    case 'http':
+      return new RegExp(`^${escapeRe(String(scheme.scheme ?? ''))}\\s+\\S`, 'i').test(auth);
+    case 'basic':
+      return /^basic\s+\S/i.test(auth);
+    case 'oauth2':
+    case 'openIdConnect':
+      return /^bearer\s+\S/i.test(auth);
+    default:
+      return undefined;
+  }
+}
+
+function describeScheme(name: string, scheme: Json): string {
+  if (scheme?.type === 'apiKey') {
+    return `${name} (${scheme.in} ${scheme.name})`;
+  }
+  if (scheme?.type === 'http') {
+    return `${name} (Authorization: ${scheme.scheme})`;
+  }
+  return `${name} (${scheme?.type ?? 'undefined scheme'})`;
+}
+
+/** Top-level (and nested) object fields the schema does not name, where it does not allow others. */
+function unknownFields(spec: LoadedSpec, schema: Json, value: unknown, at: string, out: string[], depth = 0): void {
+  const s = deref(spec, schema);
+  if (depth > 8 || !s || typeof s !== 'object' || !value || typeof value !== 'object') {
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (s.items) {
+      value.forEach((v, i) => unknownFields(spec, s.items, v, `${at}/${i}`, out, depth + 1));
+    }
+    return;
+  }
+  if (s.allOf || s.oneOf || s.anyOf || !s.properties) {
+    return;
+  }
+  const name = typeof schema?.$ref === 'string' ? String(schema.$ref).split('/').pop() : 'the schema';
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k in s.properties) {
+      unknownFields(spec, s.properties[k], v, `${at}/${k}`, out, depth + 1);
+    } else if (s.additionalProperties === undefined) {
+      out.push(`body field ${at}/${k} is not in ${name}`);
+    }
+  }
+}
+
+/** The media type of a request body that the spec lists for it (`application/json`, `type/*`, `*\/*`), if any. */
+function matchMedia(types: string[], contentType: string): string | undefined {
+  return types.find((t) => t.toLowerCase() === contentType) ?? types.find((t) => t.endsWith('/*') && contentType.startsWith(t.slice(0, -1).toLowerCase())) ?? types.find((t) => t === '*/*');
+}
+
+/**
+ * Validates one request a client sends against the vendor spec; returns the problems (empty when it is valid).
+ *
+ * - `urlPathWithQuery`: the path as sent (with or without the spec's base path) and its query string, e.g.
+ *   `/apps/12/ephemeral_sessions?page=2`; an absolute URL is accepted too (its origin is ignored).
+ * - The operation (method + path) must exist. Path parameters, query parameters and header parameters the
+ *   operation declares are checked against their schema (text coerced to the schema's type first: `page=abc` is not
+ *   an integer, `/apps/abc` has no integer id); a query parameter the operation does not declare is an error, as
+ *   is a missing required one, or a repeated one that is not an array.
+ * - Security: one of the operation's (or the document's) `security` alternatives must be present (an API key header,
+ *   `Authorization: Bearer …`, …); only presence is checked, never the credential itself.
+ * - Body: a body on an operation without `requestBody` (Swagger 2: without an `in: body`/`formData` parameter) is an
+ *   error; a required body must be present; its Content-Type must be one the spec lists; a JSON body must parse, match
+ *   the schema (ajv, as for responses) and carry no field the schema does not name (unless it allows
+ *   `additionalProperties`); a form body's fields are checked the same way, each coerced to its property's type.
+ */
+export function validateRequest(spec: LoadedSpec, method: string, urlPathWithQuery: string, headers: RequestHeaders = {}, body?: string | Buffer): string[] {
+  const m = method.toUpperCase();
+  const url = new URL(urlPathWithQuery, 'http://request.invalid');
+  const urlPath = url.pathname;
+  const query = url.searchParams;
+  const op = findOperation(spec, m, urlPath);
+  if (!op) {
+    return [`${spec.name}: no operation ${m} ${urlPath} in ${path.basename(spec.file)}`];
+  }
+  const label = `${op.method} ${op.template}`;
+  const errors: string[] = [];
+  const params = new Map<string, Json>();
+  for (const raw of [...(spec.doc.paths?.[op.template]?.parameters ?? []), ...(op.op.parameters ?? [])]) {
+    const p = deref(spec, raw);
+    if (p && p.in && p.name) {
+      params.set(`${p.in}:${p.name}`, p);
+    }
+  }
+
+  // Path parameters: the segments of the concrete path under the template's `{name}`s.
+  let rel = urlPath;
+  for (const base of spec.basePaths) {
+    if ((rel === base || rel.startsWith(base + '/')) && op.regex.test(rel.slice(base.length) || '/')) {
+      rel = rel.slice(base.length) || '/';
+      break;
+    }
+  }
+  const tSegs = op.template.split('/').filter(Boolean);
+  const uSegs = rel.split('/').filter(Boolean);
+  tSegs.forEach((seg, i) => {
+    const name = /^\{(.+)\}$/.exec(seg)?.[1];
+    if (name === undefined) {
+      return;
+    }
+    const p = params.get(`path:${name}`);
+    let v: string;
+    try {
+      v = decodeURIComponent(uSegs[i] ?? '');
+    } catch {
+      errors.push(`${label}: path parameter ${name} is not valid percent-encoding`);
+      return;
+    }
+    if (!p) {
+      errors.push(`${label}: path parameter ${name} is not declared`);
+    } else if (v === '') {
+      errors.push(`${label}: path parameter ${name} is empty`);
+    } else {
+      errors.push(...checkParam(spec, label, `param ${label} path:${name}`, p, [v]));
+    }
+  });
+
+  // Security: presence of one alternative's credentials.
+  const security: Json[] = op.op.security ?? spec.doc.security ?? [];
+  const schemes: Json = spec.kind === 'openapi3' ? (spec.doc.components?.securitySchemes ?? {}) : (spec.doc.securityDefinitions ?? {});
+  const queryCredentials = new Set<string>();
+  if (security.length > 0) {
+    const ok = security.some((alt: Json) =>
+      Object.keys(alt ?? {}).every((name) => {
+        const scheme = deref(spec, schemes[name]);
+        if (scheme?.type === 'apiKey' && scheme.in === 'query') {
+          queryCredentials.add(String(scheme.name));
+        }
+        return schemeSatisfied(scheme, headers, query) !== false;
+      }),
+    );
+    if (!ok) {
+      const alts = security.map((alt: Json) => Object.keys(alt ?? {}).map((n) => describeScheme(n, deref(spec, schemes[n]))).join(' + ') || '(none)');
+      errors.push(`${label}: no credentials for the operation's security: ${alts.join(' or ')}`);
+    }
+  }
+
+  // Query parameters: only declared ones (or an API key the security names), valid for their schema.
+  for (const key of new Set(query.keys())) {
+    const p = params.get(`query:${key}`);
+    if (!p) {
+      if (!queryCredentials.has(key)) {
+        errors.push(`${label}: undeclared query parameter ${key}`);
+      }
+      continue;
+    }
+    errors.push(...checkParam(spec, label, `param ${label} query:${key}`, p, query.getAll(key)));
+  }
+  for (const p of params.values()) {
+    if (p.in === 'query' && p.required && !query.has(p.name)) {
+      errors.push(`${label}: required query parameter ${p.name} missing`);
+    }
+    if (p.in === 'header') {
+      const v = headerValue(headers, p.name);
+      if (v === undefined) {
+        if (p.required) {
+          errors.push(`${label}: required header ${p.name} missing`);
+        }
+      } else {
+        errors.push(...checkParam(spec, label, `param ${label} header:${p.name}`, p, [v]));
+      }
+    }
+  }
+
+  // Body.
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : (body ?? '');
+  const hasBody = text.trim() !== '';
+  let media: Record<string, Json> | undefined;
+  let required = false;
+  if (spec.kind === 'openapi3') {
+    const rb = op.op.requestBody ? deref(spec, op.op.requestBody) : undefined;
+    if (rb) {
+      media = rb.content ?? {};
+      required = rb.required === true;
+    }
+  } else {
+    const all = [...params.values()];
+    const bodyParam = all.find((p) => p.in === 'body');
+    const formParams = all.filter((p) => p.in === 'formData');
+    const consumes: string[] = op.op.consumes ?? spec.doc.consumes ?? ['application/json'];
+    if (bodyParam) {
+      media = Object.fromEntries(consumes.map((t) => [t, { schema: bodyParam.schema ?? {} }]));
+      required = bodyParam.required === true;
+    } else if (formParams.length > 0) {
+      const schema = {
+        type: 'object',
+        properties: Object.fromEntries(formParams.map((p) => [p.name, p.type === 'file' ? {} : paramSchema(spec, p)])),
+        required: formParams.filter((p) => p.required).map((p) => p.name),
+      };
+      media = Object.fromEntries(consumes.map((t) => [t, { schema }]));
+      required = formParams.some((p) => p.required);
+    }
+  }
+  if (!media) {
+    if (hasBody) {
+      errors.push(`${label}: a body was sent, but the operation takes none`);
+    }
+    return errors;
+  }
+  if (!hasBody) {
+    if (required) {
+      errors.push(`${label}: the required request body is missing`);
+    }
+    return errors;
+  }
+  const contentType = (headerValue(headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const types = Object.keys(media);
+  const type = contentType ? matchMedia(types, contentType) : undefined;
+  if (!type) {
+    errors.push(`${label}: the body was sent as ${contentType || '(no Content-Type)'}; the spec lists ${types.join(', ') || 'no media type'}`);
+    return errors;
+  }
+  const schema = media[type]?.schema;
+  let value: unknown;
+  if (/[/+]json$/.test(contentType)) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      errors.push(`${label}: the ${contentType} body is not JSON`);
+      return errors;
+    }
+  } else if (contentType === 'application/x-www-form-urlencoded') {
+    const props = deref(spec, schema)?.properties ?? {};
+    const form: Record<string, unknown> = {};
+    for (const [k, v] of new URLSearchParams(text)) {
+      const c = props[k] ? coerce(spec, props[k], v) : { value: v };
+      if (c.error) {
+        errors.push(`${label}: body field ${k}=${JSON.stringify(v)} ${c.error}`);
+      }
+      form[k] = c.error ? v : c.value;
+    }
+    value = form;
+  } else {
+    // Another media type (multipart, images, …): only its Content-Type is checked.
+    return errors;
+  }
+  if (!schema) {
+    return errors;
+  }
+  const validate = compiled(spec, `body ${label} ${type}`, schema);
+  if (!validate(value)) {
+    for (const e of validate.errors ?? []) {
+      errors.push(`${label}: body ${e.instancePath || '(root)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`);
+    }
+  }
+  const extra: string[] = [];
+  unknownFields(spec, schema, value, '', extra);
+  errors.push(...extra.map((e) => `${label}: ${e}`));
+  return errors;
 }

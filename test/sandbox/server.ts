@@ -299,6 +299,9 @@ export async function start(opts: StartOptions = {}): Promise<Sandbox> {
         }
       }
 
+      // The vendor-spec check of what the client sent (backends that have one), before a fault or the backend answers.
+      backend.checkRequest?.(sreq);
+
       // Faults.
       const fs = faults.get(name);
       const applies = fs && (!fs.regex || fs.regex.test(path));

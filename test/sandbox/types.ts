@@ -130,6 +130,29 @@ export interface FaultSpec {
   expireTokens?: boolean;
 }
 
+/** A request a client sent that breaks the vendor spec (as `validateRequest` in contract.ts words it). */
+export interface RequestViolation {
+  method: string;
+  /** The path and query string as received, e.g. `/apps/abc/ephemeral_sessions?page=2`. */
+  path: string;
+  errors: string[];
+}
+
+/** What a backend that checks requests against the vendor spec keeps (today: Aptible). */
+export interface RequestContract {
+  /** The spec file requests are checked against; undefined when it is absent (then nothing is checked). */
+  specFile: string | undefined;
+  /** How many requests were checked. */
+  checked: number;
+  /** How many checked requests each spec operation got, by `METHOD /template` (e.g. `GET /apps/{app_id}/ephemeral_sessions`). */
+  operations: Record<string, number>;
+  /**
+   * The requests that broke the spec, oldest first. Not cleared by `reset()` (a reset between tests must not hide what
+   * a client sent): a test takes them with `violations.splice(0)`.
+   */
+  violations: RequestViolation[];
+}
+
 export interface Backend<State = unknown> {
   name: BackendName;
   /**
@@ -155,4 +178,10 @@ export interface Backend<State = unknown> {
    * server falls back to `{ error: { status, code, message } }` when absent.
    */
   errorBody?(status: number, code: string, message: string): unknown;
+  /**
+   * Optional: checks a request against the vendor spec and records a violation in `requestContract`. The server calls
+   * it for every request on a vendor path before anything answers it (faults included); it does not change the answer.
+   */
+  checkRequest?(req: SandboxRequest): void;
+  requestContract?: RequestContract;
 }

@@ -6,9 +6,17 @@
 // GetOperation). Every body carries all fields the spec marks required. Fields the spec marks `x-nullable` are
 // sent as null where a real execute/deploy operation would have no value. Ephemeral sessions are read-only: the
 // Deploy API has no route to delete one, so DELETE answers 404 like a Rails routing error.
+//
+// Requests: every Deploy API request is checked against aptible.yaml (contract.ts validateRequest) when the spec is
+// there (../shared/specs or SM_SPECS_DIR), before a fault or the emulator answers it; a violation is logged to stderr
+// and kept in `requestContract.violations` (method, path with query, errors) for tests to read. The auth server's
+// `POST /tokens` is not checked: aptible.yaml describes only the Deploy API, not auth.aptible.com. A violating request
+// is still answered as the real API would (Rails ignores an unknown query parameter, routes `/apps/abc` to a 404), not
+// with a 400: the emulator stays faithful, and the client tests fail on the recorded violation instead.
 
 import { createHmac, randomBytes, randomUUID } from 'crypto';
-import type { Backend, BackendContext, SandboxRequest, SandboxResponse } from '../types';
+import type { Backend, BackendContext, RequestContract, SandboxRequest, SandboxResponse } from '../types';
+import { findOperation, loadSpec, validateRequest } from '../contract';
 import { AptAccount, AptApp, AptData, AptOperation, AptSession, AptUser, generate, SANDBOX_OTP } from './data';
 
 export interface AptibleState {
@@ -56,6 +64,12 @@ function parseBody(req: SandboxRequest): Record<string, string> {
   return out;
 }
 
+/** The auth server's path (`/tokens`), served on the same port as the Deploy API. */
+function isAuthPath(path: string): boolean {
+  const parts = path.split('/').filter((p) => p !== '');
+  return parts.length === 1 && parts[0] === 'tokens';
+}
+
 const WEEK_S = 7 * 24 * 3600;
 const MFA_MAX_S = 12 * 3600;
 
@@ -66,12 +80,35 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
     return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP, forbiddenAccounts: new Set(), forbiddenOperations: new Set() };
   }
 
-  const backend: Backend<AptibleState> & { errorBody(status: number, code: string, message: string): unknown } = {
+  const spec = loadSpec('aptible');
+  const requestContract: RequestContract = { specFile: spec?.file, checked: 0, operations: {}, violations: [] };
+
+  const backend: Backend<AptibleState> & { errorBody(status: number, code: string, message: string): unknown; requestContract: RequestContract } = {
     name: 'aptible',
     tls: 'none',
     state: fresh(),
     handle(req) {
       return route(req);
+    },
+    requestContract,
+    checkRequest(req) {
+      // The auth server's POST /tokens (and any other method on it) is not in aptible.yaml: nothing to check it against.
+      if (!spec || isAuthPath(req.path)) {
+        return;
+      }
+      requestContract.checked++;
+      const query = req.query.toString();
+      const sent = query ? `${req.path}?${query}` : req.path;
+      const op = findOperation(spec, req.method, req.path);
+      if (op) {
+        const key = `${op.method} ${op.template}`;
+        requestContract.operations[key] = (requestContract.operations[key] ?? 0) + 1;
+      }
+      const errors = validateRequest(spec, req.method, sent, req.headers, req.body);
+      if (errors.length > 0) {
+        requestContract.violations.push({ method: req.method, path: sent, errors });
+        process.stderr.write(`[sandbox aptible] ${req.method} ${sent} breaks aptible.yaml:\n${errors.map((e) => `  - ${e}\n`).join('')}`);
+      }
     },
     reset() {
       this.state = fresh();
@@ -98,6 +135,9 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
           `Lists page by ${this.state.perPage} (state.perPage). Ephemeral sessions are read-only, as in the real API.`,
           'PATCH /operations/{id} with {"cancelled": true} sets cancelled (a running operation stays running until its worker stops).',
           'state.forbiddenAccounts / state.forbiddenOperations: ids that answer 403 (an account or operation the token cannot see).',
+          spec
+            ? 'Every Deploy API request is checked against aptible.yaml (POST /tokens is not in it); a violation is logged and kept in requestContract.violations, and still answered as Aptible would.'
+            : 'aptible.yaml is missing (../shared/specs): requests are not checked against it.',
         ],
       };
     },
@@ -445,7 +485,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
 
   function route(req: SandboxRequest): SandboxResponse {
     const parts = req.path.split('/').filter((p) => p !== '');
-    if (parts.length === 1 && parts[0] === 'tokens') {
+    if (isAuthPath(req.path)) {
       return req.method === 'POST' ? issueToken(req) : err(405, 'method_not_allowed', `${req.method} /tokens is not supported`);
     }
     const user = authenticate(req);

@@ -9,7 +9,7 @@ import type { SessionEntry, SessionSourceContext } from '../../../src/backends/s
 import { entryContextValue } from '../../../src/tree/contextValue';
 import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';
-import { type Doubles, doubles, rejection, useSandbox } from './doubles';
+import { type Doubles, doubles, failOnRequestViolations, rejection, useSandbox } from './doubles';
 
 const FIRST = { offset: 0, limit: 100, cursor: '' };
 
@@ -19,6 +19,8 @@ describe('backends/aptible sessions', function () {
   let creds: Record<string, string>;
   let state: () => AptibleState;
   const { sandbox, clients } = useSandbox<AptibleClient>({ backends: ['aptible'], seed: 5 });
+  // A request the client sent that breaks aptible.yaml fails the test that sent it.
+  failOnRequestViolations(sandbox, 'aptible');
 
   before(() => {
     sb = sandbox();

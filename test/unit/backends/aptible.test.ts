@@ -5,7 +5,7 @@ import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../s
 import { AptibleClient, aptibleEnvironmentInfo, aptibleModule, APTIBLE_DEFAULT_API_URL, APTIBLE_DEFAULT_AUTH_URL, stripSensitive } from '../../../src/backends/aptible';
 import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';
-import { type Doubles, doubles, rejection, useSandbox } from './doubles';
+import { type Doubles, doubles, failOnRequestViolations, rejection, useSandbox } from './doubles';
 import { IncompleteListError } from '../../../src/http/paging';
 
 describe('backends/aptible', () => {
@@ -13,6 +13,8 @@ describe('backends/aptible', () => {
   let creds: Record<string, string>;
   let state: () => AptibleState;
   const { sandbox, clients } = useSandbox<AptibleClient>({ backends: ['aptible'], sizes: { aptibleAccounts: 5 } });
+  // A request the client sent that breaks aptible.yaml fails the test that sent it.
+  failOnRequestViolations(sandbox, 'aptible');
 
   before(() => {
     sb = sandbox();

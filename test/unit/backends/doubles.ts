@@ -89,3 +89,6 @@ export function useSandbox<C extends { dispose(): void }>(options: StartOptions)
     clients,
   };
 }
+
+/** A request the client sent to the sandbox that broke the vendor spec fails the test that sent it. */
+export { failOnRequestViolations } from '../../sandbox/requestCheck';
