@@ -204,7 +204,7 @@ describe('Aptible sessions view (sandbox)', function () {
     provider().refresh();
     const row = await runningRow();
     const op = opOf(row)!;
-    assert.strictEqual((await item(row)).contextValue, 'aptibleSession;canCancelOperation;hasDetails');
+    assert.strictEqual((await item(row)).contextValue, 'aptibleSession;canCancelOperation;hasDetails;hasPath');
     // Declined: nothing is sent.
     let q = answer([{ confirm: undefined }]);
     assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', row), { cancelled: false });
@@ -224,7 +224,7 @@ describe('Aptible sessions view (sandbox)', function () {
     const after = (await kids(await firstApp())).filter(isRow).find((r) => r.entry.id === row.entry.id)!;
     const ti = await item(after);
     assert.match(String(ti.description), /^running \(cancel requested\)/);
-    assert.strictEqual(ti.contextValue, 'aptibleSession;hasDetails', 'no second cancel, never a revoke');
+    assert.strictEqual(ti.contextValue, 'aptibleSession;hasDetails;hasPath', 'no second cancel, never a revoke');
   });
 
   it('Cancel Operation… in a production environment asks for its typed name; a wrong name sends nothing', async () => {

@@ -9,6 +9,7 @@ import type { TreeNode } from '../../src/tree/nodes';
 import type { WebviewRecord } from '../../src/webviews/registry';
 import { isHostMessage, type PathView } from '../../src/webviews/path/protocol';
 import type { AptibleState } from '../sandbox/aptible';
+import { failOnRequestViolations } from '../sandbox/requestCheck';
 import { start, Sandbox } from '../sandbox/server';
 import { isEntryRow, item, testingApi, type EntryRowLike } from './helpers';
 import { QueuedInput } from './queuedInput';
@@ -23,6 +24,7 @@ describe('Session path panel (Aptible, sandbox)', function () {
   let sb: Sandbox;
   const st = (): AptibleState => sb.state.aptible.state as AptibleState;
   const kids = (n?: TreeNode): Promise<TreeNode[]> => api.views.providers.sessions.getChildren(n);
+  failOnRequestViolations(() => sb, 'aptible');
 
   /** The session rows of the first app, as the tree shows them. */
   async function sessionRows(): Promise<EntryRowLike[]> {

@@ -9,7 +9,7 @@ import type { SessionSourceContext } from '../../../src/backends/sessionSource';
 import { isHostMessage, type PathView } from '../../../src/webviews/path/protocol';
 import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';
-import { doubles, rejection, useSandbox } from './doubles';
+import { doubles, failOnRequestViolations, rejection, useSandbox } from './doubles';
 
 describe('backends/aptible session path', function () {
   this.timeout(30_000);
@@ -17,6 +17,7 @@ describe('backends/aptible session path', function () {
   let creds: Record<string, string>;
   let state: () => AptibleState;
   const { sandbox, clients } = useSandbox<AptibleClient>({ backends: ['aptible'], seed: 5 });
+  failOnRequestViolations(sandbox, 'aptible');
 
   before(() => {
     sb = sandbox();
