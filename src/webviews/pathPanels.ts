@@ -4,7 +4,6 @@
 // refreshed by a button and, while visible, every `sessionManager.autoRefreshSeconds`. The panel itself (CSP, nonce,
 // resources, validated messages, the registry the tests read) is the panel host's (panelHost.ts).
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../connections/manager';
 import type { UserInput } from '../ui/input';
 import type { Logger } from '../util/log';
 import type { PageContent } from './html';
@@ -54,7 +53,11 @@ export interface PathPanelDeps {
   panels: PanelHost;
   log: Logger;
   ui(): UserInput;
-  manager: Pick<ConnectionManager, 'store' | 'noteFailure'>;
+  /** The connections (their names, and where a failure is noted): the ConnectionManager. */
+  manager: {
+    store: { get(id: string): { label: string } | undefined };
+    noteFailure(id: string, e: unknown): void;
+  };
 }
 
 function panelKey(connectionId: string, sessionId: string): string {
