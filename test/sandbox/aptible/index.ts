@@ -2,8 +2,8 @@
 // and the Deploy API (HAL+JSON, integer ids) on one server. Test infrastructure only.
 //
 // Contract: shared/reference/api-contracts.md §3 and aptible.yaml (GetRoot, ListAccounts, GetAccount, ListApps,
-// ListAppsForAccount, GetApp, ListEphemeralSessionsForApp, ListEphemeralSessionsForOperation, GetEphemeralSession,
-// GetOperation). Every body carries all fields the spec marks required. Fields the spec marks `x-nullable` are
+// ListAppsForAccount, GetApp, ListEphemeralSessionsForApp, ListOperationsForApp, ListEphemeralSessionsForOperation,
+// GetEphemeralSession, GetOperation). Every body carries all fields the spec marks required. Fields the spec marks `x-nullable` are
 // sent as null where a real execute/deploy operation would have no value. Ephemeral sessions are read-only: the
 // Deploy API has no route to delete one, so DELETE answers 404 like a Rails routing error.
 
@@ -23,6 +23,8 @@ export interface AptibleState {
   forbiddenAccounts: Set<number>;
   /** Operations the token may not read (403), e.g. started in an account it has no permission on. */
   forbiddenOperations: Set<number>;
+  /** Apps whose operation list the token may not read (`GET /apps/{id}/operations` answers 403). */
+  forbiddenAppOperations: Set<number>;
 }
 
 const HAL = 'application/hal+json';
@@ -63,7 +65,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
   const key = randomBytes(32);
 
   function fresh(): AptibleState {
-    return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP, forbiddenAccounts: new Set(), forbiddenOperations: new Set() };
+    return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP, forbiddenAccounts: new Set(), forbiddenOperations: new Set(), forbiddenAppOperations: new Set() };
   }
 
   const backend: Backend<AptibleState> & { errorBody(status: number, code: string, message: string): unknown } = {
@@ -98,6 +100,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
           `Lists page by ${this.state.perPage} (state.perPage). Ephemeral sessions are read-only, as in the real API.`,
           'PATCH /operations/{id} with {"cancelled": true} sets cancelled (a running operation stays running until its worker stops).',
           'state.forbiddenAccounts / state.forbiddenOperations: ids that answer 403 (an account or operation the token cannot see).',
+          'GET /apps/{id}/operations lists every type of operation (execute ones started the sessions), newest first; state.forbiddenAppOperations: app ids whose list answers 403.',
         ],
       };
     },
@@ -539,6 +542,15 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
         if (r2 === 'ephemeral_sessions') {
           const items = st.sessions.filter((s) => s.appId === app.id).sort(newestFirst);
           return list(req, `/apps/${app.id}/ephemeral_sessions`, 'ephemeral_sessions', items, sessionJson, {
+            app: link(base, `/apps/${app.id}`),
+          });
+        }
+        if (r2 === 'operations') {
+          if (backend.state.forbiddenAppOperations.has(app.id) || backend.state.forbiddenAccounts.has(app.accountId)) {
+            return err(403, 'forbidden', `You are not authorized to read the operations of App ${app.id}`);
+          }
+          const items = [...st.operations.values()].filter((o) => o.appId === app.id).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+          return list(req, `/apps/${app.id}/operations`, 'operations', items, operationJson, {
             app: link(base, `/apps/${app.id}`),
           });
         }
