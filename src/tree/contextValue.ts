@@ -48,6 +48,8 @@ export const CONTEXT_VALUE_SPECS = {
   pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
   aptibleAccount: ['hasDetails'],
   aptibleApp: ['hasDetails'],
+  aptibleOperations: [],
+  aptibleOperation: ['hasDetails', 'canCancelOperation'],
   aptibleSession: ['hasDetails', 'canCancelOperation'],
   cohesityCluster: ['canRevokeCluster', 'hasDetails'],
   cohesityPrincipal: ['canRevoke', 'hasDetails'],
