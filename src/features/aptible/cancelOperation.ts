@@ -27,12 +27,12 @@ export function registerAptibleCancelOperation(deps: ExtensionDeps, state: Sessi
     } else {
       const rows = [...state.rows.values()].filter(isCancellableRow);
       if (rows.length === 0) {
-        throw new Error(vscode.l10n.t('No Aptible session with a running operation is loaded. Expand an app under an Aptible connection in the Sessions view first.'));
+        throw new Error(vscode.l10n.t('No Aptible session or SSH operation with a running operation is loaded. Expand an app (or its Recent SSH operations) under an Aptible connection in the Sessions view first.'));
       }
       const picked = await deps.ui().pick(
         { title: vscode.l10n.t('Cancel Operation'), step: 1, totalSteps: 1, canGoBack: false },
         rows.map((r) => ({ label: r.entry.label, description: [r.entry.description, r.record.label].filter(Boolean).join(' · '), detail: r.entry.id, value: r })),
-        { placeholder: vscode.l10n.t('Cancel the operation of which session?') },
+        { placeholder: vscode.l10n.t('Cancel the operation of which session or SSH operation?') },
       );
       if (typeof picked === 'symbol') {
         throw new UserCancelled();
