@@ -379,6 +379,28 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.strictEqual(ti.contextValue, 'aptibleOperation;hasDetails');
   });
 
+  it('Cancel Operation… on a session below an operation row: both the session and its operation row then show the new state', async () => {
+    st().data.accounts[0].type = 'development';
+    provider().refresh();
+    const level = await operationsRow(await firstApp());
+    const opRow = (await kids(level)).filter(isRow).find((r) => {
+      const op = st().data.operations.get(Number(r.entry.id))!;
+      return op.status === 'running' && !op.cancelled;
+    });
+    assert.ok(opRow, 'a running operation');
+    const session = (await kids(opRow)).filter(isSession)[0];
+    assert.strictEqual((await item(session)).contextValue, 'aptibleSession;canCancelOperation;hasDetails');
+    answer([{ confirm: 'Cancel Operation' }]);
+    sb.faults.set('aptible', { pathRegex: '^/apps/\\d+/operations$', latencyMs: 1 });
+    assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', session), { cancelled: true, operationId: opRow.entry.id });
+    assert.ok(sb.faults.hits('aptible') > 0, "the command itself read the app's operations again (the operation row shows the state too)");
+    const opAfter = (await kids(shown(level))).filter(isRow).find((r) => r.entry.id === opRow.entry.id)!;
+    assert.match(String((await item(opAfter)).description), /^running \(cancel requested\)/, 'the operation row was read again');
+    const sessionAfter = (await kids(shown(opAfter))).filter(isSession).find((r) => r.entry.id === session.entry.id)!;
+    assert.match(String((await item(sessionAfter)).description), /^running \(cancel requested\)/);
+    assert.strictEqual((await item(sessionAfter)).contextValue, 'aptibleSession;hasDetails');
+  });
+
   for (const fault of ['403', 'server-error'] as const) {
     it(`shows a ${fault} on the operations list as an error row under "Recent SSH operations"; the app's sessions still show`, async () => {
       const app = st().data.apps[0];
