@@ -66,6 +66,13 @@ export interface SessionEntry {
   readonly flags: EntryFlags;
   /** How its children come: 'paged' (Load more / Load all), 'all' (one short list), or none (a leaf). */
   readonly children?: 'paged' | 'all';
+  /**
+   * Fixed rows drawn before its listed children (an Aptible app's "Recent SSH operations" level before its sessions).
+   * They are not part of the list: never counted in its "N of M", the connection's count or the badge, never filtered,
+   * sorted or grouped; shown even when the list is empty or failed; kept across redraws like the list's level rows.
+   * Their keys are unique among the connection's entries like any other.
+   */
+  readonly leading?: readonly SessionEntry[];
   /** A level whose children are read before the row is drawn, so its count is right the first time. */
   readonly preload?: boolean;
   /** Whether the Filter command applies to this level's children. */

@@ -49,6 +49,8 @@ export const CONTEXT_VALUE_SPECS = {
   pingoneSession: ['canRevoke', 'hasDetails', 'hasTrail'],
   aptibleAccount: ['hasDetails'],
   aptibleApp: ['hasDetails'],
+  aptibleOperations: [],
+  aptibleOperation: ['hasDetails', 'canCancelOperation'],
   aptibleSession: ['hasDetails', 'canCancelOperation', 'hasPath'],
   cohesityCluster: ['canRevokeCluster', 'hasDetails'],
   cohesityPrincipal: ['canRevoke', 'hasDetails'],

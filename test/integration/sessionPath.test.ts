@@ -36,7 +36,7 @@ describe('Session path panel (Aptible, sandbox)', function () {
     assert.ok(accRow, `account ${acc.handle}`);
     const appRow = (await kids(accRow)).filter(isEntryRow).find((r) => r.entry.id === String(app.id));
     assert.ok(appRow, `app ${app.handle}`);
-    return (await kids(appRow)).filter(isEntryRow);
+    return (await kids(appRow)).filter(isEntryRow).filter((r) => r.entry.type === 'aptibleSession');
   }
 
   async function open(arg: unknown): Promise<WebviewRecord> {

@@ -234,6 +234,45 @@ describe('sandbox: Aptible emulator', function () {
       assert.deepStrictEqual(beyond.data._embedded.ephemeral_sessions, []);
     });
 
+    it('pages an app\'s operations of every type newest first by following next links; the execute ones started its sessions', async () => {
+      const tok = await token();
+      const app = st.data.apps[0];
+      const expected = [...st.data.operations.values()].filter((o) => o.appId === app.id);
+      assert.ok(expected.length > st.perPage, 'the first app has more than one page of operations');
+      const detail = await get(`/apps/${app.id}`, tok);
+      let url: string | undefined = detail.data._links.operations.href;
+      assert.strictEqual(url, `${base}/apps/${app.id}/operations`);
+      const seen: { id: number; type: string; created: number }[] = [];
+      let page = 0;
+      while (url) {
+        const res = await get(url, tok);
+        page++;
+        assert.strictEqual(res.status, 200);
+        assert.strictEqual(res.data.current_page, page);
+        assert.strictEqual(res.data.per_page, st.perPage);
+        assert.strictEqual(res.data.total_count, expected.length);
+        assert.strictEqual(res.data._links.self.href, `${base}/apps/${app.id}/operations?page=${page}`);
+        assert.strictEqual(res.data._links.app.href, `${base}/apps/${app.id}`);
+        for (const o of res.data._embedded.operations) {
+          assert.strictEqual(o._type, 'operation');
+          assert.strictEqual(o._links.resource.href, `${base}/apps/${app.id}`);
+          seen.push({ id: o.id, type: o.type, created: Date.parse(o.created_at) });
+        }
+        url = res.data._links.next?.href;
+      }
+      assert.strictEqual(page, Math.ceil(expected.length / st.perPage));
+      assert.deepStrictEqual(seen.map((o) => o.id).sort(), expected.map((o) => o.id).sort());
+      assert.ok(seen.every((o, i) => i === 0 || seen[i - 1].created >= o.created), 'newest first');
+      const types = new Set(seen.map((o) => o.type));
+      assert.ok(types.has('execute') && types.has('deploy') && [...types].length >= 3, [...types].join());
+      const sessionOps = new Set(st.data.sessions.filter((s) => s.appId === app.id).map((s) => s.operationId));
+      assert.deepStrictEqual(seen.filter((o) => o.type === 'execute').map((o) => o.id).sort(), [...sessionOps].sort(), 'the execute ones are those of its sessions');
+      st.forbiddenAppOperations.add(app.id);
+      const refused = await get(`/apps/${app.id}/operations`, tok);
+      assert.strictEqual(refused.status, 403);
+      isError(refused.data, 403, 'forbidden');
+    });
+
     it('pages accounts too when per_page is small', async () => {
       const tok = await token();
       st.perPage = 1;

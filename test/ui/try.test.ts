@@ -143,7 +143,9 @@ describe('npm run try: a workbench with the four sandbox connections signed in',
     const app = sessions.locator('.monaco-list-row[role=treeitem][aria-level="3"]').first();
     await app.waitFor({ state: 'visible', timeout: 30_000 });
     await app.click();
-    await sessions.locator('.monaco-list-row[role=treeitem][aria-level="4"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    // First the app's Recent SSH operations, then its sessions: "who — command".
+    await sessions.locator('.monaco-list-row[role=treeitem][aria-level="4"]').first().filter({ hasText: 'Recent SSH operations' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await sessions.locator('.monaco-list-row[role=treeitem][aria-level="4"]').filter({ hasText: / — / }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'try-sessions-all');
   });
 

@@ -175,6 +175,15 @@ export class AptibleClient implements BackendClient {
     return this.collectionPage<'ephemeral_sessions', AptibleEphemeralSession>(cursor || first, 'ephemeral_sessions', 'list ephemeral sessions', signal);
   }
 
+  /**
+   * One page of an app's operations of every type (`apps/{id}/operations`, then the `next` href verbatim): deploys,
+   * restarts, and the `execute` operations `aptible ssh` creates.
+   */
+  async appOperationsPage(appId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleOperation>> {
+    const first = `apps/${encodeURIComponent(appId)}/operations`;
+    return this.collectionPage<'operations', AptibleOperation>(cursor || first, 'operations', 'list operations', signal);
+  }
+
   /** One page of the ephemeral sessions an operation started (`operations/{id}/ephemeral_sessions`). */
   async operationSessionsPage(operationId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleEphemeralSession>> {
     const first = `operations/${encodeURIComponent(operationId)}/ephemeral_sessions`;

@@ -1,7 +1,10 @@
 // Aptible's ephemeral sessions for the one Sessions view (src/backends/sessionSource.ts). Pure: no `vscode` import.
 //
 // Levels under a connection: accounts (Aptible's "environments"; production ones marked) → apps (paged) → each app's
-// ephemeral sessions (what `aptible ssh` starts), newest first, paged by following `_links.next` verbatim. A session
+// ephemeral sessions (what `aptible ssh` starts), newest first, paged by following `_links.next` verbatim. Before an
+// app's sessions, one fixed level, "Recent SSH operations": the app's `execute` operations (what `aptible ssh`
+// creates; `GET /apps/{id}/operations`, other types left out), each opening the sessions it started
+// (`GET /operations/{id}/ephemeral_sessions`). Operations read there go into the same cache as the join below. A session
 // carries no user, command or state: those live on the operation that started it, so each row is joined with
 // `GET /operations/{id}`, fetched once per id (at most `operationConcurrency` in flight) and kept for the source's
 // lifetime; an operation still queued or running, or unavailable, is read again when its app's list is read again
@@ -24,6 +27,10 @@ import type { PathHop, PathView } from '../../webviews/path/protocol';
 export const APTIBLE_ENTRY_TYPES = {
   account: 'aptibleAccount',
   app: 'aptibleApp',
+  /** An app's "Recent SSH operations" (the fixed row before its sessions). */
+  operations: 'aptibleOperations',
+  /** One `execute` operation (what `aptible ssh` creates): its sessions below it. */
+  operation: 'aptibleOperation',
   session: 'aptibleSession',
 } as const;
 
@@ -35,6 +42,10 @@ export const APTIBLE_MAX_PAGE = 100;
 const FINAL_STATES: ReadonlySet<string> = new Set(['succeeded', 'failed']);
 /** Operation states in which a cancel still means something. */
 const CANCELLABLE_STATES: ReadonlySet<string> = new Set(['queued', 'running']);
+/** The operation type `aptible ssh` creates: the only one that starts ephemeral sessions. */
+const SSH_OPERATION_TYPE = 'execute';
+/** Pages of an app's operations read in one go while none of them is an SSH one (deploys, restarts…), at most. */
+export const OPERATION_PAGES_PER_READ = 10;
 
 export interface AptibleSessionSourceOptions {
   /** Operation reads in flight at once (default 4). */
@@ -47,6 +58,7 @@ type SessionsApi = Pick<
   | 'listEnvironments'
   | 'appsPage'
   | 'appSessionsPage'
+  | 'appOperationsPage'
   | 'operationSessionsPage'
   | 'readOperation'
   | 'cancelOperation'
@@ -63,12 +75,18 @@ export function createAptibleSessionSource(ctx: SessionSourceContext, options: A
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Keys: account/<id>[/app/<id>[/session/<id>]], each id URI-encoded
+// Keys, each id URI-encoded: account/<id>[/app/<id>[/session/<id> | /operations | /op/<id>[/session/<id>]]]
+// (a session is keyed under the app, or under the operation row it was opened from: one key per row of a connection).
 
 interface EntryRef {
   accountId: string;
   appId?: string;
+  /** A session, under the app or (with `operationId`) under an operation row. */
   sessionId?: string;
+  /** The app's "Recent SSH operations" level. */
+  operations?: boolean;
+  /** An operation row (or a session below it). */
+  operationId?: string;
 }
 
 export function accountKey(accountId: string): string {
@@ -83,17 +101,33 @@ export function sessionKey(accountId: string, appId: string, sessionId: string):
   return `${appKey(accountId, appId)}/session/${encodeURIComponent(sessionId)}`;
 }
 
+export function operationsKey(accountId: string, appId: string): string {
+  return `${appKey(accountId, appId)}/operations`;
+}
+
+export function operationKey(accountId: string, appId: string, operationId: string): string {
+  return `${appKey(accountId, appId)}/op/${encodeURIComponent(operationId)}`;
+}
+
+export function operationSessionKey(accountId: string, appId: string, operationId: string, sessionId: string): string {
+  return `${operationKey(accountId, appId, operationId)}/session/${encodeURIComponent(sessionId)}`;
+}
+
 export function parseKey(key: string): EntryRef | undefined {
-  const m = /^account\/([^/]+)(?:\/app\/([^/]+)(?:\/session\/([^/]+))?)?$/.exec(key);
+  const m = /^account\/([^/]+)(?:\/app\/([^/]+)(?:\/session\/([^/]+)|\/(operations)|\/op\/([^/]+)(?:\/session\/([^/]+))?)?)?$/.exec(key);
   if (!m) {
     return undefined;
   }
+  const dec = (v: string | undefined): string | undefined => (v !== undefined ? decodeURIComponent(v) : undefined);
   try {
-    return {
-      accountId: decodeURIComponent(m[1]),
-      appId: m[2] !== undefined ? decodeURIComponent(m[2]) : undefined,
-      sessionId: m[3] !== undefined ? decodeURIComponent(m[3]) : undefined,
-    };
+    const ref: EntryRef = { accountId: decodeURIComponent(m[1]), appId: dec(m[2]), sessionId: dec(m[3] ?? m[6]) };
+    if (m[4] !== undefined) {
+      ref.operations = true;
+    }
+    if (m[5] !== undefined) {
+      ref.operationId = dec(m[5]);
+    }
+    return ref;
   } catch {
     return undefined;
   }
@@ -210,7 +244,47 @@ export class AptibleSessionSource implements SessionSource {
       items.sort((a, b) => (Date.parse(b.time ?? '') || 0) - (Date.parse(a.time ?? '') || 0));
       return { items, total: res.total, next: res.next };
     }
+    if (parent.type === APTIBLE_ENTRY_TYPES.operations && ref.operations && ref.appId !== undefined) {
+      const appId = ref.appId;
+      const res = await this.sshOperationsPage(api, appId, page.cursor, signal);
+      for (const op of res.items) {
+        // The same cache the sessions' join reads: a session row below shows what its operation row shows.
+        this.operations.set(String(op.id), Promise.resolve({ operation: op }));
+      }
+      const items = res.items.map((op) => this.operationEntry(ref.accountId, appId, op));
+      // The server's total counts every type of operation: only the end of the list says how many SSH ones there are.
+      return { items, total: res.next ? undefined : page.offset + items.length, next: res.next };
+    }
+    if (parent.type === APTIBLE_ENTRY_TYPES.operation && ref.appId !== undefined && ref.operationId !== undefined) {
+      const { appId, operationId } = ref;
+      const res = await api.operationSessionsPage(operationId, page.cursor, signal);
+      const sessions = res.items.filter((s) => typeof s?.id === 'number');
+      // Not `fresh`: the operation row above was just read with its list, and its sessions show the same state.
+      const joined = await this.join(api, sessions, false, signal);
+      const items = sessions.map((s, i) => this.sessionEntry(ref.accountId, appId, s, joined[i], operationId));
+      items.sort((a, b) => (Date.parse(b.time ?? '') || 0) - (Date.parse(a.time ?? '') || 0));
+      return { items, total: res.total, next: res.next };
+    }
     return { items: [], total: 0 };
+  }
+
+  /**
+   * One page of an app's SSH (`execute`) operations, newest first, from `GET /apps/{id}/operations` (every type) by
+   * following `_links.next` verbatim. A page without one is skipped (up to OPERATION_PAGES_PER_READ pages per read),
+   * as the view's pager takes a page that adds nothing for the end of the list.
+   */
+  private async sshOperationsPage(api: SessionsApi, appId: string, cursor: string | undefined, signal?: AbortSignal): Promise<FetchedPage<AptibleOperation>> {
+    let url = cursor;
+    for (let pages = 1; ; pages++) {
+      const res = await api.appOperationsPage(appId, url, signal);
+      const items = res.items.filter((o) => typeof o?.id === 'number' && o.type === SSH_OPERATION_TYPE);
+      if (items.length > 0 || !res.next || res.next === url || pages >= OPERATION_PAGES_PER_READ) {
+        // Newest first within the page (Aptible documents no order).
+        items.sort((a, b) => (Date.parse(b.created_at ?? '') || 0) - (Date.parse(a.created_at ?? '') || 0));
+        return { items, next: res.next };
+      }
+      url = res.next;
+    }
   }
 
   /** Nothing to revoke: Aptible has no call that ends an ephemeral session (no entry offers Revoke). */
@@ -218,7 +292,7 @@ export class AptibleSessionSource implements SessionSource {
     return entries.map(() => ({ outcome: 'failed', error: "Aptible's API has no call that ends an ephemeral session; nothing was sent" }));
   }
 
-  /** The operation of a session entry, as joined (read now if it was not). */
+  /** The operation of a session or operation entry, as joined or listed (read now if it was not). */
   async operationOf(entry: SessionEntry, signal?: AbortSignal): Promise<JoinedOperation | undefined> {
     const opId = operationIdOf(entry);
     if (opId === undefined) {
@@ -228,7 +302,8 @@ export class AptibleSessionSource implements SessionSource {
   }
 
   /**
-   * Asks Aptible to cancel the operation that started this session entry (`PATCH /operations/{id}`). The cached read
+   * Asks Aptible to cancel the operation of this entry (an operation row, or the one that started a session;
+   * `PATCH /operations/{id}`). The cached read
    * is dropped, so the next listing shows the operation's new state. Throws the server's refusal as the HTTP core
    * worded it.
    */
@@ -243,7 +318,8 @@ export class AptibleSessionSource implements SessionSource {
     } finally {
       this.operations.delete(opId);
     }
-    this.ctx.log('info', `Aptible: asked to cancel operation ${opId} (ephemeral session ${entry.id}) on ${this.ctx.record.label}`);
+    const from = entry.type === APTIBLE_ENTRY_TYPES.operation ? 'its operation row' : `ephemeral session ${entry.id}`;
+    this.ctx.log('info', `Aptible: asked to cancel operation ${opId} (${from}) on ${this.ctx.record.label}`);
     return opId;
   }
 
@@ -549,11 +625,84 @@ export class AptibleSessionSource implements SessionSource {
       children: 'paged',
       childrenName: `ephemeral sessions of ${handle}`,
       emptyText: 'No ephemeral sessions',
+      leading: [this.operationsEntry(accountId, id, handle, account)],
       details: { id: p.id, handle: p.handle, status: p.status, created_at: p.created_at, updated_at: p.updated_at, _links: p._links },
     };
   }
 
-  private sessionEntry(accountId: string, appId: string, s: AptibleEphemeralSession, joined: JoinedOperation | undefined): SessionEntry {
+  /** An app's "Recent SSH operations": the fixed row before its sessions. */
+  private operationsEntry(accountId: string, appId: string, handle: string, account: string): SessionEntry {
+    const what = `the app's "execute" operations (what "aptible ssh" starts), newest first; deploys, restarts and other operations are left out`;
+    return {
+      key: operationsKey(accountId, appId),
+      id: `apps/${appId}/operations`,
+      type: APTIBLE_ENTRY_TYPES.operations,
+      label: 'Recent SSH operations',
+      icon: 'history',
+      tooltip: {
+        title: `Recent SSH operations of ${handle}`,
+        lines: [
+          ['App', handle],
+          ['Environment', account],
+        ],
+        note: `Lists ${what}. Open one to see the ephemeral sessions it started.`,
+      },
+      accessibilityLabel: `Recent SSH operations of Aptible app ${handle}`,
+      flags: {},
+      children: 'paged',
+      childrenName: `SSH operations of ${handle}`,
+      emptyText: 'No SSH operations ("aptible ssh") on this app',
+      details: undefined,
+    };
+  }
+
+  /** One `execute` operation: who ran what, its state, and the sessions it started below it. */
+  private operationEntry(accountId: string, appId: string, op: AptibleOperation): SessionEntry {
+    const id = String(op.id);
+    const who = str(op.user_name) ?? str(op.user_email);
+    const command = str(op.command);
+    const state = operationState(op);
+    const started = utc(op.created_at);
+    const live = CANCELLABLE_STATES.has(str(op.status) ?? '');
+    const label = `${who ?? 'unknown user'}${command ? ` — ${command}` : ''}`;
+    const description = [state, started ? `started ${started}` : undefined].filter(Boolean).join(' · ');
+    const app = this.apps.get(appKey(accountId, appId)) ?? appId;
+    const account = this.accounts.get(accountKey(accountId))?.handle ?? accountId;
+    return {
+      key: operationKey(accountId, appId, id),
+      id,
+      type: APTIBLE_ENTRY_TYPES.operation,
+      label,
+      description,
+      icon: live ? 'terminal' : 'history',
+      dimmed: !live,
+      tooltip: {
+        title: label,
+        lines: [
+          ['User', str(op.user_name)],
+          ['Email', str(op.user_email)],
+          ['Command', command],
+          ['Operation status', state],
+          ['Started', started],
+          ['Last updated', utc(op.updated_at)],
+          ['App', app],
+          ['Environment', account],
+          ['Operation ID', id],
+        ],
+        note: 'Open it to see the ephemeral sessions it started.',
+      },
+      accessibilityLabel: `Aptible SSH operation ${label}, ${description}`,
+      flags: { hasDetails: true, canCancelOperation: canCancel(op) },
+      children: 'paged',
+      childrenName: `ephemeral sessions of operation ${id}`,
+      emptyText: 'No ephemeral sessions (none started, or already gone)',
+      details: op,
+      what: `${who ?? 'an unknown user'}${command ? ` (${command})` : ''} on app ${app} in ${account}`,
+    };
+  }
+
+  /** A session row, under its app or (`underOperation`) under the operation row it was opened from. */
+  private sessionEntry(accountId: string, appId: string, s: AptibleEphemeralSession, joined: JoinedOperation | undefined, underOperation?: string): SessionEntry {
     const id = String(s.id);
     const op = joined && 'operation' in joined ? joined.operation : undefined;
     const unavailable = joined === undefined ? 'no operation link' : 'unavailable' in joined ? joined.unavailable : undefined;
@@ -587,7 +736,7 @@ export class AptibleSessionSource implements SessionSource {
       note: 'Aptible has no call that ends an ephemeral session.',
     };
     return {
-      key: sessionKey(accountId, appId, id),
+      key: underOperation === undefined ? sessionKey(accountId, appId, id) : operationSessionKey(accountId, appId, underOperation, id),
       id,
       type: APTIBLE_ENTRY_TYPES.session,
       label,
@@ -604,8 +753,11 @@ export class AptibleSessionSource implements SessionSource {
   }
 }
 
-/** The operation id of a session entry (from its details' operation link). */
+/** The operation id of an operation entry, or of a session entry (from its details' operation link). */
 export function operationIdOf(entry: SessionEntry): string | undefined {
+  if (entry.type === APTIBLE_ENTRY_TYPES.operation) {
+    return entry.id;
+  }
   const d = entry.details as { session?: AptibleEphemeralSession } | undefined;
   return idFromHref(d?.session?._links?.operation?.href);
 }

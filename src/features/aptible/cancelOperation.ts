@@ -1,8 +1,9 @@
 // `sessionManager.aptible.cancelOperation`: on an Aptible ephemeral session whose operation is still queued or running,
-// asks Aptible to cancel that operation (`PATCH /operations/{id}` with `cancelled: true`, what
+// or on such an operation's own row (an app's "Recent SSH operations"), asks Aptible to cancel that operation (`PATCH /operations/{id}` with `cancelled: true`, what
 // `aptible operation:cancel` does). Aptible's API has no call that ends an ephemeral session, and it does not document
 // whether a live SSH session ends with its operation: the modal says so. Production (an Aptible production
-// environment, or a connection marked production) asks for the typed name. The app's list is read again after.
+// environment, or a connection marked production) asks for the typed name. The list that shows the row is read again
+// after (and, below an operation row, that operation's list too).
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../../deps';
 import { registerCommand } from '../../commands/registerCommand';
@@ -14,7 +15,8 @@ import type { SessionsState } from '../sessions/state';
 export const CANCEL_OPERATION_COMMAND = 'sessionManager.aptible.cancelOperation';
 
 function isCancellableRow(x: unknown): x is EntryNode & { source: AptibleSessionSource } {
-  return x instanceof EntryNode && x.entry.type === APTIBLE_ENTRY_TYPES.session && x.entry.flags.canCancelOperation === true && x.source instanceof AptibleSessionSource;
+  const types: readonly string[] = [APTIBLE_ENTRY_TYPES.session, APTIBLE_ENTRY_TYPES.operation];
+  return x instanceof EntryNode && types.includes(x.entry.type) && x.entry.flags.canCancelOperation === true && x.source instanceof AptibleSessionSource;
 }
 
 export function registerAptibleCancelOperation(deps: ExtensionDeps, state: SessionsState): void {
@@ -25,12 +27,12 @@ export function registerAptibleCancelOperation(deps: ExtensionDeps, state: Sessi
     } else {
       const rows = [...state.rows.values()].filter(isCancellableRow);
       if (rows.length === 0) {
-        throw new Error(vscode.l10n.t('No Aptible session with a running operation is loaded. Expand an app under an Aptible connection in the Sessions view first.'));
+        throw new Error(vscode.l10n.t('No Aptible session or SSH operation with a running operation is loaded. Expand an app (or its Recent SSH operations) under an Aptible connection in the Sessions view first.'));
       }
       const picked = await deps.ui().pick(
         { title: vscode.l10n.t('Cancel Operation'), step: 1, totalSteps: 1, canGoBack: false },
         rows.map((r) => ({ label: r.entry.label, description: [r.entry.description, r.record.label].filter(Boolean).join(' · '), detail: r.entry.id, value: r })),
-        { placeholder: vscode.l10n.t('Cancel the operation of which session?') },
+        { placeholder: vscode.l10n.t('Cancel the operation of which session or SSH operation?') },
       );
       if (typeof picked === 'symbol') {
         throw new UserCancelled();
@@ -63,12 +65,19 @@ export function registerAptibleCancelOperation(deps: ExtensionDeps, state: Sessi
     }
     await node.source.cancelOperation(entry);
     void deps.ui().notify('info', vscode.l10n.t('Asked Aptible to cancel operation {0}. Its new state shows when the list is read again.', opId));
-    // Read the app's list again, so the row shows the operation's new state.
+    // Read the list that shows the row again, so it shows the operation's new state; below an operation row, that
+    // row's own list too (the operation row shows the state as well).
     const provider = deps.views.providers.sessions;
     const parent = provider.findById(node.parent.id);
     if (parent instanceof EntryNode) {
       await parent.preload();
-      provider.refreshById(parent.id);
+      const above = parent.entry.type === APTIBLE_ENTRY_TYPES.operation ? provider.findById(parent.parent.id) : undefined;
+      if (above instanceof EntryNode) {
+        await above.preload();
+        provider.refreshById(above.id);
+      } else {
+        provider.refreshById(parent.id);
+      }
     }
     return { cancelled: true, operationId: opId };
   });

@@ -82,7 +82,7 @@ function loadError(state: SessionsState, record: ConnectionRecord, source: Sessi
 /**
  * The children of a connection or of a level: one PagedList over the source's `list`, read before the parent is drawn
  * when asked (`preload`), kept when a refresh fails (shown stale, with the failure after it), and rendered as rows,
- * grouped when the level is groupable and a grouping is chosen.
+ * grouped when the level is groupable and a grouping is chosen, after the level's fixed leading rows (if any).
  */
 class Children {
   private list: PagedList<SessionEntry>;
@@ -100,6 +100,8 @@ class Children {
   private keepEpoch = -1;
   /** Rows of levels (not sessions) shown last time, by entry key: a redraw keeps them and what they hold. */
   private levelRows = new Map<string, EntryNode>();
+  /** The rows of the level's fixed leading entries (`SessionEntry.leading`), kept across redraws like level rows. */
+  private leadingRows = new Map<string, EntryNode>();
   /** The count a count-showing row was last redrawn with (it is redrawn once whenever a read changes it). */
   private countShownFor: number | undefined;
 
@@ -226,7 +228,26 @@ class Children {
 
   /** The level rows last shown (a redraw keeps them). */
   get levels(): readonly EntryNode[] {
-    return [...this.levelRows.values()];
+    return [...this.leadingRows.values(), ...this.levelRows.values()];
+  }
+
+  /**
+   * The rows of the level's fixed leading entries, drawn before its list whatever the list holds (empty, failed): the
+   * same row objects each time (with the entry just read), so what they read stays.
+   */
+  private leading(): TreeNode[] {
+    const previous = this.leadingRows;
+    this.leadingRows = new Map();
+    for (const e of this.entry?.leading ?? []) {
+      const kept = previous.get(e.key);
+      const row = kept ?? new EntryNode(this.state, this.record, this.owner.source, e, this.owner);
+      if (kept) {
+        kept.setEntry(e);
+        this.state.rows.set(kept.id, kept);
+      }
+      this.leadingRows.set(e.key, row);
+    }
+    return [...this.leadingRows.values()];
   }
 
   async getChildren(token?: vscode.CancellationToken): Promise<TreeNode[]> {
@@ -247,13 +268,14 @@ class Children {
     }
     this.fresh = false;
     if (this.error) {
-      return [this.error];
+      return [...this.leading(), this.error];
     }
     const tail = this.list.tail(this.owner, (e) => loadError(this.state, this.record, this.owner.source, this.owner, e, this.filterText !== undefined, this.list.stale));
     this.state.forgetRowsUnder(this.owner);
+    const leading = this.leading();
     if (this.items.length === 0) {
       const empty = this.filterText ? vscode.l10n.t('Nothing matches the filter "{0}"', this.filterText) : (this.entry?.emptyText ?? vscode.l10n.t('Nothing to show'));
-      return tail.length > 0 ? tail : [new MessageNode(`${this.owner.id}/empty`, empty, { parent: this.owner })];
+      return [...leading, ...(tail.length > 0 ? tail : [new MessageNode(`${this.owner.id}/empty`, empty, { parent: this.owner })])];
     }
     const previous = this.levelRows;
     this.levelRows = new Map();
@@ -292,7 +314,7 @@ class Children {
     const preload = rows.filter((r): r is EntryNode => r instanceof EntryNode && r.entry.preload === true && !r.keeping);
     const signal = token ? toAbortSignal(token) : undefined;
     await Promise.all(preload.map((r) => r.preload(signal)));
-    return [...rows, ...tail];
+    return [...leading, ...rows, ...tail];
   }
 
   /** The rows for the items, in the source's order (lists read whole are ordered here), grouped when chosen. */

@@ -1,5 +1,6 @@
 // Seeded Aptible data: accounts (environments), apps, execute operations and the ephemeral (SSH) sessions they
-// created. Integer ids, like the Deploy API. Test infrastructure only.
+// created, beside each app's other operations (deploys, restarts, configures, scales: they start no session). Integer
+// ids, like the Deploy API. Test infrastructure only.
 
 import { FIRST_NAMES, LAST_NAMES, Rng } from '../rng';
 import type { Sizes } from '../types';
@@ -42,7 +43,8 @@ export interface AptApp {
 
 export interface AptOperation {
   id: number;
-  type: 'execute' | 'deploy';
+  /** `execute` is what `aptible ssh` creates (it starts an ephemeral session); the others start none. */
+  type: 'execute' | 'deploy' | 'restart' | 'configure' | 'scale';
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   /** Someone asked to cancel it (`PATCH /operations/{id}`); a finished one that was cancelled ends 'failed'. */
   cancelled: boolean;
@@ -219,6 +221,36 @@ export function generate(seed: number, sizes: Sizes, t0: number): AptData {
     if (op.status !== 'running' && cr.chance(0.2)) {
       op.status = 'failed';
       op.cancelled = true;
+    }
+  }
+  // Each app's other operations over the last 30 days, between its SSH ones (GET /apps/{id}/operations lists every
+  // type). Their own fork and ids after all others, so the data above stays what it was for every seed.
+  const xr = root.fork('otherOperations');
+  const OTHER_TYPES = ['restart', 'configure', 'scale', 'deploy'] as const;
+  for (const app of apps) {
+    const count = xr.int(3, 6);
+    for (let i = 0; i < count; i++) {
+      const who = xr.pick(team);
+      const type = xr.pick(OTHER_TYPES);
+      const at = t0 - xr.int(10 * 60_000, 30 * DAY);
+      const op: AptOperation = {
+        id: ++opId,
+        type,
+        status: xr.chance(0.9) ? 'succeeded' : 'failed',
+        cancelled: false,
+        aborted: false,
+        appId: app.id,
+        accountId: app.accountId,
+        command: null,
+        interactive: null,
+        userName: who.name,
+        userEmail: who.email,
+        userId: who.id,
+        createdAt: at,
+        updatedAt: at + xr.int(30_000, 600_000),
+        gitRef: type === 'deploy' ? xr.hex(40) : null,
+      };
+      operations.set(op.id, op);
     }
   }
   return { users, accounts, apps, operations, sessions };

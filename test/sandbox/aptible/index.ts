@@ -2,8 +2,8 @@
 // and the Deploy API (HAL+JSON, integer ids) on one server. Test infrastructure only.
 //
 // Contract: shared/reference/api-contracts.md §3 and aptible.yaml (GetRoot, ListAccounts, GetAccount, ListApps,
-// ListAppsForAccount, GetApp, ListEphemeralSessionsForApp, ListEphemeralSessionsForOperation, GetEphemeralSession,
-// GetOperation). Every body carries all fields the spec marks required. Fields the spec marks `x-nullable` are
+// ListAppsForAccount, GetApp, ListEphemeralSessionsForApp, ListOperationsForApp, ListEphemeralSessionsForOperation,
+// GetEphemeralSession, GetOperation). Every body carries all fields the spec marks required. Fields the spec marks `x-nullable` are
 // sent as null where a real execute/deploy operation would have no value. Ephemeral sessions are read-only: the
 // Deploy API has no route to delete one, so DELETE answers 404 like a Rails routing error.
 //
@@ -31,6 +31,8 @@ export interface AptibleState {
   forbiddenAccounts: Set<number>;
   /** Operations the token may not read (403), e.g. started in an account it has no permission on. */
   forbiddenOperations: Set<number>;
+  /** Apps whose operation list the token may not read (`GET /apps/{id}/operations` answers 403). */
+  forbiddenAppOperations: Set<number>;
 }
 
 const HAL = 'application/hal+json';
@@ -77,7 +79,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
   const key = randomBytes(32);
 
   function fresh(): AptibleState {
-    return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP, forbiddenAccounts: new Set(), forbiddenOperations: new Set() };
+    return { data: generate(ctx.seed, ctx.sizes, ctx.now()), perPage: 20, tokens: new Map(), otp: SANDBOX_OTP, forbiddenAccounts: new Set(), forbiddenOperations: new Set(), forbiddenAppOperations: new Set() };
   }
 
   const spec = loadSpec('aptible');
@@ -138,6 +140,7 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
           spec
             ? 'Every Deploy API request is checked against aptible.yaml (POST /tokens is not in it); a violation is logged and kept in requestContract.violations, and still answered as Aptible would.'
             : 'aptible.yaml is missing (../shared/specs): requests are not checked against it.',
+          'GET /apps/{id}/operations lists every type of operation (execute ones started the sessions), newest first; state.forbiddenAppOperations: app ids whose list answers 403.',
         ],
       };
     },
@@ -579,6 +582,15 @@ export function create(ctx: BackendContext): Backend<AptibleState> {
         if (r2 === 'ephemeral_sessions') {
           const items = st.sessions.filter((s) => s.appId === app.id).sort(newestFirst);
           return list(req, `/apps/${app.id}/ephemeral_sessions`, 'ephemeral_sessions', items, sessionJson, {
+            app: link(base, `/apps/${app.id}`),
+          });
+        }
+        if (r2 === 'operations') {
+          if (backend.state.forbiddenAppOperations.has(app.id) || backend.state.forbiddenAccounts.has(app.accountId)) {
+            return err(403, 'forbidden', `You are not authorized to read the operations of App ${app.id}`);
+          }
+          const items = [...st.operations.values()].filter((o) => o.appId === app.id).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+          return list(req, `/apps/${app.id}/operations`, 'operations', items, operationJson, {
             app: link(base, `/apps/${app.id}`),
           });
         }

@@ -4,11 +4,13 @@
 import * as assert from 'assert';
 import type { ConnectionRecord } from '../../../src/model/connection';
 import { AptibleClient, aptibleModule } from '../../../src/backends/aptible';
-import { APTIBLE_ENTRY_TYPES, type AptibleSessionSource, createAptibleSessionSource, operationIdOf } from '../../../src/backends/aptible/sessions';
+import { APTIBLE_ENTRY_TYPES, type AptibleSessionSource, createAptibleSessionSource, OPERATION_PAGES_PER_READ, operationIdOf, parseKey } from '../../../src/backends/aptible/sessions';
 import type { SessionEntry, SessionSourceContext } from '../../../src/backends/sessionSource';
+import type { FetchedPage } from '../../../src/http/paging';
 import { entryContextValue } from '../../../src/tree/contextValue';
 import type { Sandbox } from '../../sandbox/server';
 import type { AptibleState } from '../../sandbox/aptible';
+import type { AptOperation } from '../../sandbox/aptible/data';
 import { type Doubles, doubles, failOnRequestViolations, rejection, useSandbox } from './doubles';
 
 const FIRST = { offset: 0, limit: 100, cursor: '' };
@@ -89,6 +91,36 @@ describe('backends/aptible sessions', function () {
       }
       cursor = page.next;
     }
+  }
+
+  /** Every entry of a level, page by page (the view's pager: `offset` is what the earlier pages gave). */
+  async function allOf(src: AptibleSessionSource, parent: SessionEntry): Promise<{ items: SessionEntry[]; pages: FetchedPage<SessionEntry>[] }> {
+    const items: SessionEntry[] = [];
+    const pages: FetchedPage<SessionEntry>[] = [];
+    let cursor = '';
+    for (;;) {
+      const page = await src.list(parent, { offset: items.length, limit: 100, cursor }, {});
+      pages.push(page);
+      items.push(...page.items);
+      if (!page.next) {
+        return { items, pages };
+      }
+      cursor = page.next;
+    }
+  }
+
+  /** The app's "Recent SSH operations" level: its one leading entry. */
+  function operationsLevel(app: SessionEntry): SessionEntry {
+    assert.strictEqual(app.leading?.length, 1, 'one fixed row before the sessions');
+    const level = app.leading[0];
+    assert.strictEqual(level.type, APTIBLE_ENTRY_TYPES.operations);
+    return level;
+  }
+
+  /** The sandbox's execute operations of an app, newest first. */
+  function sshOperations(appIndex = 0): AptOperation[] {
+    const app = state().data.apps[appIndex];
+    return [...state().data.operations.values()].filter((o) => o.appId === app.id && o.type === 'execute').sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   }
 
   it('is the aptible module\'s session source', () => {
@@ -304,5 +336,147 @@ describe('backends/aptible sessions', function () {
     sb.faults.set('aptible', { pathRegex: '/ephemeral_containers$', mode: 'server-error' });
     const refused = await src.sessionDetails(e);
     assert.match(String(refused.containers), /^unavailable: .*500/);
+  });
+  it('puts "Recent SSH operations" before an app\'s sessions: only its execute operations, newest first, paged by next', async () => {
+    const { src } = source();
+    const data = state().data;
+    const app = await appEntry(src, 0);
+    const level = operationsLevel(app);
+    assert.strictEqual(level.label, 'Recent SSH operations');
+    assert.strictEqual(level.children, 'paged');
+    assert.match(level.tooltip.note ?? '', /"execute" operations \(what "aptible ssh" starts\).*left out/);
+    assert.strictEqual(entryContextValue(level, { revoking: false, filtered: false }), 'aptibleOperations');
+    assert.deepStrictEqual(parseKey(level.key), { accountId: String(data.apps[0].accountId), appId: String(data.apps[0].id), sessionId: undefined, operations: true });
+    const everyType = [...data.operations.values()].filter((o) => o.appId === data.apps[0].id);
+    assert.ok(everyType.some((o) => o.type !== 'execute'), 'the app has other operations too');
+    assert.ok(everyType.length > state().perPage, 'more than one server page');
+    const { items, pages } = await allOf(src, level);
+    assert.ok(pages.length >= 2, `${pages.length} pages`);
+    assert.deepStrictEqual(pages.map((p) => p.total), [...pages.slice(0, -1).map(() => undefined), items.length], 'counted only once the end is read');
+    const expected = sshOperations(0);
+    assert.deepStrictEqual(items.map((e) => e.id), expected.map((o) => String(o.id)), 'only execute operations, newest first');
+    for (const [i, e] of items.entries()) {
+      const op = expected[i];
+      assert.strictEqual(e.type, APTIBLE_ENTRY_TYPES.operation);
+      assert.strictEqual(e.label, `${op.userName} — ${op.command}`);
+      assert.ok(e.description?.startsWith(op.cancelled ? `${op.status} (cancelled)` : op.status), e.description);
+      assert.match(e.description ?? '', /started \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      assert.strictEqual(new Map(e.tooltip.lines).get('Email'), op.userEmail);
+      assert.strictEqual(e.flags.canCancelOperation, op.status === 'running' && !op.cancelled, `${e.label}: ${op.status}`);
+      assert.strictEqual(e.flags.hasDetails, true);
+      assert.strictEqual((e.details as { id: number }).id, op.id);
+      assert.ok(!/canRevoke/.test(entryContextValue(e, { revoking: false, filtered: false })));
+      assert.strictEqual(operationIdOf(e), String(op.id));
+      assert.deepStrictEqual(parseKey(e.key), { accountId: String(op.accountId), appId: String(op.appId), sessionId: undefined, operationId: String(op.id) });
+      assert.strictEqual(src.isProductionEntry(e), data.accounts.find((a) => a.id === op.accountId)!.type === 'production');
+      assert.strictEqual(src.accountHandleOf(e), data.accounts.find((a) => a.id === op.accountId)!.handle);
+    }
+    assert.ok(items.some((e) => e.flags.canCancelOperation) && items.some((e) => !e.flags.canCancelOperation));
+    // The sessions stay directly under the app, with their own keys.
+    const sessions = (await src.list(app, FIRST, {})).items;
+    assert.ok(sessions.every((e) => e.type === APTIBLE_ENTRY_TYPES.session && !e.key.includes('/op/')));
+  });
+
+  it('skips server pages without an SSH operation (deploys, restarts…) so the list does not end early', async () => {
+    const { src } = source();
+    const data = state().data;
+    const app = data.apps[0];
+    // The newest 25 operations (more than a server page) are restarts.
+    const newest = Math.max(...[...data.operations.values()].map((o) => o.createdAt));
+    for (let i = 1; i <= 25; i++) {
+      const id = 8_880_000 + i;
+      data.operations.set(id, { ...sshOperations(0)[0], id, type: 'restart', status: 'succeeded', command: null, interactive: null, createdAt: newest + i * 1000, updatedAt: newest + i * 1000 });
+    }
+    const level = operationsLevel(await appEntry(src, 0));
+    sb.faults.set('aptible', { pathRegex: `^/apps/${app.id}/operations$`, latencyMs: 1 });
+    const first = await src.list(level, FIRST, {});
+    assert.ok(first.items.length > 0, 'the first read went on to the next server page');
+    assert.strictEqual(first.items[0].id, String(sshOperations(0)[0].id));
+    assert.ok(first.items.every((e) => e.type === APTIBLE_ENTRY_TYPES.operation));
+    assert.strictEqual(sb.faults.hits('aptible'), 2, 'two server pages for one read');
+    // Bounded: a run of pages without one ends the read (and the list) after OPERATION_PAGES_PER_READ pages.
+    sb.faults.clear();
+    state().perPage = 1;
+    sb.faults.set('aptible', { pathRegex: `^/apps/${app.id}/operations`, latencyMs: 1 });
+    const bounded = await src.list(level, FIRST, {});
+    assert.deepStrictEqual(bounded.items, []);
+    assert.ok(bounded.next, 'the next page is still offered');
+    assert.strictEqual(sb.faults.hits('aptible'), OPERATION_PAGES_PER_READ);
+  });
+
+  it('opens an operation\'s sessions (GET /operations/{id}/ephemeral_sessions) with the same rows as under the app, keyed under the operation', async () => {
+    const { src } = source();
+    const data = state().data;
+    const app = await appEntry(src, 0);
+    const ops = (await src.list(operationsLevel(app), FIRST, {})).items;
+    const underApp = (await allSessions(src, app)).items;
+    const op = ops[0];
+    const { items } = await allOf(src, op);
+    const expected = data.sessions.filter((s) => s.operationId === Number(op.id));
+    assert.ok(expected.length >= 1);
+    assert.deepStrictEqual(items.map((e) => e.id), expected.map((s) => String(s.id)));
+    for (const e of items) {
+      const twin = underApp.find((x) => x.id === e.id)!;
+      assert.ok(twin, `session ${e.id} under the app too`);
+      assert.notStrictEqual(e.key, twin.key, 'one key per row of the connection');
+      assert.strictEqual(e.key, `${op.key}/session/${e.id}`);
+      assert.deepStrictEqual({ ...e, key: twin.key }, twin, 'the same row as under the app');
+      assert.deepStrictEqual(parseKey(e.key), { accountId: String(data.apps[0].accountId), appId: String(data.apps[0].id), sessionId: e.id, operationId: op.id });
+      assert.strictEqual(operationIdOf(e), op.id);
+      assert.strictEqual(src.isProductionEntry(e), src.isProductionEntry(twin));
+      assert.strictEqual(src.accountHandleOf(e), src.accountHandleOf(twin));
+    }
+    // An operation whose sessions are gone: its empty text, not an error.
+    data.sessions = data.sessions.filter((s) => s.operationId !== Number(ops[1].id));
+    assert.deepStrictEqual((await src.list(ops[1], FIRST, {})).items, []);
+    assert.match(ops[1].emptyText ?? '', /No ephemeral sessions/);
+  });
+
+  it('keeps the operations it listed in the cache the sessions\' join reads: no operation is read again for them', async () => {
+    const { src } = source();
+    const app = await appEntry(src, 0);
+    const ops = (await src.list(operationsLevel(app), FIRST, {})).items;
+    sb.faults.set('aptible', { pathRegex: '^/operations/\\d+$', latencyMs: 1 });
+    for (const op of ops.slice(0, 5)) {
+      await src.list(op, FIRST, {});
+    }
+    assert.strictEqual(sb.faults.hits('aptible'), 0, 'an operation row\'s sessions join the operation just listed');
+    // Under the app, a fresh listing reads again only the unfinished operations among those listed, and the others
+    // of the page that were not listed.
+    const page = await src.list(app, FIRST, {});
+    const listed = new Map(ops.map((e) => [e.id, e]));
+    const expectedReads = page.items.filter((e) => {
+      const op = listed.get(operationIdOf(e)!);
+      return op === undefined || /^(running|queued)/.test(op.description ?? '');
+    }).length;
+    assert.ok(expectedReads < page.items.length, 'some were served from the cache');
+    assert.strictEqual(sb.faults.hits('aptible'), expectedReads);
+  });
+
+  it('cancels an operation from its own row; the next listing of the operations shows the new state without Cancel', async () => {
+    const { src } = source();
+    const level = operationsLevel(await appEntry(src, 0));
+    const running = (await src.list(level, FIRST, {})).items.find((e) => e.flags.canCancelOperation)!;
+    assert.ok(running, 'a running operation on the first page');
+    assert.strictEqual(await src.cancelOperation(running), running.id);
+    assert.strictEqual(state().data.operations.get(Number(running.id))!.cancelled, true);
+    const after = (await src.list(level, FIRST, {})).items.find((e) => e.id === running.id)!;
+    assert.ok(after.description?.startsWith('running (cancel requested)'), after.description);
+    assert.strictEqual(after.flags.canCancelOperation, false);
+    const session = (await src.list(after, FIRST, {})).items[0];
+    assert.ok(session.description?.startsWith('running (cancel requested)'), session.description);
+  });
+
+  it('a 403 or a fault on an app\'s operations is an error of that list only; the app\'s sessions still list', async () => {
+    const { src } = source();
+    const data = state().data;
+    const app = await appEntry(src, 0);
+    state().forbiddenAppOperations.add(data.apps[0].id);
+    assert.strictEqual((await rejection(src.list(operationsLevel(app), FIRST, {}))).status, 403);
+    assert.ok((await src.list(app, FIRST, {})).items.length > 0);
+    state().forbiddenAppOperations.clear();
+    sb.faults.set('aptible', { pathRegex: '/operations$', mode: 'server-error' });
+    assert.strictEqual((await rejection(src.list(operationsLevel(app), FIRST, {}))).status, 500);
+    assert.ok((await src.list(app, FIRST, {})).items.length > 0);
   });
 });
