@@ -47,10 +47,9 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
     return (await kids(await sessionsList())).filter(isRow);
   }
   /** The Sessions list as the view holds it now (after a redraw, the same object the workbench resolves). */
-  function shownList(): TreeNode {
-    const n = provider().findById(`ziti/${MAIN}/sessions`);
-    assert.ok(n, 'the view shows the Sessions list');
-    return n;
+  /** The Sessions list row as the view shows it (a redraw in flight registers it again within a moment). */
+  function shownList(): Promise<TreeNode> {
+    return eventually('the view shows the Sessions list', () => provider().findById(`ziti/${MAIN}/sessions`), 10_000);
   }
   const liveSessions = (): number => state().data.sessions.size;
 
@@ -113,12 +112,12 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
     const last = await item(children[children.length - 1]);
     assert.match(String(last.contextValue), /^error;canRetry/);
     assert.match(String(last.label), /^Could not refresh \(showing the earlier list\): /);
-    assert.match(String((await item(shownList())).description), /\(stale\)/);
+    assert.match(String((await item(await shownList())).description), /\(stale\)/);
     sb.faults.clear('ziti');
     provider().refresh();
     const again = await kids(await sessionsList());
     assert.ok(!(await Promise.all(again.map(labelOf))).some((l) => /Could not refresh/.test(l)), 'recovers');
-    assert.doesNotMatch(String((await item(shownList())).description), /stale/);
+    assert.doesNotMatch(String((await item(await shownList())).description), /stale/);
   });
 
   it('after a revoke the connection row, the list and the badge show the same count without a refresh', async () => {
@@ -132,7 +131,7 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
     const conn = provider().findById(`ziti/${MAIN}`);
     assert.ok(conn);
     assert.match(String((await item(conn)).description), new RegExp(`· ${expected} sessions`));
-    assert.match(String((await item(shownList())).description), new RegExp(`of ${expected}$|^${expected}$`));
+    assert.match(String((await item(await shownList())).description), new RegExp(`of ${expected}$|^${expected}$`));
     assert.strictEqual(api.views.treeViews.sessions.badge?.value, total - 1);
   });
 
@@ -203,12 +202,12 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
   it('a filter the controller rejects shows its words and no "(filtered)" count of an earlier list', async () => {
     await vscode.commands.executeCommand('sessionManager.filter', 'web');
     await kids(await sessionsList());
-    assert.match(String((await item(shownList())).description), /\(filtered\)$/);
+    assert.match(String((await item(await shownList())).description), /\(filtered\)$/);
     await vscode.commands.executeCommand('sessionManager.filter', 'type = ');
     const children = await kids(await sessionsList());
     assert.strictEqual(children.length, 1);
     assert.match(await labelOf(children[0]), /rejected the filter/);
-    const d = String((await item(shownList())).description ?? '');
+    const d = String((await item(await shownList())).description ?? '');
     assert.doesNotMatch(d, /\d+ \(filtered\)/, `description: ${d}`);
     await vscode.commands.executeCommand('sessionManager.clearFilter');
   });
