@@ -46,10 +46,14 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
   async function rows(): Promise<Row[]> {
     return (await kids(await sessionsList())).filter(isRow);
   }
-  /** The Sessions list as the view holds it now (after a redraw, the same object the workbench resolves). */
-  /** The Sessions list row as the view shows it (a redraw in flight registers it again within a moment). */
-  function shownList(): Promise<TreeNode> {
-    return eventually('the view shows the Sessions list', () => provider().findById(`ziti/${MAIN}/sessions`), 10_000);
+  /**
+   * The Sessions list row as the view holds it now (after a redraw, the same object the workbench resolves). When the
+   * workbench has not fetched the redrawn connection's children yet (a hidden view is not asked again), they are asked
+   * for here: the connection's levels are kept rows holding what the revoke read (within the moment a redraw keeps
+   * them, nothing is read again).
+   */
+  async function shownList(): Promise<TreeNode> {
+    return provider().findById(`ziti/${MAIN}/sessions`) ?? sessionsList();
   }
   const liveSessions = (): number => state().data.sessions.size;
 
