@@ -113,7 +113,7 @@ export interface Pki {
   wrongName: { certPem: string; keyPem: string };
 }
 
-export function keyPair(): { privateKeyPem: string; publicKeyPem: string } {
+function keyPair(): { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },

@@ -12,7 +12,7 @@ import * as tls from 'tls';
 import forge from 'node-forge';
 import { BodyTooLargeError } from '../../../src/http/body';
 import { fetchPeerCertificateChain, probeGet } from '../../../src/http/tls';
-import { freePort, json, keyPair, makeCert, pki, startConnectProxy, startHttps, type TestServer } from './helpers';
+import { freePort, json, makeCert, pki, startConnectProxy, startHttps, type TestServer } from './helpers';
 
 function fingerprint(pem: string): string {
   return new crypto.X509Certificate(pem).fingerprint256;
@@ -168,7 +168,8 @@ describe('http/tls probes', function () {
     });
 
     it('returns the chain of an expired or not yet valid certificate as untrusted, with the reason', async () => {
-      const leafKeys = keyPair();
+      // The key of the test's other leaf (no new key: generating one is slow).
+      const leafKeys = { privateKeyPem: pki().leaf.keyPem, publicKeyPem: crypto.createPublicKey(pki().leaf.keyPem).export({ type: 'spki', format: 'pem' }).toString() };
       const issuer = forge.pki.certificateFromPem(pki().caPem);
       const day = 24 * 3600_000;
       for (const [code, notBefore, notAfter] of [

@@ -5,7 +5,7 @@ import * as crypto from 'crypto';
 import forge from 'node-forge';
 import { errorFromTransport } from '../../../src/http/errors';
 import { describeCertificate, describeCertificateError, proxyUrlFor, splitPemBundle } from '../../../src/http/tls';
-import { keyPair, makeCert, pki } from './helpers';
+import { makeCert, pki } from './helpers';
 
 describe('http/tls (pure)', () => {
   describe('certificate-verification errors', () => {
@@ -44,8 +44,8 @@ describe('http/tls (pure)', () => {
 
   describe('describeCertificate', () => {
     it('gives subject and issuer on one line, part by part, with fingerprint, validity, serial number and CA flag', () => {
-      const caKeys = { privateKeyPem: pki().caKeyPem };
-      const leafKeys = keyPair();
+      // The key of the test's other leaf (no new key: generating one is slow).
+      const publicKeyPem = crypto.createPublicKey(pki().leaf.keyPem).export({ type: 'spki', format: 'pem' }).toString();
       const issuer = forge.pki.certificateFromPem(pki().caPem);
       const cert = makeCert({
         cn: 'ctrl.example',
@@ -53,8 +53,8 @@ describe('http/tls (pure)', () => {
           { name: 'countryName', value: 'DE' },
           { name: 'organizationName', value: 'Acme Labs' },
         ],
-        publicKeyPem: leafKeys.publicKeyPem,
-        signingKeyPem: caKeys.privateKeyPem,
+        publicKeyPem,
+        signingKeyPem: pki().caKeyPem,
         issuer,
         isCa: false,
       });
