@@ -6,6 +6,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
 import type { AddressInfo } from 'net';
+import httpsModule from 'https';
 import forge from 'node-forge';
 
 export interface TestServer {
@@ -98,6 +99,8 @@ export function collectLog(): { lines: string[]; log: (level: string, message: s
 
 export interface Pki {
   caPem: string;
+  /** The CA's private key, to issue more certificates in a test. */
+  caKeyPem: string;
   /** Leaf for 127.0.0.1/localhost issued by the CA. */
   leaf: { certPem: string; keyPem: string };
   /** Self-signed leaf for 127.0.0.1/localhost. */
@@ -119,8 +122,12 @@ function keyPair(): { privateKeyPem: string; publicKeyPem: string } {
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
-function makeCert(opts: {
+/** A certificate signed with `signingKeyPem` (self-signed without `issuer`); `subject` adds attributes before the CN. */
+export function makeCert(opts: {
   cn: string;
+  subject?: { name: string; value: string }[];
+  notBefore?: Date;
+  notAfter?: Date;
   publicKeyPem: string;
   signingKeyPem: string;
   issuer?: forge.pki.Certificate;
@@ -131,9 +138,9 @@ function makeCert(opts: {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(opts.publicKeyPem);
   cert.serialNumber = '01' + crypto.randomBytes(12).toString('hex');
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 2 * 24 * 3600_000);
-  const subject = [{ name: 'commonName', value: opts.cn }];
+  cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
+  cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 2 * 24 * 3600_000);
+  const subject = [...(opts.subject ?? []), { name: 'commonName', value: opts.cn }];
   cert.setSubject(subject);
   cert.setIssuer(opts.issuer ? opts.issuer.subject.attributes : subject);
   const ext: object[] = [{ name: 'basicConstraints', cA: opts.isCa, critical: true }];
@@ -174,6 +181,7 @@ export function pki(): Pki {
   cached = {
     wrongName: { certPem: forge.pki.certificateToPem(wrongName), keyPem: wrongKeys.privateKeyPem },
     caPem: forge.pki.certificateToPem(ca),
+    caKeyPem: caKeys.privateKeyPem,
     leaf: { certPem: forge.pki.certificateToPem(leaf), keyPem: leafKeys.privateKeyPem },
     selfSigned: { certPem: forge.pki.certificateToPem(selfSigned), keyPem: ssKeys.privateKeyPem },
     otherCaPem: forge.pki.certificateToPem(other),
@@ -237,4 +245,25 @@ export async function rejection(p: Promise<unknown>): Promise<ApiError> {
     return e;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * Emulates VS Code's proxy support (@vscode/proxy-agent with `http.proxySupport` at its default `override`) for a host
+ * other than localhost/127.0.0.1: https.request's agent is replaced by the host's own, which connects with what the
+ * request options carry. @vscode/proxy-agent 0.45 (code-server 4.139) copies the replaced agent's `ca` into the
+ * request options (`keepAgentCa`); older versions did not. The client certificate is never carried over.
+ * Returns a function that restores https.request.
+ */
+export function replaceHttpsAgents(keepAgentCa: boolean): () => void {
+  const original = httpsModule.request;
+  const patched = (options: https.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest => {
+    assert.strictEqual(typeof options, 'object', 'the client passes request options, not a URL');
+    const agent = options.agent;
+    const agentCa = keepAgentCa && agent instanceof https.Agent ? (agent as https.Agent & { options: https.AgentOptions }).options.ca : undefined;
+    return original({ ...options, agent: false, ...(agentCa ? { ca: agentCa } : {}) }, callback);
+  };
+  httpsModule.request = patched as typeof httpsModule.request;
+  return () => {
+    httpsModule.request = original;
+  };
 }

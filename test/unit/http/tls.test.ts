@@ -5,35 +5,13 @@ import * as crypto from 'crypto';
 import type * as http from 'http';
 import * as https from 'https';
 import httpModule from 'http';
-import httpsModule from 'https';
 import type { TLSSocket } from 'tls';
 import { HttpClient } from '../../../src/http';
 import { fetchPeerCertificateChain } from '../../../src/http/tls';
-import { json, pki, rejection, startConnectProxy, startHttps, type TestServer } from './helpers';
+import { json, pki, rejection, replaceHttpsAgents, startConnectProxy, startHttps, type TestServer } from './helpers';
 
 function fingerprint(pem: string): string {
   return new crypto.X509Certificate(pem).fingerprint256;
-}
-
-/**
- * Emulates VS Code's proxy support (@vscode/proxy-agent with `http.proxySupport` at its default `override`) for a host
- * other than localhost/127.0.0.1: https.request's agent is replaced by the host's own, which connects with what the
- * request options carry. @vscode/proxy-agent 0.45 (code-server 4.139) copies the replaced agent's `ca` into the
- * request options (`keepAgentCa`); older versions did not. The client certificate is never carried over.
- * Returns a function that restores https.request.
- */
-function replaceHttpsAgents(keepAgentCa: boolean): () => void {
-  const original = httpsModule.request;
-  const patched = (options: https.RequestOptions, callback?: (res: import('http').IncomingMessage) => void): import('http').ClientRequest => {
-    assert.strictEqual(typeof options, 'object', 'the client passes request options, not a URL');
-    const agent = options.agent;
-    const agentCa = keepAgentCa && agent instanceof https.Agent ? (agent as https.Agent & { options: https.AgentOptions }).options.ca : undefined;
-    return original({ ...options, agent: false, ...(agentCa ? { ca: agentCa } : {}) }, callback);
-  };
-  httpsModule.request = patched as typeof httpsModule.request;
-  return () => {
-    httpsModule.request = original;
-  };
 }
 
 describe('http/tls', function () {
