@@ -44,7 +44,9 @@ export default {
   packageManager: 'npm',
   testRunner: 'mocha',
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  // The checker type-checks src/ only (tsconfig.stryker.json): a mutant is invalid when the product no longer compiles;
+  // checking the tests too for every mutant took about twice as long (measured on src/backends/cohesity).
+  tsconfigFile: 'tsconfig.stryker.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // The tests are compiled TypeScript: the copy Stryker works in is compiled after the mutants are placed.
   buildCommand: 'npx tsc -p .',
