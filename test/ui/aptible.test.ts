@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import type { AptibleState } from '../sandbox/aptible';
 import type { Sandbox } from '../sandbox/server';
-import { answerModal, answerQuickInput, expandTreeRow, openSessionManager, runFromPalette, screenshot, sessionRow, setPaneExpanded, UiSession, useUiSession, webviewFrame } from './workbench';
+import { answerModal, answerQuickInput, clickContextMenuItem, expandTreeRow, openSessionManager, runFromPalette, screenshot, sessionRow, setPaneExpanded, UiSession, useUiSession, webviewFrame } from './workbench';
 
 const CONNECTION = 'Aptible acme';
 
@@ -88,16 +88,18 @@ describe('workbench UI: Aptible SSH sessions, details and session path', functio
   it("opens the session's details: session, operation and containers, no secret", async () => {
     const page = s.page;
     const r = sessionRow(page, label);
-    await r.click({ button: 'right' });
-    const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Show Details' }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
+    // The menu can close under a redraw of the list: ask again until the details document shows the session.
+    const shown = (): Promise<boolean> =>
+      page
+        .waitForFunction((id) => Array.from(document.querySelectorAll('.editor-instance .view-lines')).some((e) => (e.textContent ?? '').includes(String(id))), sessionId, { timeout: 10_000 })
+        .then(() => true, () => false);
+    let opened = false;
+    for (let attempt = 0; attempt < 3 && !opened; attempt++) {
+      await clickContextMenuItem(page, r, 'Show Details');
+      opened = await shown();
+    }
+    assert.ok(opened, 'Show Details opened the session\'s details document');
     const editor = page.locator('.editor-instance .view-lines').first();
-    await page.waitForFunction(
-      (id) => Array.from(document.querySelectorAll('.editor-instance .view-lines')).some((e) => (e.textContent ?? '').includes(String(id))),
-      sessionId,
-      { timeout: 30_000 },
-    );
     // The editor draws only the lines in view: page through the document and keep every line seen.
     const seen = new Set<string>();
     await editor.click();

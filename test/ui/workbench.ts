@@ -201,14 +201,9 @@ export function treeRow(page: Page, label: string | RegExp) {
   return page.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
 }
 
-/** Expands a collapsed tree row (a single click toggles it). */
+/** Expands a collapsed tree row (a click toggles it; one swallowed by a redraw of the list is clicked again). */
 export async function expandRow(page: Page, label: string | RegExp): Promise<void> {
-  const row = treeRow(page, label);
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') {
-    await row.click();
-  }
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 15_000 });
+  await expandTreeRow(page, treeRow(page, label));
 }
 
 /** Waits until the tree row with this label shows text matching `pattern` (rows are re-rendered, so poll by locator). */
@@ -242,18 +237,26 @@ export function sessionRow(page: Page, label: string | RegExp): Locator {
     .first();
 }
 
-/** Expands a tree row (a click toggles it) and waits until it says it is expanded. */
+/**
+ * Expands a tree row (a click toggles it) and waits until it says it is expanded. A list that redraws as it loads can
+ * swallow the click: the row is clicked again while it still says collapsed, up to three times.
+ */
 export async function expandTreeRow(page: Page, r: Locator): Promise<void> {
   await r.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) === 'false') {
-    await r.click();
-  }
-  const deadline = Date.now() + 15_000;
-  while ((await r.getAttribute('aria-expanded')) !== 'true') {
-    if (Date.now() > deadline) {
+  for (let attempt = 1; ; attempt++) {
+    if ((await r.getAttribute('aria-expanded')) === 'false') {
+      await r.click();
+    }
+    const deadline = Date.now() + 5_000 * attempt;
+    while ((await r.getAttribute('aria-expanded')) !== 'true' && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+    }
+    if ((await r.getAttribute('aria-expanded')) === 'true') {
+      return;
+    }
+    if (attempt >= 3) {
       throw new Error(`the row ${await r.innerText()} did not expand`);
     }
-    await page.waitForTimeout(200);
   }
 }
 
