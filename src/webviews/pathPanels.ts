@@ -60,12 +60,16 @@ export interface PathPanelDeps {
   };
 }
 
+/** A view with its words, as the webview gets it. */
+type RenderedView = PathView & { texts: PathTexts };
+
 function panelKey(connectionId: string, sessionId: string): string {
   return `${connectionId}/${sessionId}`;
 }
 
 class PathPanel {
-  private last: PathView | undefined;
+  /** The last view sent, with its words. */
+  private last: RenderedView | undefined;
   private loading: Promise<void> | undefined;
   private loadAgain = false;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -171,12 +175,12 @@ class PathPanel {
       return;
     }
     view = { ...view, canRevoke: view.canRevoke && this.provider.revokeCommand !== undefined };
-    const texts = this.provider.texts(view);
-    const problem = viewProblem({ ...view, texts });
+    let rendered: RenderedView = { ...view, texts: this.provider.texts(view) };
+    const problem = viewProblem(rendered);
     if (problem) {
       // The webview would refuse it and keep showing the last path (or nothing): say why instead.
       this.deps.log.warn(`${this.provider.noun} of session ${sessionId}: cannot be shown: ${problem}`);
-      view = {
+      const shown: PathView = {
         state: 'error',
         connectionId,
         connectionLabel: this.connectionLabel().slice(0, 200),
@@ -187,8 +191,8 @@ class PathPanel {
         canRevoke: view.canRevoke === true,
         autoRefreshSeconds: autoRefreshSeconds(),
       };
+      rendered = { ...shown, texts: this.provider.texts(shown) };
     }
-    const rendered = { ...view, texts: this.provider.texts(view) };
     this.last = rendered;
     if (rendered.state === 'path' || rendered.state === 'empty') {
       // Only a full answer retitles the tab: an ended or failed read may know less than the opener did.
@@ -205,7 +209,7 @@ class PathPanel {
         // A (re)loaded webview (first shown, or shown again after its tab was hidden, which drops its page and every
         // message posted meanwhile): send what we have and whether a load is running, or load it.
         if (this.last) {
-          this.post({ type: 'render', view: { ...this.last, texts: this.provider.texts(this.last) } });
+          this.post({ type: 'render', view: this.last });
         }
         if (this.loading) {
           this.post({ type: 'busy', busy: true, label: this.loadingLabel() });
