@@ -7,12 +7,10 @@ import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import type { AptibleState } from '../sandbox/aptible';
-import { ADMIN_PASSWORD } from '../sandbox/ziti';
-import { start, Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
 import { failOnRequestViolations } from '../sandbox/requestCheck';
-import { isEntryRow, item, labelOf, testingApi, type EntryRowLike } from './helpers';
-import { Answer, QueuedInput } from './queuedInput';
-import { removeAllConnections } from './connections.test';
+import { isEntryRow, item, labelOf, type EntryRowLike } from './helpers';
+import { sessionsSuite } from './sessionsFixture';
 
 const APT = 'apt-main';
 const ZITI = 'apt-ziti';
@@ -24,12 +22,34 @@ const isSession = (n: TreeNode): n is Row => isRow(n) && n.entry.type === 'aptib
 
 describe('Aptible sessions view (sandbox)', function () {
   this.timeout(180_000);
+  const suite = sessionsSuite({
+    // 160 sessions: the first app holds 88, more than one page of the view (pageSize 50) and of the server (20).
+    sandbox: { backends: ['aptible', 'ziti'], sizes: { aptibleSessions: 160 } },
+    zitiBeside: ZITI,
+    async connections(api, sb) {
+      const d = sb.details.aptible;
+      await api.store.save(
+        {
+          id: APT,
+          label: 'Aptible acme',
+          backend: 'aptible',
+          endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
+          auth: { method: 'password', username: d.credentials.email },
+          source: 'user',
+        },
+        { password: d.credentials.password },
+      );
+      return [APT];
+    },
+    settings: { pageSize: 50 },
+  });
+  const { provider, kids, answer } = suite;
   let api: TestingApi;
   let sb: Sandbox;
-  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
   const st = (): AptibleState => sb.state.aptible.state as AptibleState;
-  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
+  before(() => {
+    ({ api, sb } = suite);
+  });
 
   async function connection(): Promise<TreeNode> {
     const c = (await kids()).find((r) => r.id === `aptible/${APT}`);
@@ -50,11 +70,6 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.ok(r, `app ${app.handle}`);
     return r;
   }
-  function answer(answers: Answer[]): QueuedInput {
-    const q = new QueuedInput(answers, api.BACK);
-    api.setUserInput(q);
-    return q;
-  }
   /** A session row of the first app whose operation is running (not yet asked to cancel). */
   async function runningRow(): Promise<Row> {
     const rows = (await kids(await firstApp())).filter(isSession);
@@ -73,43 +88,6 @@ describe('Aptible sessions view (sandbox)', function () {
   }
   // Every request the extension sends to the Deploy API honours aptible.yaml, or the test that sent it fails.
   failOnRequestViolations(() => sb, 'aptible');
-
-  before(async () => {
-    api = await testingApi();
-    // 160 sessions: the first app holds 88, more than one page of the view (pageSize 50) and of the server (20).
-    sb = await start({ backends: ['aptible', 'ziti'], sizes: { aptibleSessions: 160 } });
-    await removeAllConnections(api);
-    const d = sb.details.aptible;
-    await api.store.save(
-      {
-        id: APT,
-        label: 'Aptible acme',
-        backend: 'aptible',
-        endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
-        auth: { method: 'password', username: d.credentials.email },
-        source: 'user',
-      },
-      { password: d.credentials.password },
-    );
-    await api.store.save(
-      { id: ZITI, label: 'Ziti beside', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
-      { password: ADMIN_PASSWORD },
-    );
-    for (const id of [APT, ZITI]) {
-      await api.manager.signedInClient(id);
-    }
-    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
-    await config().update('pageSize', 50, vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    api.setUserInput(undefined);
-    for (const key of ['pageSize', 'autoRefreshSeconds']) {
-      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    }
-    await removeAllConnections(api);
-    await sb.stop();
-  });
 
   afterEach(() => {
     sb.faults.clear('aptible');

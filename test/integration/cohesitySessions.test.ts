@@ -8,11 +8,10 @@ import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import type { CohesityState } from '../sandbox/cohesity';
-import { ADMIN_PASSWORD } from '../sandbox/ziti';
-import { start, Sandbox } from '../sandbox/server';
-import { isEntryRow, item, labelOf, testingApi, watchRequests, type EntryRowLike, type RevokeSummary } from './helpers';
-import { Answer, QueuedInput } from './queuedInput';
-import { removeAllConnections } from './connections.test';
+import type { Sandbox } from '../sandbox/server';
+import { isEntryRow, item, labelOf, watchRequests, type EntryRowLike, type RevokeSummary } from './helpers';
+import type { QueuedInput } from './queuedInput';
+import { sessionsSuite } from './sessionsFixture';
 
 const COH = 'coh-lab';
 const PROD = 'coh-prod';
@@ -23,18 +22,30 @@ const isRow = (n: TreeNode): n is Row => isEntryRow(n);
 
 describe('Cohesity sessions view (sandbox)', function () {
   this.timeout(180_000);
+  const suite = sessionsSuite({
+    sandbox: { backends: ['cohesity', 'ziti'] },
+    zitiBeside: ZITI,
+    async connections(api, sb) {
+      const d = sb.details.cohesity;
+      const base = {
+        backend: 'cohesity' as const,
+        endpoints: { url: sb.urls.cohesity },
+        auth: { method: 'password' as const, username: d.credentials.username, domain: 'LOCAL' },
+        tls: { trustedCertificates: [d.trustPem as string] },
+        source: 'user' as const,
+      };
+      await api.store.save({ ...base, id: COH, label: 'Cohesity lab' }, { password: d.credentials.password });
+      await api.store.save({ ...base, id: PROD, label: 'Cohesity prod', production: true }, { password: d.credentials.password });
+      return [COH, PROD];
+    },
+  });
+  const { provider, kids, answer } = suite;
   let api: TestingApi;
   let sb: Sandbox;
-  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
   const st = (): CohesityState => sb.state.cohesity.state as CohesityState;
-  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
-
-  function answer(answers: Answer[]): QueuedInput {
-    const q = new QueuedInput(answers, api.BACK);
-    api.setUserInput(q);
-    return q;
-  }
+  before(() => {
+    ({ api, sb } = suite);
+  });
   async function connection(id = COH): Promise<TreeNode> {
     const c = (await kids()).find((r) => r.id === `cohesity/${id}`);
     assert.ok(c, `the Cohesity connection row ${id}`);
@@ -56,37 +67,6 @@ describe('Cohesity sessions view (sandbox)', function () {
     }
     return m;
   }
-
-  before(async () => {
-    api = await testingApi();
-    sb = await start({ backends: ['cohesity', 'ziti'] });
-    await removeAllConnections(api);
-    const d = sb.details.cohesity;
-    const base = {
-      backend: 'cohesity' as const,
-      endpoints: { url: sb.urls.cohesity },
-      auth: { method: 'password' as const, username: d.credentials.username, domain: 'LOCAL' },
-      tls: { trustedCertificates: [d.trustPem as string] },
-      source: 'user' as const,
-    };
-    await api.store.save({ ...base, id: COH, label: 'Cohesity lab' }, { password: d.credentials.password });
-    await api.store.save({ ...base, id: PROD, label: 'Cohesity prod', production: true }, { password: d.credentials.password });
-    await api.store.save(
-      { id: ZITI, label: 'Ziti beside', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
-      { password: ADMIN_PASSWORD },
-    );
-    for (const id of [COH, PROD, ZITI]) {
-      await api.manager.signedInClient(id);
-    }
-    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    api.setUserInput(undefined);
-    await config().update('autoRefreshSeconds', undefined, vscode.ConfigurationTarget.Global);
-    await removeAllConnections(api);
-    await sb.stop();
-  });
 
   afterEach(async () => {
     sb.faults.clear('cohesity');

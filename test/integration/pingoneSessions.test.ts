@@ -7,11 +7,9 @@ import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import type { PingOneState } from '../sandbox/pingone';
-import { ADMIN_PASSWORD } from '../sandbox/ziti';
-import { start, Sandbox } from '../sandbox/server';
-import { isEntryRow, item, labelOf, testingApi, type EntryRowLike, type RevokeSummary } from './helpers';
-import { Answer, QueuedInput } from './queuedInput';
-import { removeAllConnections } from './connections.test';
+import type { Sandbox } from '../sandbox/server';
+import { isEntryRow, item, labelOf, type EntryRowLike, type RevokeSummary } from './helpers';
+import { sessionsSuite } from './sessionsFixture';
 
 const PING = 'p1-main';
 const PROD = 'p1-prod';
@@ -22,18 +20,29 @@ const isRow = isEntryRow;
 
 describe('PingOne sessions view (sandbox)', function () {
   this.timeout(180_000);
+  const suite = sessionsSuite({
+    sandbox: { backends: ['pingone', 'ziti'] },
+    zitiBeside: ZITI,
+    async connections(api, sb) {
+      const d = sb.details.pingone;
+      const base = {
+        backend: 'pingone' as const,
+        endpoints: { region: 'custom' as const, apiUrl: d.urls.apiBase, authUrl: d.urls.authBase },
+        auth: { method: 'clientCredentials' as const, environmentId: d.credentials.environmentId, clientId: d.credentials.basicClientId, clientAuth: 'basic' as const },
+        source: 'user' as const,
+      };
+      await api.store.save({ ...base, id: PING, label: 'Ping workforce' }, { clientSecret: d.credentials.basicClientSecret });
+      await api.store.save({ ...base, id: PROD, label: 'Ping prod', production: true }, { clientSecret: d.credentials.basicClientSecret });
+      return [PING, PROD];
+    },
+  });
+  const { provider, kids, answer } = suite;
   let api: TestingApi;
   let sb: Sandbox;
-  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
   const p1 = (): PingOneState => sb.state.pingone.state as PingOneState;
-  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
-
-  function answer(answers: Answer[]): QueuedInput {
-    const q = new QueuedInput(answers, api.BACK);
-    api.setUserInput(q);
-    return q;
-  }
+  before(() => {
+    ({ api, sb } = suite);
+  });
   async function connection(id = PING): Promise<TreeNode> {
     const c = (await kids()).find((r) => r.id === `pingone/${id}`);
     assert.ok(c, `the PingOne connection row ${id}`);
@@ -62,39 +71,6 @@ describe('PingOne sessions view (sandbox)', function () {
     }
     throw new Error(`no user with ${min} sessions`);
   }
-
-  before(async () => {
-    api = await testingApi();
-    sb = await start({ backends: ['pingone', 'ziti'] });
-    await removeAllConnections(api);
-    const d = sb.details.pingone;
-    const base = {
-      backend: 'pingone' as const,
-      endpoints: { region: 'custom' as const, apiUrl: d.urls.apiBase, authUrl: d.urls.authBase },
-      auth: { method: 'clientCredentials' as const, environmentId: d.credentials.environmentId, clientId: d.credentials.basicClientId, clientAuth: 'basic' as const },
-      source: 'user' as const,
-    };
-    await api.store.save({ ...base, id: PING, label: 'Ping workforce' }, { clientSecret: d.credentials.basicClientSecret });
-    await api.store.save({ ...base, id: PROD, label: 'Ping prod', production: true }, { clientSecret: d.credentials.basicClientSecret });
-    await api.store.save(
-      { id: ZITI, label: 'Ziti beside', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
-      { password: ADMIN_PASSWORD },
-    );
-    for (const id of [PING, PROD, ZITI]) {
-      await api.manager.signedInClient(id);
-    }
-    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    api.setUserInput(undefined);
-    await vscode.commands.executeCommand('sessionManager.clearFilter');
-    for (const key of ['pageSize', 'autoRefreshSeconds', 'pingone.staleAfterHours']) {
-      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    }
-    await removeAllConnections(api);
-    await sb.stop();
-  });
 
   afterEach(async () => {
     await vscode.commands.executeCommand('sessionManager.clearFilter');

@@ -6,10 +6,9 @@ import type { TreeNode } from '../../src/tree/nodes';
 import type { SandboxRequest } from '../sandbox/types';
 import type { ZitiState } from '../sandbox/ziti';
 import { ADMIN_PASSWORD, HOSTILE_SERVICE_NAME } from '../sandbox/ziti';
-import { start, Sandbox } from '../sandbox/server';
-import { item, labelOf, labels, testingApi, type RevokeSummary } from './helpers';
-import { Answer, QueuedInput } from './queuedInput';
-import { removeAllConnections } from './connections.test';
+import type { Sandbox } from '../sandbox/server';
+import { item, labelOf, labels, type RevokeSummary } from './helpers';
+import { sessionsSuite } from './sessionsFixture';
 import { eventually } from './zitiFixture';
 
 const MAIN = 'zs-main';
@@ -33,19 +32,34 @@ function tooltipText(i: vscode.TreeItem): string {
 
 describe('OpenZiti sessions view', function () {
   this.timeout(120_000);
+  const requests: { method: string; path: string; filter: string | null; status?: number }[] = [];
+  const suite = sessionsSuite({
+    sandbox: { backends: ['ziti'] },
+    async connections(api, sb) {
+      const backend = sb.state.ziti;
+      const original = backend.handle.bind(backend);
+      backend.handle = async (req: SandboxRequest) => {
+        const seen: (typeof requests)[number] = { method: req.method, path: req.path, filter: req.query.get('filter') };
+        requests.push(seen);
+        const res = await original(req);
+        seen.status = res.status;
+        return res;
+      };
+      const base = { backend: 'ziti' as const, endpoints: { url: sb.urls.ziti }, auth: { method: 'password' as const, username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' as const };
+      await api.store.save({ ...base, id: MAIN, label: 'Sessions controller' }, { password: ADMIN_PASSWORD });
+      await api.store.save({ ...base, id: PROD, label: 'Prod controller', production: true }, { password: ADMIN_PASSWORD });
+      // A wrong password: whatever else tries to sign it in (another view), it never becomes signed in.
+      await api.store.save({ ...base, id: OFF, label: 'Signed-out controller' }, { password: 'not-the-password' });
+      return [MAIN, PROD];
+    },
+  });
+  const { provider, kids, config, answer } = suite;
   let api: TestingApi;
   let sb: Sandbox;
-  const requests: { method: string; path: string; filter: string | null; status?: number }[] = [];
-  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
   const state = (): ZitiState => sb.state.ziti.state as ZitiState;
-  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
-
-  function answer(answers: Answer[]): QueuedInput {
-    const q = new QueuedInput(answers, api.BACK);
-    api.setUserInput(q);
-    return q;
-  }
+  before(() => {
+    ({ api, sb } = suite);
+  });
 
   async function controller(connectionId: string): Promise<TreeNode> {
     const roots = await kids();
@@ -69,50 +83,6 @@ describe('OpenZiti sessions view', function () {
   function countRequests(re: RegExp, method = 'GET'): number {
     return requests.filter((r) => r.method === method && re.test(r.path)).length;
   }
-
-  before(async () => {
-    api = await testingApi();
-    sb = await start({ backends: ['ziti'] });
-    const backend = sb.state.ziti;
-    const original = backend.handle.bind(backend);
-    backend.handle = async (req: SandboxRequest) => {
-      const seen: (typeof requests)[number] = { method: req.method, path: req.path, filter: req.query.get('filter') };
-      requests.push(seen);
-      const res = await original(req);
-      seen.status = res.status;
-      return res;
-    };
-    await removeAllConnections(api);
-    const base = { backend: 'ziti' as const, endpoints: { url: sb.urls.ziti }, auth: { method: 'password' as const, username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' as const };
-    await api.store.save({ ...base, id: MAIN, label: 'Sessions controller' }, { password: ADMIN_PASSWORD });
-    await api.store.save({ ...base, id: PROD, label: 'Prod controller', production: true }, { password: ADMIN_PASSWORD });
-    // A wrong password: whatever else tries to sign it in (another view), it never becomes signed in.
-    await api.store.save({ ...base, id: OFF, label: 'Signed-out controller' }, { password: 'not-the-password' });
-    for (const id of [MAIN, PROD]) {
-      // Another view may have started this connection's shared sign-in and cancelled it with its own refresh.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await api.manager.signedInClient(id);
-          break;
-        } catch (e) {
-          if (attempt >= 2 || !/cancelled/.test(String(e))) {
-            throw e;
-          }
-        }
-      }
-    }
-    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    api.setUserInput(undefined);
-    await vscode.commands.executeCommand('sessionManager.clearFilter');
-    for (const key of ['pageSize', 'autoRefreshSeconds', 'ziti.sessionGroupBy']) {
-      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    }
-    await removeAllConnections(api);
-    await sb.stop();
-  });
 
   it('shows each OpenZiti controller with Sessions and API Sessions groups and their counts', async () => {
     const roots = await kids();

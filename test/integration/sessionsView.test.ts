@@ -8,10 +8,9 @@ import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import type { ZitiState } from '../sandbox/ziti';
 import { ADMIN_PASSWORD } from '../sandbox/ziti';
-import { start, Sandbox } from '../sandbox/server';
-import { isEntryRow, item, labelOf, testingApi, type EntryRowLike, type RevokeSummary } from './helpers';
-import { Answer, QueuedInput } from './queuedInput';
-import { removeAllConnections } from './connections.test';
+import type { Sandbox } from '../sandbox/server';
+import { isEntryRow, item, labelOf, type EntryRowLike, type RevokeSummary } from './helpers';
+import { sessionsSuite } from './sessionsFixture';
 import { eventually } from './zitiFixture';
 
 const MAIN = 'sv-main';
@@ -21,18 +20,23 @@ const isRow = isEntryRow;
 
 describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
   this.timeout(180_000);
+  const suite = sessionsSuite({
+    sandbox: { backends: ['ziti'] },
+    async connections(api, sb) {
+      await api.store.save(
+        { id: MAIN, label: 'View controller', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
+        { password: ADMIN_PASSWORD },
+      );
+      return [MAIN];
+    },
+  });
+  const { provider, kids, config, answer } = suite;
   let api: TestingApi;
   let sb: Sandbox;
-  const provider = (): TestingApi['views']['providers']['sessions'] => api.views.providers.sessions;
   const state = (): ZitiState => sb.state.ziti.state as ZitiState;
-  const kids = (n?: TreeNode): Promise<TreeNode[]> => provider().getChildren(n);
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('sessionManager');
-
-  function answer(answers: Answer[]): QueuedInput {
-    const q = new QueuedInput(answers, api.BACK);
-    api.setUserInput(q);
-    return q;
-  }
+  before(() => {
+    ({ api, sb } = suite);
+  });
   async function controller(): Promise<TreeNode> {
     const c = (await kids()).find((r) => r.id === `ziti/${MAIN}`);
     assert.ok(c, 'the controller row');
@@ -56,29 +60,6 @@ describe('Sessions view: shared behaviour (OpenZiti sandbox)', function () {
     return provider().findById(`ziti/${MAIN}/sessions`) ?? sessionsList();
   }
   const liveSessions = (): number => state().data.sessions.size;
-
-  before(async () => {
-    api = await testingApi();
-    sb = await start({ backends: ['ziti'] });
-    await removeAllConnections(api);
-    await api.store.save(
-      { id: MAIN, label: 'View controller', backend: 'ziti', endpoints: { url: sb.urls.ziti }, auth: { method: 'password', username: 'admin' }, tls: { trustedCertificates: [sb.ca.pem] }, source: 'user' },
-      { password: ADMIN_PASSWORD },
-    );
-    await api.manager.signedInClient(MAIN);
-    await config().update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    api.setUserInput(undefined);
-    await vscode.commands.executeCommand('sessionManager.clearFilter');
-    await vscode.commands.executeCommand('sessionManager.sortSessions', 'newest');
-    for (const key of ['pageSize', 'autoRefreshSeconds', 'ziti.sessionGroupBy', 'bulkRevokeTypeCountAbove']) {
-      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    }
-    await removeAllConnections(api);
-    await sb.stop();
-  });
 
   afterEach(() => {
     sb.faults.clear('ziti');
