@@ -10,7 +10,7 @@ import type { AptibleState } from '../sandbox/aptible';
 import type { Sandbox } from '../sandbox/server';
 import { failOnRequestViolations } from '../sandbox/requestCheck';
 import { isEntryRow, item, labelOf, type EntryRowLike } from './helpers';
-import { sessionsSuite } from './sessionsFixture';
+import { saveAptible, sessionsSuite } from './sessionsFixture';
 
 const APT = 'apt-main';
 const ZITI = 'apt-ziti';
@@ -27,18 +27,7 @@ describe('Aptible sessions view (sandbox)', function () {
     sandbox: { backends: ['aptible', 'ziti'], sizes: { aptibleSessions: 160 } },
     zitiBeside: ZITI,
     async connections(api, sb) {
-      const d = sb.details.aptible;
-      await api.store.save(
-        {
-          id: APT,
-          label: 'Aptible acme',
-          backend: 'aptible',
-          endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
-          auth: { method: 'password', username: d.credentials.email },
-          source: 'user',
-        },
-        { password: d.credentials.password },
-      );
+      await saveAptible(api, sb, APT, 'Aptible acme');
       return [APT];
     },
     settings: { pageSize: 50 },

@@ -8,6 +8,7 @@ import { HOSTILE_SERVICE_NAME } from '../sandbox/ziti/index';
 import { testingApi } from './helpers';
 import { QueuedInput } from './queuedInput';
 import { eventually, ZitiFixture, zitiFixture } from './zitiFixture';
+import { pathPanelDriver } from './pathPanel';
 
 type SandboxSession = ReturnType<ZitiFixture['state']>['data']['sessions'] extends Map<string, infer S> ? S : never;
 
@@ -37,27 +38,7 @@ describe('route path panel (OpenZiti sandbox)', function () {
     return fx.state().data.services.get(s.serviceId)?.name ?? '';
   }
 
-  async function open(arg: unknown): Promise<WebviewRecord> {
-    const res = (await vscode.commands.executeCommand('sessionManager.showRoutePath', arg)) as { key: string } | undefined;
-    assert.ok(res, `showRoutePath returned nothing; errors: ${JSON.stringify(api.recentErrors.slice(-2))}`);
-    const rec = api.webviews.get('routePath', res.key);
-    assert.ok(rec, 'the panel is in the registry');
-    return rec;
-  }
-
-  /** The next rendered view after `skip` posted messages. */
-  async function rendered(rec: WebviewRecord, after = 0): Promise<RoutePathView> {
-    return eventually('a rendered view', () => {
-      const m = rec.posted.slice(after).reverse().find((x) => (x as { type: string }).type === 'render') as { view: RoutePathView } | undefined;
-      return m?.view;
-    });
-  }
-
-  async function refreshed(rec: WebviewRecord): Promise<RoutePathView> {
-    rec.posted.length = 0;
-    await rec.receive({ type: 'refresh' });
-    return rendered(rec);
-  }
+  const { open, rendered, refreshed } = pathPanelDriver(() => api, 'routePath', 'sessionManager.showRoutePath');
 
   it('draws identity → ingress → transit → egress → service, with names and online state resolved', async () => {
     const st = fx.state();

@@ -6,15 +6,15 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestingApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
-import type { WebviewRecord } from '../../src/webviews/registry';
-import { isHostMessage, type PathView } from '../../src/webviews/path/protocol';
+import { isHostMessage } from '../../src/webviews/path/protocol';
 import type { AptibleState } from '../sandbox/aptible';
 import { failOnRequestViolations } from '../sandbox/requestCheck';
 import { start, Sandbox } from '../sandbox/server';
 import { isEntryRow, item, testingApi, type EntryRowLike } from './helpers';
 import { QueuedInput } from './queuedInput';
 import { removeAllConnections } from './connections.test';
-import { eventually } from './zitiFixture';
+import { pathPanelDriver } from './pathPanel';
+import { saveAptible } from './sessionsFixture';
 
 const APT = 'path-apt';
 
@@ -39,43 +39,13 @@ describe('Session path panel (Aptible, sandbox)', function () {
     return (await kids(appRow)).filter(isEntryRow).filter((r) => r.entry.type === 'aptibleSession');
   }
 
-  async function open(arg: unknown): Promise<WebviewRecord> {
-    const res = (await vscode.commands.executeCommand('sessionManager.showSessionPath', arg)) as { key: string } | undefined;
-    assert.ok(res, `showSessionPath returned nothing; errors: ${JSON.stringify(api.recentErrors.slice(-2))}`);
-    const rec = api.webviews.get('sessionPath', res.key);
-    assert.ok(rec, 'the panel is in the registry');
-    return rec;
-  }
-
-  async function rendered(rec: WebviewRecord, after = 0): Promise<PathView> {
-    return eventually('a rendered view', () => {
-      const m = rec.posted.slice(after).reverse().find((x) => (x as { type: string }).type === 'render') as { view: PathView } | undefined;
-      return m?.view;
-    });
-  }
-
-  async function refreshed(rec: WebviewRecord): Promise<PathView> {
-    rec.posted.length = 0;
-    await rec.receive({ type: 'refresh' });
-    return rendered(rec);
-  }
+  const { open, rendered, refreshed } = pathPanelDriver(() => api, 'sessionPath', 'sessionManager.showSessionPath');
 
   before(async () => {
     api = await testingApi();
     sb = await start({ backends: ['aptible'] });
     await removeAllConnections(api);
-    const d = sb.details.aptible;
-    await api.store.save(
-      {
-        id: APT,
-        label: 'Aptible paths',
-        backend: 'aptible',
-        endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
-        auth: { method: 'password', username: d.credentials.email },
-        source: 'user',
-      },
-      { password: d.credentials.password },
-    );
+    await saveAptible(api, sb, APT, 'Aptible paths');
     await api.manager.signedInClient(APT);
     await vscode.workspace.getConfiguration('sessionManager').update('autoRefreshSeconds', 0, vscode.ConfigurationTarget.Global);
   });

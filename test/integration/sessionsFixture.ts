@@ -110,6 +110,22 @@ export function sessionsSuite(opts: SessionsSuiteOptions): SessionsSuite {
   return suite;
 }
 
+/** Saves an Aptible connection to the sandbox's Deploy API with the sandbox user's email and password. */
+export async function saveAptible(api: TestingApi, sb: Sandbox, id: string, label: string): Promise<void> {
+  const d = sb.details.aptible;
+  await api.store.save(
+    {
+      id,
+      label,
+      backend: 'aptible',
+      endpoints: { apiUrl: d.urls.apiRoot, authUrl: d.urls.authRoot },
+      auth: { method: 'password', username: d.credentials.email },
+      source: 'user',
+    },
+    { password: d.credentials.password },
+  );
+}
+
 /**
  * Signs a connection in. Another view may have started the connection's shared sign-in and cancelled it with its own
  * refresh: a cancelled sign-in is tried again (twice at most); any other failure fails the suite's set-up.

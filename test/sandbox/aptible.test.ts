@@ -49,6 +49,29 @@ describe('sandbox: Aptible emulator', function () {
     conforms('GET', abs, res);
     return res;
   }
+  /**
+   * Follows an app's list (`/apps/{id}/{list}`) by its next links from the first page, checking each page's HAL paging
+   * fields (status, current_page, per_page, total_count, self and app links); hands each page to `each`. Returns the
+   * number of pages.
+   */
+  async function walkAppPages(tok: string, appId: number, list: string, total: number, each: (res: AxiosResponse, page: number) => void): Promise<number> {
+    let url: string | undefined = `${base}/apps/${appId}/${list}`;
+    let page = 0;
+    while (url) {
+      const res = await get(url, tok);
+      page++;
+      assert.strictEqual(res.status, 200);
+      assert.strictEqual(res.data.current_page, page);
+      assert.strictEqual(res.data.per_page, st.perPage);
+      assert.strictEqual(res.data.total_count, total);
+      assert.strictEqual(res.data._links.app.href, `${base}/apps/${appId}`);
+      assert.strictEqual(res.data._links.self.href, `${base}/apps/${appId}/${list}?page=${page}`);
+      each(res, page);
+      url = res.data._links.next?.href;
+    }
+    return page;
+  }
+
 
   before(function () {
     spec = requireSpec(this, 'aptible');
@@ -201,21 +224,11 @@ describe('sandbox: Aptible emulator', function () {
       const app = st.data.apps[0];
       const expected = st.data.sessions.filter((s) => s.appId === app.id);
       assert.ok(expected.length > st.perPage, 'the first app has more than one page');
-      let url: string | undefined = `${base}/apps/${app.id}/ephemeral_sessions`;
       const ids: number[] = [];
-      let page = 0;
       let lastCreated = Infinity;
-      while (url) {
-        const res = await get(url, tok);
-        page++;
-        assert.strictEqual(res.status, 200);
-        assert.strictEqual(res.data.current_page, page);
-        assert.strictEqual(res.data.per_page, st.perPage);
-        assert.strictEqual(res.data.total_count, expected.length);
-        assert.strictEqual(res.data._links.app.href, `${base}/apps/${app.id}`);
-        assert.strictEqual(res.data._links.self.href, `${base}/apps/${app.id}/ephemeral_sessions?page=${page}`);
-        if (page > 1) {
-          assert.strictEqual(res.data._links.prev.href, `${base}/apps/${app.id}/ephemeral_sessions?page=${page - 1}`);
+      const page = await walkAppPages(tok, app.id, 'ephemeral_sessions', expected.length, (res, n) => {
+        if (n > 1) {
+          assert.strictEqual(res.data._links.prev.href, `${base}/apps/${app.id}/ephemeral_sessions?page=${n - 1}`);
         } else {
           assert.strictEqual(res.data._links.prev, undefined);
         }
@@ -225,8 +238,7 @@ describe('sandbox: Aptible emulator', function () {
           lastCreated = Date.parse(s.created_at);
           ids.push(s.id);
         }
-        url = res.data._links.next?.href;
-      }
+      });
       assert.strictEqual(page, Math.ceil(expected.length / st.perPage));
       assert.deepStrictEqual([...ids].sort(), expected.map((s) => s.id).sort());
       const beyond = await get(`/apps/${app.id}/ephemeral_sessions?page=${page + 1}`, tok);
@@ -240,26 +252,15 @@ describe('sandbox: Aptible emulator', function () {
       const expected = [...st.data.operations.values()].filter((o) => o.appId === app.id);
       assert.ok(expected.length > st.perPage, 'the first app has more than one page of operations');
       const detail = await get(`/apps/${app.id}`, tok);
-      let url: string | undefined = detail.data._links.operations.href;
-      assert.strictEqual(url, `${base}/apps/${app.id}/operations`);
+      assert.strictEqual(detail.data._links.operations.href, `${base}/apps/${app.id}/operations`);
       const seen: { id: number; type: string; created: number }[] = [];
-      let page = 0;
-      while (url) {
-        const res = await get(url, tok);
-        page++;
-        assert.strictEqual(res.status, 200);
-        assert.strictEqual(res.data.current_page, page);
-        assert.strictEqual(res.data.per_page, st.perPage);
-        assert.strictEqual(res.data.total_count, expected.length);
-        assert.strictEqual(res.data._links.self.href, `${base}/apps/${app.id}/operations?page=${page}`);
-        assert.strictEqual(res.data._links.app.href, `${base}/apps/${app.id}`);
+      const page = await walkAppPages(tok, app.id, 'operations', expected.length, (res) => {
         for (const o of res.data._embedded.operations) {
           assert.strictEqual(o._type, 'operation');
           assert.strictEqual(o._links.resource.href, `${base}/apps/${app.id}`);
           seen.push({ id: o.id, type: o.type, created: Date.parse(o.created_at) });
         }
-        url = res.data._links.next?.href;
-      }
+      });
       assert.strictEqual(page, Math.ceil(expected.length / st.perPage));
       assert.deepStrictEqual(seen.map((o) => o.id).sort(), expected.map((o) => o.id).sort());
       assert.ok(seen.every((o, i) => i === 0 || seen[i - 1].created >= o.created), 'newest first');
