@@ -60,7 +60,11 @@ export default {
   concurrency: 2,
   incremental: true,
   incrementalFile: `${out}/stryker-incremental.json`,
-  timeoutMS: 3000,
+  // A mutant whose tests run past (netTime × timeoutFactor + timeoutMS) counts as killed (Timeout). On this shared
+  // 2-core machine a loaded run made slow tests look like hangs (pingone: 10 % timeouts at 3 s, against about 1 % on a
+  // quiet run), so the allowance is generous; a real hang costs these seconds once per mutant.
+  timeoutMS: 10000,
+  timeoutFactor: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `${out}/index.html` },
   jsonReporter: { fileName: `${out}/mutation.json` },
