@@ -84,6 +84,12 @@ describe('http/client attempts', function () {
       assert.match(e.summary, /^the server sent too much: the answer is larger than .+ once decompressed, the limit for this call; it was not read further$/);
     });
 
+    it('a POST with a null body is sent (there is nothing in it to scrub)', async () => {
+      handler = (_req, res) => json(res, 200, { ok: true });
+      assert.deepStrictEqual((await make().post('/x', null, 'send')).data, { ok: true });
+      assert.strictEqual(server.requests[0].method, 'POST');
+    });
+
     it('a connection dropped every time is retried as often as configured, then reported', async () => {
       handler = (req) => req.socket.destroy();
       const e = await rejection(make({ sleep: recordingSleep().sleep, retry: { retries: 2 } }).get('/x', 'read'));
