@@ -170,6 +170,20 @@ describe('http/client attempts', function () {
       c.dispose();
     });
 
+    it('dispose closes the connections it kept alive', async () => {
+      let onClose: () => void = () => undefined;
+      const closed = new Promise<void>((resolve) => (onClose = resolve));
+      handler = (req, res) => {
+        req.socket.once('close', onClose);
+        json(res, 200, {});
+      };
+      const c = make();
+      await c.get('/a', 'read');
+      c.dispose();
+      const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after a second'), 1000))]);
+      assert.strictEqual(outcome, 'closed');
+    });
+
     it('a plain-HTTP target the no-proxy list names goes direct', async () => {
       handler = (_req, res) => json(res, 200, { direct: true });
       const proxyPort = await freePort(); // nothing listens: going through the proxy would fail
