@@ -115,6 +115,9 @@ export function openTunnel(proxyUrl: string, host: string, port: number, timeout
         return;
       }
       settle();
+      // Paused, so that what came behind the 200 stays buffered for the caller (tls.connect reads a socket's buffer
+      // first): the socket flowed while onData listened, and would emit it to no one now.
+      socket.pause();
       const rest = received.subarray(end + 4);
       if (rest.length > 0) {
         socket.unshift(rest);

@@ -382,6 +382,12 @@ describe('http/client', () => {
       const e = await rejection(make({ timeoutMs: 1000, sleep: recordingSleep().sleep }).get('/slow', 'list sessions'));
       assert.match(e.message, /^Lab: list sessions failed: http:\/\/127\.0\.0\.1:\d+ did not answer within 1 s$/);
     });
+
+    it('a timeout of a fraction of a second above one second is said in milliseconds', async () => {
+      handler = () => undefined; // never answers
+      const e = await rejection(make({ timeoutMs: 1500, sleep: recordingSleep().sleep }).get('/slow', 'list sessions'));
+      assert.match(e.message, /^Lab: list sessions failed: http:\/\/127\.0\.0\.1:\d+ did not answer within 1500 ms$/);
+    });
   });
 
   describe('cancellation', () => {
@@ -390,6 +396,7 @@ describe('http/client', () => {
       handler = () => controller.abort(); // the request arrived; cancel while it waits for the answer
       const e = await rejection(make().get('/slow', 'list sessions', { signal: controller.signal }));
       assert.strictEqual(e.kind, 'cancelled');
+      assert.strictEqual(e.message, 'Lab: list sessions failed: cancelled');
       assert.strictEqual(server.requests.length, 1);
     });
 

@@ -131,6 +131,22 @@ describe('http/proxy', () => {
       }
     });
 
+    it("hands on the bytes the target sent right behind the proxy's 200, in the same packet", async () => {
+      const proxy = await scriptedProxy((s) => s.write('HTTP/1.1 200 Connection Established\r\n\r\nfirst bytes of the target'));
+      try {
+        const socket = await openTunnel(proxy.url, 'h.example', 443);
+        const got = await new Promise<string>((resolve) => {
+          socket.once('data', (c: Buffer) => resolve(c.toString('latin1')));
+          socket.resume();
+          setTimeout(() => resolve('(nothing within a second)'), 1000);
+        });
+        socket.destroy();
+        assert.strictEqual(got, 'first bytes of the target');
+      } finally {
+        await proxy.close();
+      }
+    });
+
     it('a refusal names the proxy, the target and the answer (EPROXY)', async () => {
       const proxy = await scriptedProxy((s) => s.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'));
       try {
