@@ -237,6 +237,14 @@ describe('backends/cohesity client calls', function () {
       }
     });
 
+    it('asks for a one-time code only after a 401', async () => {
+      net.answer(route('POST', '/v2/users/sessions'), json({ errorCode: 'KInvalidRequest', message: 'otpCode is required' }, 400));
+      const d = doubles({ code: '654321' });
+      const e = await rejection(admin(d).signIn());
+      assert.strictEqual(d.codeRequests.length, 0);
+      assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: 400 KInvalidRequest — otpCode is required');
+    });
+
     it('a first refusal that mentions an OTP without requiring one is a wrong username or password', async () => {
       const { e, d } = await otpFlow('Invalid otpCode');
       assert.strictEqual(d.codeRequests.length, 0);
