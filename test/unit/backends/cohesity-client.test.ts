@@ -3,12 +3,13 @@
 // operation named in its errors, the session it creates (body, one-time codes, prompts, logs) and when it forgets it.
 // Shapes the emulator never sends are answered in its place through `intercept` (still over real HTTP).
 import * as assert from 'assert';
+import { generateKeyPairSync } from 'crypto';
 import type { AuthMethod, ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import { ApiError } from '../../../src/http';
 import { chainIsComplete, COHESITY_SIGN_OUT_MESSAGE, CohesityClient, type CohesityClientOptions, cohesityTrustCandidate } from '../../../src/backends/cohesity';
 import type { Sandbox } from '../../sandbox/server';
 import type { CohesityState } from '../../sandbox/cohesity';
-import { createPki } from '../../sandbox/tls';
+import forge from 'node-forge';
 import { type Doubles, doubles, rejection, useSandbox } from './doubles';
 import { type Interceptor, intercept, route } from './intercept';
 
@@ -92,6 +93,12 @@ describe('backends/cohesity client calls', function () {
       net.answer(route('GET', '/v2/clusters'), json({ errorCode: 'KPermissionDenied', message: 'Access denied' }, 403));
       const e = await rejection(keyed().signIn());
       assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: 403 KPermissionDenied — Access denied');
+    });
+
+    it('a refused API key whose answer says nothing is described by its status', async () => {
+      net.answer(route('GET', '/v2/clusters'), json({ error: {} }, 401));
+      const e = await rejection(keyed().signIn());
+      assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: the cluster rejected the API key (401); create a new key and edit the connection');
     });
 
     it('a refused API key is described without the status and the request id', async () => {
@@ -548,15 +555,32 @@ describe('backends/cohesity client calls', function () {
   });
 
   describe('certificates', () => {
-    it('a chain is complete when each certificate is issued and signed by the next and the last by itself', async () => {
-      const pki = await createPki('Chain Test CA');
-      const other = await createPki('Chain Test CA');
-      const leaf = pki.issueClientCert('leaf.chain.test').certPem;
-      assert.strictEqual(chainIsComplete([leaf, pki.pem]), true);
+    /** A certificate built here (no key identifiers: issuers are found by name), signed with `signingKey`. */
+    function certificate(subject: string, issuer: string, publicKey: string, signingKey: string, ca: boolean): string {
+      const cert = forge.pki.createCertificate();
+      cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
+      cert.serialNumber = '01';
+      cert.validity.notBefore = new Date(Date.now() - 3_600_000);
+      cert.validity.notAfter = new Date(Date.now() + 3_600_000);
+      cert.setSubject([{ name: 'commonName', value: subject }]);
+      cert.setIssuer([{ name: 'commonName', value: issuer }]);
+      cert.setExtensions([{ name: 'basicConstraints', cA: ca }]);
+      cert.sign(forge.pki.privateKeyFromPem(signingKey), forge.md.sha256.create());
+      return forge.pki.certificateToPem(cert);
+    }
+
+    it('a chain is complete when each certificate is issued and signed by the next and the last by itself', () => {
+      const rsa = () => generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+      const [a, b] = [rsa(), rsa()];
+      const ca = certificate('Chain Test CA', 'Chain Test CA', a.publicKey, a.privateKey, true);
+      const leaf = certificate('leaf.chain.test', 'Chain Test CA', b.publicKey, a.privateKey, false);
+      // The same name as the CA, another key: the names match, the signatures do not.
+      const impostor = certificate('Chain Test CA', 'Chain Test CA', b.publicKey, b.privateKey, true);
+      assert.strictEqual(chainIsComplete([leaf, ca]), true);
       assert.strictEqual(chainIsComplete([leaf]), false, 'a leaf alone is not self-signed');
-      assert.strictEqual(chainIsComplete([pki.pem, leaf]), false, 'the wrong order');
-      assert.strictEqual(chainIsComplete([leaf, other.pem]), false, 'a CA of the same name but another key');
-      assert.strictEqual(chainIsComplete([leaf, pki.pem, other.pem]), false);
+      assert.strictEqual(chainIsComplete([ca, leaf]), false, 'the wrong order');
+      assert.strictEqual(chainIsComplete([leaf, impostor]), false, 'named as the issuer, but did not sign it');
+      assert.strictEqual(chainIsComplete([leaf, ca, impostor]), false);
       assert.strictEqual(chainIsComplete(['not a certificate']), false);
     });
 
