@@ -154,6 +154,7 @@ export class CohesityClient implements BackendClient {
   async findUsers(username: string, domain?: string, signal?: AbortSignal): Promise<{ sid: string; username: string; domain: string }[]> {
     const query = `usernames=${encodeURIComponent(username)}${domain ? `&domain=${encodeURIComponent(domain)}` : ''}`;
     const data = (await this.http.get<{ users?: unknown }>(`users?${query}`, 'find user', { signal })).data;
+    // Stryker disable next-line ConditionalExpression: equivalent, `.users` of a truthy value that is not an object is undefined too
     const list = data && typeof data === 'object' ? data.users : undefined;
     if (list !== undefined && list !== null && !Array.isArray(list)) {
       throw this.error('find user', 'invalid-response', 'GET /v2/users answered without users');
