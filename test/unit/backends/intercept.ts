@@ -1,0 +1,62 @@
+// Records what a client sends to one sandbox backend and, for chosen requests, answers in its place (shapes the
+// emulator never sends: missing fields, wrong types, other errors). Still real HTTP: only the answer is replaced.
+import type { Backend, SandboxRequest, SandboxResponse } from '../../sandbox/types';
+
+export interface Sent {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** The request body parsed as JSON (undefined when empty). */
+  json: unknown;
+  headers: Record<string, string | undefined>;
+}
+
+export interface Interceptor {
+  /** Every request the backend saw (faulted requests never reach it), oldest first. */
+  sent: Sent[];
+  /** Answers the requests `match` picks with `response` (checked before earlier rules; the emulator answers the rest). */
+  answer(match: (req: SandboxRequest) => boolean, response: SandboxResponse | ((req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>)): void;
+  /** What the emulator itself answers to `req` (for a rule that changes the real answer). */
+  original(req: SandboxRequest): Promise<SandboxResponse>;
+  /** The backend answers everything again. */
+  restore(): void;
+}
+
+/** Wraps `backend.handle`; call `restore()` when done (e.g. in afterEach). */
+export function intercept(backend: Backend): Interceptor {
+  const original = backend.handle;
+  const rules: { match: (req: SandboxRequest) => boolean; response: SandboxResponse | ((req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>) }[] = [];
+  const sent: Sent[] = [];
+  backend.handle = async (req) => {
+    let json: unknown;
+    if (req.body.length > 0) {
+      try {
+        json = JSON.parse(req.body.toString('utf8'));
+      } catch {
+        json = req.body.toString('utf8');
+      }
+    }
+    sent.push({ method: req.method, path: req.path, query: new URLSearchParams(req.query), json, headers: { ...req.headers } });
+    const rule = rules.find((r) => r.match(req));
+    if (!rule) {
+      return original.call(backend, req);
+    }
+    const res = typeof rule.response === 'function' ? await rule.response(req) : rule.response;
+    return { ...res, headers: { 'content-type': 'application/json', ...(res.headers ?? {}) } };
+  };
+  return {
+    sent,
+    answer(match, response) {
+      rules.unshift({ match, response });
+    },
+    original: async (req) => original.call(backend, req),
+    restore() {
+      backend.handle = original;
+    },
+  };
+}
+
+/** A matcher for `METHOD /path` (path without the query). */
+export function route(method: string, path: string): (req: SandboxRequest) => boolean {
+  return (req) => req.method === method && req.path === path;
+}
