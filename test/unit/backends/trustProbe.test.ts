@@ -19,8 +19,12 @@ describe('trust probes: timeouts, cancellation and the proxy', function () {
   this.timeout(20_000);
   let sb: Sandbox;
   const { sandbox } = useSandbox({ backends: ['ziti', 'cohesity'] });
-  before(() => {
+  before(function () {
     sb = sandbox();
+    // The test PKI (seven RSA key pairs) is made once per run; on a loaded machine that alone can take many seconds,
+    // which belongs to no test's deadline.
+    this.timeout(120_000);
+    pki();
   });
 
   it('OpenZiti: a server that completes TLS but never answers /.well-known/est/cacerts fails with a timeout message within the limit', async () => {
