@@ -441,20 +441,34 @@ describe('backends/aptible client calls', function () {
 
   describe('secrets', () => {
     it('the password and the token never appear in an error', async () => {
+      // A later API call (whose request carries no password) answered with the stored password in its text.
+      const c = signedIn();
+      await c.signIn();
+      net.answer(route('GET', '/accounts'), json({ code: 403, error: 'forbidden', message: `refused: ${creds.password}` }, 403));
+      const e4 = await rejection(c.test());
+      assert.ok(e4.message.includes('refused: '), e4.message);
+      assert.ok(!e4.message.includes(creds.password), e4.message);
+      net.restore();
+      net = intercept(sb.state.aptible);
+
       const password = 'hunter2-secret-password';
-      net.answer(route('POST', '/tokens'), json({ code: 400, error: 'invalid_request', message: `bad password ${password}` }, 400));
+      // The auth server echoes the password it was sent.
+      net.answer(route('POST', '/tokens'), (req) => json({ code: 400, error: 'invalid_request', message: `refused: ${new URLSearchParams(req.body.toString('utf8')).get('password')}` }, 400));
       const e = await rejection(client('password', { password }, doubles(), creds.email).signIn());
       assert.ok(!e.message.includes(password), e.message);
+      assert.ok(e.message.includes('refused: '), e.message);
       assert.ok(!JSON.stringify(e).includes(password));
 
       const asked = 'asked-secret-password';
       const e2 = await rejection(client('password', {}, doubles({ password: asked }), creds.email).signIn());
       assert.ok(!e2.message.includes(asked), e2.message);
+      assert.ok(e2.message.includes('refused: '), e2.message);
 
       const token = 'opaque-token-abcdef';
-      net.answer(route('GET', '/accounts'), json({ code: 403, error: 'forbidden', message: `token ${token} may not` }, 403));
+      net.answer(route('GET', '/accounts'), json({ code: 403, error: 'forbidden', message: `refused: ${token}` }, 403));
       const e3 = await rejection(client('token', { token }).test());
       assert.ok(!e3.message.includes(token), e3.message);
+      assert.ok(e3.message.includes('refused: '), e3.message);
     });
 
     it('strips sensitive fields by name at any depth, but not look-alikes', () => {
