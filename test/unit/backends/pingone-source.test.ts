@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import type * as http from 'http';
 import type { ConnectionRecord } from '../../../src/model/connection';
 import { PingOneClient } from '../../../src/backends/pingone/client';
+import { pingoneModule } from '../../../src/backends/pingone';
 import { createPingOneSessionSource, PINGONE_ENTRY_TYPES, type PingOneSessionSourceOptions, toScimFilter, validatePingOneFilter } from '../../../src/backends/pingone/sessions';
 import type { SessionEntry, SessionSource } from '../../../src/backends/sessionSource';
 import { type TestServer, json, startHttp } from '../http/helpers';
@@ -50,7 +51,7 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
     clients.splice(0).forEach((c) => c.dispose());
   });
 
-  function source(options: PingOneSessionSourceOptions = {}): { src: SessionSource; lines: string[] } {
+  function source(options: PingOneSessionSourceOptions = {}, setting?: (key: string) => unknown): { src: SessionSource; lines: string[] } {
     const record: ConnectionRecord = {
       id: 'p1-src',
       backend: 'pingone',
@@ -62,7 +63,8 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
     const d = doubles();
     const c = new PingOneClient(record, { clientSecret: 'x' }, d.deps, { http: { sleep: async () => undefined, retry: { retries: 0 } } });
     clients.push(c);
-    return { src: createPingOneSessionSource({ record, client: async () => c, log: d.deps.log, now: () => NOW }, options), lines: d.lines };
+    const ctx = { record, client: async () => c, log: d.deps.log, now: () => NOW, setting };
+    return { src: setting ? pingoneModule.sessionSource!(ctx) : createPingOneSessionSource(ctx, options), lines: d.lines };
   }
 
   const users = (list: unknown[]): void => {
@@ -221,6 +223,7 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
       sessions('u1', [
         { id: 'old', activeAt: ago(50), browser: { name: 'Edge' } },
         { id: 'day', activeAt: ago(47.5), browser: { name: 'Edge' } },
+        { id: 'two', activeAt: ago(48), browser: { name: 'Edge' } },
         { id: 'fresh', activeAt: ago(0.2), browser: { name: 'Edge' } },
       ]);
       const note = (d: string): string => `Idle for ${d}: probably expired (PingOne lists expired sessions too and does not say when one expires).`;
@@ -233,15 +236,32 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
       assert.deepStrictEqual(rows.map((r) => [r.id, r.dimmed, r.dimmedNote, r.tooltip?.note]), [
         ['fresh', false, undefined, undefined],
         ['day', true, 'likely expired', note('47 h')],
+        ['two', true, 'likely expired', note('2 days')],
         ['old', true, 'likely expired', note('2 days')],
       ]);
-      assert.strictEqual(rows[2].accessibilityLabel, 'PingOne session Edge, probably expired');
+      assert.strictEqual(rows[3].accessibilityLabel, 'PingOne session Edge, probably expired');
       rows = await read(() => 0.1);
-      assert.deepStrictEqual(rows.map((r) => r.tooltip?.note), [note('1 h'), note('47 h'), note('2 days')]);
+      assert.deepStrictEqual(rows.map((r) => r.tooltip?.note), [note('1 h'), note('47 h'), note('2 days'), note('2 days')]);
       rows = await read(0);
-      assert.deepStrictEqual(rows.map((r) => r.dimmed), [false, true, true], '0 h is not a setting: the default 12 h');
+      assert.deepStrictEqual(rows.map((r) => r.dimmed), [false, true, true, true], '0 h is not a setting: the default 12 h');
       rows = await read(48);
-      assert.deepStrictEqual(rows.map((r) => r.dimmed), [false, false, true]);
+      assert.deepStrictEqual(rows.map((r) => r.dimmed), [false, false, false, true]);
+    });
+
+    it('the module reads the stale threshold from the pingone.staleAfterHours setting at each listing', async () => {
+      users([{ id: 'u1', username: 'ada' }]);
+      sessions('u1', [{ id: 'a', activeAt: ago(20) }]);
+      let value: unknown = 24;
+      const asked: string[] = [];
+      const { src } = source({}, (key) => {
+        asked.push(key);
+        return value;
+      });
+      const [u] = await userRows(src);
+      assert.deepStrictEqual((await src.list(u, PAGE, {})).items.map((r) => r.dimmed), [false]);
+      value = 'x';
+      assert.deepStrictEqual((await src.list(u, PAGE, {})).items.map((r) => r.dimmed), [true], 'not a number: the default 12 h');
+      assert.ok(asked.length > 0 && asked.every((k) => k === 'pingone.staleAfterHours'), asked.join());
     });
   });
 
@@ -305,6 +325,43 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
       assert.strictEqual((await src.revokeImpact!([ada, bob, s1])).sessionsBelow, 3);
       assert.deepStrictEqual(apiRequests(), ['GET /v1/environments/e1/users/u2/sessions']);
     });
+  });
+
+  it('a session row has no children, and a connection whose client is not PingOne says so', async () => {
+    users([{ id: 'u1', username: 'ada' }]);
+    sessions('u1', [{ id: 's1' }]);
+    const { src } = source();
+    const [ada] = await userRows(src);
+    const [s1] = (await src.list(ada, PAGE, {})).items;
+    server.requests.length = 0;
+    assert.deepStrictEqual(await src.list(s1, PAGE, {}), { items: [], total: 0 });
+    assert.deepStrictEqual(apiRequests(), []);
+    const record = { id: 'z', backend: 'pingone', label: 'Not P1', endpoints: {}, auth: {}, source: 'user' } as unknown as ConnectionRecord;
+    const other = createPingOneSessionSource({ record, client: async () => ({}) as never, log: () => undefined, now: () => NOW });
+    await assert.rejects(other.list(undefined, PAGE, {}), /^Error: Not P1 is not a PingOne connection$/);
+  });
+
+  it('forgets the session counts when disposed', async () => {
+    users([{ id: 'u1', username: 'ada' }]);
+    sessions('u1', [{ id: 's1' }]);
+    const { src } = source();
+    const [ada] = await userRows(src);
+    await src.list(ada, PAGE, {});
+    assert.deepStrictEqual((await userRows(src))[0].tooltip?.lines?.[5], ['Sessions', '1']);
+    src.dispose?.();
+    assert.deepStrictEqual((await userRows(src))[0].tooltip?.lines?.[5], ['Sessions', 'not read yet (expand the user)']);
+  });
+
+  it('a session ended for a user whose sessions were never read leaves the user unknown (read on the next impact)', async () => {
+    users([{ id: 'u1', username: 'ada' }]);
+    sessions('u1', [{ id: 's1' }, { id: 's2' }]);
+    const a = source().src;
+    const [ada] = await userRows(a);
+    const [s1] = (await a.list(ada, PAGE, {})).items;
+    const b = source().src;
+    answers.set('DELETE /v1/environments/e1/users/u1/sessions/s1', { status: 204 });
+    assert.deepStrictEqual(await b.revoke([s1]), [{ outcome: 'revoked' }]);
+    assert.strictEqual((await b.revokeImpact!([ada])).sessionsBelow, 2, 'read from the server, not guessed');
   });
 
   it('refreshes each level by its type, and nothing for an entry of another type', async () => {
