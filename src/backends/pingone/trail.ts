@@ -74,7 +74,9 @@ export function sessionTrail(session: Pick<PingOneSession, 'locations' | 'lastSi
   let lastCountry: { name: string; atMs: number } | undefined;
   for (let i = 0; i < raw.length; i++) {
     const s = raw[i];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: raw[-1] is undefined as well
     const prev = i > 0 ? raw[i - 1] : undefined;
+    // Stryker disable next-line MethodExpression: only compared with countries folded the same way (upper = lower)
     const country = s.country?.toLowerCase();
     const countryChanged = country !== undefined && lastCountry !== undefined && lastCountry.name !== country;
     const countryChangeAfterMs = countryChanged ? s.atMs - (lastCountry as { atMs: number }).atMs : undefined;
