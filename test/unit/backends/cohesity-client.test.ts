@@ -11,7 +11,7 @@ import type { Sandbox } from '../../sandbox/server';
 import type { CohesityState } from '../../sandbox/cohesity';
 import forge from 'node-forge';
 import { type Doubles, doubles, rejection, useSandbox } from './doubles';
-import { type Interceptor, intercept, route } from './intercept';
+import { interceptEachTest, route } from './intercept';
 
 const LABEL = 'Sandbox cluster';
 
@@ -20,21 +20,13 @@ describe('backends/cohesity client calls', function () {
   let sb: Sandbox;
   let creds: Record<string, string>;
   let state: () => CohesityState;
-  let net: Interceptor;
   const { sandbox, clients } = useSandbox<CohesityClient>({ backends: ['cohesity'] });
+  const net = interceptEachTest(sandbox, 'cohesity');
 
   before(() => {
     sb = sandbox();
     creds = sb.details.cohesity.credentials;
     state = () => sb.state.cohesity.state as CohesityState;
-  });
-  beforeEach(() => {
-    net = intercept(sb.state.cohesity);
-  });
-  afterEach(() => {
-    net.restore();
-    sb.faults.clear();
-    sb.reset();
   });
 
   function record(method: AuthMethod, opts: { username?: string | null; domain?: string } = {}): ConnectionRecord {
@@ -57,7 +49,7 @@ describe('backends/cohesity client calls', function () {
 
   const admin = (d: Doubles = doubles(), extra: ConnectionSecrets = {}): CohesityClient => client(record('password'), { password: creds.password, ...extra }, d);
   const keyed = (d: Doubles = doubles()): CohesityClient => client(record('apiKey'), { apiKey: creds.apiKey }, d);
-  const sentTo = (method: string, path: string) => net.sent.filter((s) => s.method === method && s.path === path);
+  const sentTo = (method: string, path: string) => net().sent.filter((s) => s.method === method && s.path === path);
   const json = (body: unknown, status = 200) => ({ status, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const aborted = (): AbortSignal => {
     const ac = new AbortController();
@@ -86,23 +78,23 @@ describe('backends/cohesity client calls', function () {
       const e = await rejection(c.test());
       assert.strictEqual(e.kind, 'auth');
       assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: no API key is stored for this connection; edit the connection and enter it');
-      assert.deepStrictEqual(net.sent, []);
+      assert.deepStrictEqual(net().sent, []);
     });
 
     it('an API key refused with 403 is the server\'s answer, not "rejected the API key"', async () => {
-      net.answer(route('GET', '/v2/clusters'), json({ errorCode: 'KPermissionDenied', message: 'Access denied' }, 403));
+      net().answer(route('GET', '/v2/clusters'), json({ errorCode: 'KPermissionDenied', message: 'Access denied' }, 403));
       const e = await rejection(keyed().signIn());
       assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: 403 KPermissionDenied — Access denied');
     });
 
     it('a refused API key whose answer says nothing is described by its status', async () => {
-      net.answer(route('GET', '/v2/clusters'), json({ error: {} }, 401));
+      net().answer(route('GET', '/v2/clusters'), json({ error: {} }, 401));
       const e = await rejection(keyed().signIn());
       assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: the cluster rejected the API key (401); create a new key and edit the connection');
     });
 
     it('a refused API key is described without the status and the request id', async () => {
-      net.answer(route('GET', '/v2/clusters'), { ...json({ errorCode: 'KStatusUnauthorized', message: 'Invalid API key' }, 401), headers: { 'x-request-id': 'req-4711' } });
+      net().answer(route('GET', '/v2/clusters'), { ...json({ errorCode: 'KStatusUnauthorized', message: 'Invalid API key' }, 401), headers: { 'x-request-id': 'req-4711' } });
       const e = await rejection(keyed().test());
       assert.strictEqual(e.kind, 'auth');
       assert.strictEqual(e.status, 401);
@@ -113,12 +105,12 @@ describe('backends/cohesity client calls', function () {
     });
 
     it('scrubs the API key and the password from what the cluster echoes back', async () => {
-      net.answer(route('GET', '/v2/clusters'), (req) => json({ errorCode: 'KInvalidRequest', message: `key ${req.headers.apikey} is malformed` }, 400));
+      net().answer(route('GET', '/v2/clusters'), (req) => json({ errorCode: 'KInvalidRequest', message: `key ${req.headers.apikey} is malformed` }, 400));
       const e = await rejection(keyed().test());
       assert.ok(!e.message.includes(creds.apiKey), e.message);
       assert.match(e.message, /^Sandbox cluster: test connection failed: 400 KInvalidRequest — key \S+ is malformed$/);
 
-      net.answer(route('POST', '/v2/users/sessions'), (req) => json({ errorCode: 'KInvalidRequest', message: `password ${(JSON.parse(req.body.toString()) as { password: string }).password} is too old` }, 400));
+      net().answer(route('POST', '/v2/users/sessions'), (req) => json({ errorCode: 'KInvalidRequest', message: `password ${(JSON.parse(req.body.toString()) as { password: string }).password} is too old` }, 400));
       const d = doubles();
       const e2 = await rejection(admin(d).signIn());
       assert.ok(!e2.message.includes(creds.password), e2.message);
@@ -131,7 +123,7 @@ describe('backends/cohesity client calls', function () {
     it('names the cluster in its summaries, and says "the cluster" when it has no name or version', async () => {
       const cluster = state().cluster;
       assert.strictEqual((await keyed().signIn()).summary, `API key accepted by ${cluster.name} (${cluster.swVersion})`);
-      net.answer(route('GET', '/v2/clusters'), json({ id: 42 }));
+      net().answer(route('GET', '/v2/clusters'), json({ id: 42 }));
       assert.strictEqual((await admin().signIn()).summary, 'signed in as admin@LOCAL to the cluster');
       assert.strictEqual((await keyed().signIn()).summary, 'API key accepted by the cluster');
       assert.strictEqual(await keyed().test(), 'The cluster answered and accepted the credentials');
@@ -150,7 +142,7 @@ describe('backends/cohesity client calls', function () {
       const e = await rejection(client(record('password', { username: null }), { password: creds.password }).signIn());
       assert.strictEqual(e.kind, 'auth');
       assert.strictEqual(e.message, 'Sandbox cluster: sign in failed: the connection has no username; edit the connection');
-      assert.deepStrictEqual(net.sent, []);
+      assert.deepStrictEqual(net().sent, []);
     });
 
     it('creates the session with username, password and the LOCAL domain, and logs it', async () => {
@@ -214,7 +206,7 @@ describe('backends/cohesity client calls', function () {
 
     /** Signs in as admin with the first session request refused with `first` (401) and the second with `second`. */
     async function otpFlow(first: string, second = 'Invalid otpCode'): Promise<{ e: ApiError; d: Doubles }> {
-      net.answer(route('POST', '/v2/users/sessions'), (req) => {
+      net().answer(route('POST', '/v2/users/sessions'), (req) => {
         const body = JSON.parse(req.body.toString()) as { otpCode?: string };
         return json({ errorCode: 'KStatusUnauthorized', message: body.otpCode === undefined ? first : second }, 401);
       });
@@ -245,7 +237,7 @@ describe('backends/cohesity client calls', function () {
     });
 
     it('asks for a one-time code only after a 401', async () => {
-      net.answer(route('POST', '/v2/users/sessions'), json({ errorCode: 'KInvalidRequest', message: 'otpCode is required' }, 400));
+      net().answer(route('POST', '/v2/users/sessions'), json({ errorCode: 'KInvalidRequest', message: 'otpCode is required' }, 400));
       const d = doubles({ code: '654321' });
       const e = await rejection(admin(d).signIn());
       assert.strictEqual(d.codeRequests.length, 0);
@@ -277,7 +269,7 @@ describe('backends/cohesity client calls', function () {
 
     it('a session answer without a session id is an invalid response, and nothing is saved', async () => {
       for (const body of ['null', { sessionId: '' }, { sessionId: 7 }, {}]) {
-        net.answer(route('POST', '/v2/users/sessions'), json(body, 201));
+        net().answer(route('POST', '/v2/users/sessions'), json(body, 201));
         const d = doubles();
         const e = await rejection(admin(d).signIn());
         assert.strictEqual(e.kind, 'invalid-response', JSON.stringify(body));
@@ -320,12 +312,12 @@ describe('backends/cohesity client calls', function () {
     });
 
     it('leaves out what the answer lacks or types wrongly', async () => {
-      net.answer(route('GET', '/v2/clusters'), json({ id: 42 }));
+      net().answer(route('GET', '/v2/clusters'), json({ id: 42 }));
       assert.deepStrictEqual(await keyed().listEnvironments(), [
         { id: '42', label: '42', description: undefined, details: { id: '42', name: undefined, version: undefined, type: undefined, nodes: undefined }, raw: { id: 42 }, icon: 'server' },
       ]);
       const odd = { name: 'c1', swVersion: 7, type: 3, nodeCount: '4' };
-      net.answer(route('GET', '/v2/clusters'), json(odd));
+      net().answer(route('GET', '/v2/clusters'), json(odd));
       assert.deepStrictEqual(await keyed().listEnvironments(), [
         { id: 'c1', label: 'c1', description: undefined, details: { id: undefined, name: 'c1', version: undefined, type: undefined, nodes: undefined }, raw: odd, icon: 'server' },
       ]);
@@ -333,19 +325,19 @@ describe('backends/cohesity client calls', function () {
 
     it('an answer without an id or a name is an invalid response', async () => {
       for (const body of ['null', '"sandbox"', {}, { swVersion: '7.1' }]) {
-        net.answer(route('GET', '/v2/clusters'), json(body));
+        net().answer(route('GET', '/v2/clusters'), json(body));
         const e = await rejection(keyed().clusterInfo());
         assert.strictEqual(e.kind, 'invalid-response', JSON.stringify(body));
         assert.strictEqual(e.message, 'Sandbox cluster: read cluster failed: GET /v2/clusters answered without a cluster id or name');
       }
-      net.answer(route('GET', '/v2/clusters'), json({ name: 'only-a-name' }));
+      net().answer(route('GET', '/v2/clusters'), json({ name: 'only-a-name' }));
       assert.strictEqual((await keyed().clusterInfo()).name, 'only-a-name');
     });
   });
 
   describe('sessions and users', () => {
     it('counts sessions per user: only string SIDs, counts that are positive numbers, the total as answered', async () => {
-      net.answer(
+      net().answer(
         route('GET', '/v2/users/sessions'),
         json({
           sessionsPerUser: [null, { sid: 5, sessionsCount: 1 }, { sid: '', sessionsCount: 1 }, { sid: 'S-a', sessionsCount: 2 }, { sid: 'S-b', sessionsCount: -1 }, { sid: 'S-c' }, { sid: 'S-d', sessionsCount: 0 }],
@@ -365,15 +357,15 @@ describe('backends/cohesity client calls', function () {
     });
 
     it('adds the counts up when the total is missing; no list is no user', async () => {
-      net.answer(route('GET', '/v2/users/sessions'), json({ sessionsPerUser: [{ sid: 'S-a', sessionsCount: 2 }, { sid: 'S-b', sessionsCount: 3 }] }));
+      net().answer(route('GET', '/v2/users/sessions'), json({ sessionsPerUser: [{ sid: 'S-a', sessionsCount: 2 }, { sid: 'S-b', sessionsCount: 3 }] }));
       assert.strictEqual((await keyed().sessionsCount()).total, 5);
-      net.answer(route('GET', '/v2/users/sessions'), json({ totalSessionsCount: 3 }));
+      net().answer(route('GET', '/v2/users/sessions'), json({ totalSessionsCount: 3 }));
       assert.deepStrictEqual(await keyed().sessionsCount(), { perUser: [], total: 3 });
     });
 
     it('a session count answer of another shape is an invalid response', async () => {
       for (const body of ['null', '"none"', { sessionsPerUser: 'none' }, { sessionsPerUser: {} }]) {
-        net.answer(route('GET', '/v2/users/sessions'), json(body));
+        net().answer(route('GET', '/v2/users/sessions'), json(body));
         const e = await rejection(keyed().sessionsCount());
         assert.strictEqual(e.kind, 'invalid-response', JSON.stringify(body));
         assert.strictEqual(e.message, 'Sandbox cluster: list sessions failed: GET /v2/users/sessions answered without sessionsPerUser');
@@ -398,17 +390,17 @@ describe('backends/cohesity client calls', function () {
     });
 
     it('keeps the found users with a SID; a missing username or domain is the SID and empty', async () => {
-      net.answer(route('GET', '/v2/users'), json({ users: [null, { sid: 1, username: 'n' }, { sid: '', username: 'e' }, { sid: 'S-x' }, { sid: 'S-y', username: 'u', domain: 'D' }] }));
+      net().answer(route('GET', '/v2/users'), json({ users: [null, { sid: 1, username: 'n' }, { sid: '', username: 'e' }, { sid: 'S-x' }, { sid: 'S-y', username: 'u', domain: 'D' }] }));
       assert.deepStrictEqual(await keyed().findUsers('u'), [
         { sid: 'S-x', username: 'S-x', domain: '' },
         { sid: 'S-y', username: 'u', domain: 'D' },
       ]);
       for (const body of ['null', {}, { users: null }]) {
-        net.answer(route('GET', '/v2/users'), json(body));
+        net().answer(route('GET', '/v2/users'), json(body));
         assert.deepStrictEqual(await keyed().findUsers('u'), [], JSON.stringify(body));
       }
       for (const body of [{ users: 'u' }, { users: {} }]) {
-        net.answer(route('GET', '/v2/users'), json(body));
+        net().answer(route('GET', '/v2/users'), json(body));
         const e = await rejection(keyed().findUsers('u'));
         assert.strictEqual(e.kind, 'invalid-response');
         assert.strictEqual(e.message, 'Sandbox cluster: find user failed: GET /v2/users answered without users');
@@ -419,7 +411,7 @@ describe('backends/cohesity client calls', function () {
       const st = state();
       const c = keyed();
       assert.deepStrictEqual(await c.sessionsCountOf([]), new Map());
-      assert.deepStrictEqual(net.sent, []);
+      assert.deepStrictEqual(net().sent, []);
       const idle = st.users.find((u) => ![...st.sessions.values()].some((s) => s.sid === u.sid))!;
       const busy = st.users[0];
       const counts = await c.sessionsCountOf([busy.sid, idle.sid, 'S-1-0-unknown']);
@@ -428,10 +420,10 @@ describe('backends/cohesity client calls', function () {
       await c.sessionsCountOf(['S-a&b']);
       assert.strictEqual(sentTo('GET', '/v2/users/sessions')[1].query.get('sids'), 'S-a&b', 'encoded');
 
-      net.answer(route('GET', '/v2/users/sessions'), json({ sessionsPerUser: [null, { sid: 3, sessionsCount: 1 }, { sid: 'S-a', sessionsCount: 'x' }, { sid: 'S-b', sessionsCount: 2 }] }));
+      net().answer(route('GET', '/v2/users/sessions'), json({ sessionsPerUser: [null, { sid: 3, sessionsCount: 1 }, { sid: 'S-a', sessionsCount: 'x' }, { sid: 'S-b', sessionsCount: 2 }] }));
       assert.deepStrictEqual(await c.sessionsCountOf(['S-a', 'S-b']), new Map([['S-a', 0], ['S-b', 2]]));
       for (const body of ['null', { sessionsPerUser: 'x' }]) {
-        net.answer(route('GET', '/v2/users/sessions'), json(body));
+        net().answer(route('GET', '/v2/users/sessions'), json(body));
         assert.deepStrictEqual(await c.sessionsCountOf(['S-a']), new Map(), JSON.stringify(body));
       }
     });
@@ -440,21 +432,21 @@ describe('backends/cohesity client calls', function () {
       const st = state();
       const c = keyed();
       assert.deepStrictEqual(await c.securityPrincipals([]), []);
-      assert.deepStrictEqual(net.sent, []);
+      assert.deepStrictEqual(net().sent, []);
       const found = await c.securityPrincipals([st.users[0].sid, st.removedSids[0]]);
       assert.deepStrictEqual(found, [{ sid: st.users[0].sid, principalName: 'admin', fullName: 'Cluster Admin', domainName: 'LOCAL', objectClass: 'User' }]);
       assert.strictEqual(sentTo('GET', '/v2/security-principals')[0].query.get('sids'), `${st.users[0].sid},${st.removedSids[0]}`);
     });
 
     it('keeps the principals with a string SID; no list is none; another shape is an invalid response', async () => {
-      net.answer(route('GET', '/v2/security-principals'), json({ securityPrincipals: [null, { sid: 1 }, 'S-z', { sid: 'S-a', principalName: 'A' }] }));
+      net().answer(route('GET', '/v2/security-principals'), json({ securityPrincipals: [null, { sid: 1 }, 'S-z', { sid: 'S-a', principalName: 'A' }] }));
       assert.deepStrictEqual(await keyed().securityPrincipals(['S-a']), [{ sid: 'S-a', principalName: 'A' }]);
       for (const body of ['null', '"x"', {}, { securityPrincipals: null }]) {
-        net.answer(route('GET', '/v2/security-principals'), json(body));
+        net().answer(route('GET', '/v2/security-principals'), json(body));
         assert.deepStrictEqual(await keyed().securityPrincipals(['S-a']), [], JSON.stringify(body));
       }
       for (const body of [{ securityPrincipals: 'S-a' }, { securityPrincipals: {} }]) {
-        net.answer(route('GET', '/v2/security-principals'), json(body));
+        net().answer(route('GET', '/v2/security-principals'), json(body));
         const e = await rejection(keyed().securityPrincipals(['S-a']));
         assert.strictEqual(e.kind, 'invalid-response');
         assert.strictEqual(e.message, 'Sandbox cluster: resolve user names failed: GET /v2/security-principals answered without securityPrincipals');
@@ -468,7 +460,7 @@ describe('backends/cohesity client calls', function () {
       for (const blank of ['', '   ', undefined as unknown as string]) {
         await assert.rejects(c.deleteUserSessions(blank), { message: 'No user SID was given, so nothing was sent: without a SID the cluster would end every session.' });
       }
-      assert.deepStrictEqual(net.sent, []);
+      assert.deepStrictEqual(net().sent, []);
       assert.strictEqual(await c.deleteUserSessions(sid), 'revoked');
       assert.ok(![...st.sessions.values()].some((s) => s.sid === sid));
       assert.strictEqual(await c.deleteUserSessions('S-1-5-21-0-0-0-404&x'), 'already-ended');
@@ -498,7 +490,7 @@ describe('backends/cohesity client calls', function () {
       const c = keyed();
       assert.deepStrictEqual(await c.sessionConfiguration(), { ...state().sessionConfiguration });
       for (const body of ['null', '"x"', {}, { sessionConfiguration: null }, { sessionConfiguration: 'x' }, { sessionConfiguration: [1] }]) {
-        net.answer(route('GET', '/v2/security-config'), json(body));
+        net().answer(route('GET', '/v2/security-config'), json(body));
         assert.strictEqual(await c.sessionConfiguration(), undefined, JSON.stringify(body));
       }
     });
@@ -549,7 +541,7 @@ describe('backends/cohesity client calls', function () {
         const e = await rejection(call());
         assert.strictEqual(e.kind, 'cancelled');
       }
-      assert.deepStrictEqual(net.sent, []);
+      assert.deepStrictEqual(net().sent, []);
       assert.strictEqual(state().sessions.size, sessions);
     });
   });

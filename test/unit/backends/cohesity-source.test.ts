@@ -9,7 +9,7 @@ import type { SessionEntry, SessionSource, SessionSourceContext } from '../../..
 import type { Sandbox } from '../../sandbox/server';
 import type { CohesityState } from '../../sandbox/cohesity';
 import { type Doubles, doubles, useSandbox } from './doubles';
-import { type Interceptor, intercept, route } from './intercept';
+import { interceptEachTest, route } from './intercept';
 
 const FIRST = { offset: 0, limit: 100, cursor: '' };
 
@@ -18,21 +18,13 @@ describe('backends/cohesity session source rows', function () {
   let sb: Sandbox;
   let creds: Record<string, string>;
   let state: () => CohesityState;
-  let net: Interceptor;
   const { sandbox, clients } = useSandbox<CohesityClient>({ backends: ['cohesity'], seed: 5 });
+  const net = interceptEachTest(sandbox, 'cohesity');
 
   before(() => {
     sb = sandbox();
     creds = sb.details.cohesity.credentials;
     state = () => sb.state.cohesity.state as CohesityState;
-  });
-  beforeEach(() => {
-    net = intercept(sb.state.cohesity);
-  });
-  afterEach(() => {
-    net.restore();
-    sb.faults.clear();
-    sb.reset();
   });
 
   const rec = (): ConnectionRecord => ({
@@ -54,15 +46,15 @@ describe('backends/cohesity session source rows', function () {
   }
 
   const json = (body: unknown, status = 200) => ({ status, body: JSON.stringify(body) });
-  const gets = (path: string) => net.sent.filter((s) => s.method === 'GET' && s.path === path).length;
+  const gets = (path: string) => net().sent.filter((s) => s.method === 'GET' && s.path === path).length;
 
   /** The cluster answers these session counts (GET /v2/users/sessions without sids) and names these principals. */
   function world(rows: { sid: string; sessionsCount: number }[], principals: Record<string, unknown>[] = []): void {
-    net.answer(
+    net().answer(
       (req) => req.method === 'GET' && req.path === '/v2/users/sessions' && !req.query.has('sids'),
       json({ sessionsPerUser: rows, totalSessionsCount: rows.reduce((n, r) => n + r.sessionsCount, 0) }),
     );
-    net.answer(route('GET', '/v2/security-principals'), (req) => {
+    net().answer(route('GET', '/v2/security-principals'), (req) => {
       const sids = (req.query.get('sids') ?? '').split(',');
       return json({ securityPrincipals: principals.filter((p) => sids.includes(p.sid as string)) });
     });
@@ -151,8 +143,8 @@ describe('backends/cohesity session source rows', function () {
     assert.strictEqual(principals[0].description, '1 session');
     assert.strictEqual(principals[0].what, 'the session of S-one');
 
-    net.answer(route('GET', '/v2/clusters'), json({ id: 9, swVersion: 7 }));
-    net.answer(route('GET', '/v2/security-config'), json({}));
+    net().answer(route('GET', '/v2/clusters'), json({ id: 9, swVersion: 7 }));
+    net().answer(route('GET', '/v2/security-config'), json({}));
     const bare = source().src;
     const top = (await bare.list(undefined, FIRST, {})).items[0];
     assert.strictEqual(top.label, '9');
@@ -321,8 +313,8 @@ describe('backends/cohesity session source rows', function () {
 
   it('revokes per entry: logs what happened, the failure reason as the server said it, and drops our own session', async () => {
     world(COUNTS, PRINCIPALS);
-    net.answer((req) => req.method === 'DELETE' && req.query.get('sid') === 'S-grp', { status: 204 });
-    net.answer((req) => req.method === 'DELETE' && req.query.get('sid') === 'S-svc', json({ errorCode: 'KInternalError', message: 'boom' }, 500));
+    net().answer((req) => req.method === 'DELETE' && req.query.get('sid') === 'S-grp', { status: 204 });
+    net().answer((req) => req.method === 'DELETE' && req.query.get('sid') === 'S-svc', json({ errorCode: 'KInternalError', message: 'boom' }, 500));
     const { src, d, c } = source();
     await c.signIn();
     const { principals } = await rows(src);
@@ -361,7 +353,7 @@ describe('backends/cohesity session source rows', function () {
       { outcome: 'failed', error: 'not sent: cancelled' },
     ]);
     assert.deepStrictEqual(
-      net.sent.filter((s) => s.method === 'DELETE'),
+      net().sent.filter((s) => s.method === 'DELETE'),
       [],
     );
   });
@@ -413,8 +405,7 @@ describe('backends/cohesity session source rows', function () {
   it('when names cannot be read, the warning counts the SIDs ("1 SID", "2 SIDs")', async () => {
     sb.faults.set('cohesity', { mode: 'server-error', pathRegex: 'security-principals' });
     for (const n of [1, 2]) {
-      net.restore();
-      net = intercept(sb.state.cohesity);
+      net.renew();
       world(COUNTS.slice(0, n));
       const { src, d } = source();
       const { principals } = await rows(src);

@@ -1,6 +1,7 @@
 // Records what a client sends to one sandbox backend and, for chosen requests, answers in its place (shapes the
 // emulator never sends: missing fields, wrong types, other errors). Still real HTTP: only the answer is replaced.
-import type { Backend, SandboxRequest, SandboxResponse } from '../../sandbox/types';
+import type { Sandbox } from '../../sandbox/server';
+import type { Backend, BackendName, SandboxRequest, SandboxResponse } from '../../sandbox/types';
 
 export interface Sent {
   method: string;
@@ -59,4 +60,39 @@ export function intercept(backend: Backend): Interceptor {
 /** A matcher for `METHOD /path` (path without the query). */
 export function route(method: string, path: string): (req: SandboxRequest) => boolean {
   return (req) => req.method === method && req.path === path;
+}
+
+/** The current test's interceptor; `renew()` drops it (with its rules) for a fresh one. */
+export interface EachTest {
+  (): Interceptor;
+  renew(): void;
+}
+
+/**
+ * Intercepts the suite's `name` backend afresh for every test (call inside `describe`, after `useSandbox`); after each
+ * test the interceptor is removed and the sandbox put back: no faults, its seeded state.
+ */
+export function interceptEachTest(sandbox: () => Sandbox, name: BackendName): EachTest {
+  let current: Interceptor | undefined;
+  const each = (): Interceptor => {
+    if (!current) {
+      throw new Error('no interceptor outside a test');
+    }
+    return current;
+  };
+  beforeEach(() => {
+    current = intercept(sandbox().state[name]);
+  });
+  afterEach(() => {
+    current?.restore();
+    current = undefined;
+    sandbox().faults.clear();
+    sandbox().reset();
+  });
+  return Object.assign(each, {
+    renew(): void {
+      each().restore();
+      current = intercept(sandbox().state[name]);
+    },
+  });
 }

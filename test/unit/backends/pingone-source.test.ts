@@ -81,6 +81,16 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
     return e;
   }
 
+  /** One user, ada, with one session, s1, both listed; the requests so far forgotten. */
+  async function adaWithOneSession(): Promise<{ src: SessionSource; ada: SessionEntry; s1: SessionEntry }> {
+    users([{ id: 'u1', username: 'ada' }]);
+    sessions('u1', [{ id: 's1' }]);
+    const { src } = source();
+    const [ada] = await userRows(src);
+    const [s1] = (await src.list(ada, PAGE, {})).items;
+    server.requests.length = 0;
+    return { src, ada, s1 };
+  }
   async function userRows(src: SessionSource): Promise<SessionEntry[]> {
     return (await src.list(await env(src), PAGE, {})).items;
   }
@@ -296,12 +306,7 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
     });
 
     it('refuses an entry whose type does not match its key, without a request', async () => {
-      users([{ id: 'u1', username: 'ada' }]);
-      sessions('u1', [{ id: 's1' }]);
-      const { src } = source();
-      const [ada] = await userRows(src);
-      const [s1] = (await src.list(ada, PAGE, {})).items;
-      server.requests.length = 0;
+      const { src, ada, s1 } = await adaWithOneSession();
       const out = await src.revoke([{ ...s1, type: PINGONE_ENTRY_TYPES.user }, { ...ada, type: PINGONE_ENTRY_TYPES.session }]);
       assert.deepStrictEqual(out, [
         { outcome: 'failed', error: `${s1.label} is not a PingOne session or user; nothing was revoked` },
@@ -328,12 +333,7 @@ describe('backends/pingone session source: rows, revoke and refresh (scripted se
   });
 
   it('a session row has no children, and a connection whose client is not PingOne says so', async () => {
-    users([{ id: 'u1', username: 'ada' }]);
-    sessions('u1', [{ id: 's1' }]);
-    const { src } = source();
-    const [ada] = await userRows(src);
-    const [s1] = (await src.list(ada, PAGE, {})).items;
-    server.requests.length = 0;
+    const { src, s1 } = await adaWithOneSession();
     assert.deepStrictEqual(await src.list(s1, PAGE, {}), { items: [], total: 0 });
     assert.deepStrictEqual(apiRequests(), []);
     const record = { id: 'z', backend: 'pingone', label: 'Not P1', endpoints: {}, auth: {}, source: 'user' } as unknown as ConnectionRecord;
