@@ -352,7 +352,8 @@ describe('Aptible sessions view (sandbox)', function () {
   it('Cancel Operation… on a session below an operation row: both the session and its operation row then show the new state', async () => {
     st().data.accounts[0].type = 'development';
     provider().refresh();
-    const level = await operationsRow(await firstApp());
+    const app = await firstApp();
+    const level = await operationsRow(app);
     const opRow = (await kids(level)).filter(isRow).find((r) => {
       const op = st().data.operations.get(Number(r.entry.id))!;
       return op.status === 'running' && !op.cancelled;
@@ -360,6 +361,10 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.ok(opRow, 'a running operation');
     const session = (await kids(opRow)).filter(isSession)[0];
     assert.strictEqual((await item(session)).contextValue, 'aptibleSession;canCancelOperation;hasDetails;hasPath');
+    // Meanwhile the workbench redraws the app (a count redraw does): the view no longer knows the operation row until
+    // the workbench fetches "Recent SSH operations" again. The command still reads both lists again.
+    await kids(shown(app));
+    assert.strictEqual(provider().findById(opRow.id), undefined, 'the redraw forgot the rows below the level');
     answer([{ confirm: 'Cancel Operation' }]);
     sb.faults.set('aptible', { pathRegex: '^/apps/\\d+/operations$', latencyMs: 1 });
     assert.deepStrictEqual(await vscode.commands.executeCommand('sessionManager.aptible.cancelOperation', session), { cancelled: true, operationId: opRow.entry.id });

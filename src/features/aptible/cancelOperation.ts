@@ -10,6 +10,7 @@ import { registerCommand } from '../../commands/registerCommand';
 import { UserCancelled } from '../../ui/input';
 import { AptibleSessionSource, APTIBLE_ENTRY_TYPES, aptibleOperationIdOf } from '../../backends/aptible';
 import { EntryNode } from '../sessions/nodes';
+import type { TreeNode } from '../../tree/nodes';
 import type { SessionsState } from '../sessions/state';
 
 export const CANCEL_OPERATION_COMMAND = 'sessionManager.aptible.cancelOperation';
@@ -66,17 +67,23 @@ export function registerAptibleCancelOperation(deps: ExtensionDeps, state: Sessi
     await node.source.cancelOperation(entry);
     void deps.ui().notify('info', vscode.l10n.t('Asked Aptible to cancel operation {0}. Its new state shows when the list is read again.', opId));
     // Read the list that shows the row again, so it shows the operation's new state; below an operation row, that
-    // row's own list too (the operation row shows the state as well).
+    // row's own list too (the operation row shows the state as well). The lists are the row's own parents (level rows
+    // are kept across redraws): a redraw of the app since the row was drawn leaves the workbench not knowing the
+    // operation row until it fetches it again, and its list must still be read.
     const provider = deps.views.providers.sessions;
-    const parent = provider.findById(node.parent.id);
+    const current = (n: TreeNode): TreeNode => provider.findById(n.id) ?? n;
+    const parent = current(node.parent);
     if (parent instanceof EntryNode) {
       await parent.preload();
-      const above = parent.entry.type === APTIBLE_ENTRY_TYPES.operation ? provider.findById(parent.parent.id) : undefined;
+      const above = parent.entry.type === APTIBLE_ENTRY_TYPES.operation ? current(parent.parent) : undefined;
       if (above instanceof EntryNode) {
         await above.preload();
-        provider.refreshById(above.id);
-      } else {
-        provider.refreshById(parent.id);
+      }
+      // Redraw the highest of them the view shows: a redraw of the level draws the operation row from what was read.
+      for (const n of above instanceof EntryNode ? [above, parent] : [parent]) {
+        if (provider.refreshById(n.id)) {
+          break;
+        }
       }
     }
     return { cancelled: true, operationId: opId };
