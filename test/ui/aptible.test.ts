@@ -160,6 +160,7 @@ describe('workbench UI: Aptible SSH sessions, details and session path', functio
     assert.ok(!(await frame.locator('#revoke').isVisible()), 'no Revoke button on an Aptible path');
     const meta = await frame.locator('#meta').innerText();
     assert.ok(meta.includes(`Ephemeral session ${sessionId}`) && meta.includes(`on ${CONNECTION}`), meta);
+    assert.match(meta, /· updated \d\d:\d\d:\d\d UTC\b/, 'the time read, in UTC like the rest of the page');
 
     // The boxes take the theme's colours (dark by default): the box fill is the editor widget background variable.
     const paint = await frame.locator('body').evaluate((body) => {

@@ -145,7 +145,7 @@ describe('workbench UI: sidebar layout, Get Started walkthrough, route path pane
     await tab.click();
     const frame = webviewFrame(page);
     await frame.locator('svg').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await frame.locator('#status', { hasText: /^Updated/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await frame.locator('#status', { hasText: /^Updated \d\d:\d\d:\d\d UTC$/ }).waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await frame.locator('#source').innerText(), /live circuit/);
     await screenshot(page, 'route-path-shown-again');
 
@@ -155,7 +155,7 @@ describe('workbench UI: sidebar layout, Get Started walkthrough, route path pane
     await answerQuickInput(page, 'Session id', idle.id);
     const idleFrame = webviewFrame(page);
     await idleFrame.locator('#notice', { hasText: 'No live circuit' }).waitFor({ state: 'visible', timeout: 30_000 });
-    await idleFrame.locator('#status', { hasText: /^Updated/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await idleFrame.locator('#status', { hasText: /^Updated \d\d:\d\d:\d\d UTC$/ }).waitFor({ state: 'visible', timeout: 15_000 });
     await screenshot(page, 'route-path-no-circuit');
   });
 });

@@ -50,6 +50,11 @@ function byId<T extends HTMLElement>(id: string): T {
   return e as T;
 }
 
+/** "21:49:35 UTC": the clock the rest of the page and the other views use, the same on every machine. */
+function utcTime(iso: string): string {
+  return `${new Date(iso).toISOString().slice(11, 19)} UTC`;
+}
+
 function stateText(h: PathHop): string {
   if (!h.known) {
     return 'unknown';
@@ -159,7 +164,7 @@ function render(view: RenderedView): void {
   const heading = view.texts.heading;
   byId('heading').textContent = heading;
   document.title = heading;
-  const meta = [...view.texts.meta, `updated ${new Date(view.updatedAt).toLocaleTimeString()}`];
+  const meta = [...view.texts.meta, `updated ${utcTime(view.updatedAt)}`];
   if (view.autoRefreshSeconds > 0 && view.state !== 'ended') {
     meta.push(`refreshes every ${view.autoRefreshSeconds} s while visible`);
   }
@@ -195,7 +200,7 @@ function setBusy(busy: boolean, label?: string): void {
   busyNow = busy;
   byId<HTMLButtonElement>('refresh').disabled = busy;
   byId<HTMLButtonElement>('revoke').disabled = busy;
-  byId('status').textContent = busy ? (label ?? 'Working…') : current ? `Updated ${new Date(current.updatedAt).toLocaleTimeString()}` : '';
+  byId('status').textContent = busy ? (label ?? 'Working…') : current ? `Updated ${utcTime(current.updatedAt)}` : '';
 }
 
 function onMessage(data: unknown): void {
