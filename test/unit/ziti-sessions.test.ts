@@ -63,6 +63,13 @@ describe('ziti sessions: filter translation', () => {
     'count(roleAttributes) > 1',
     'isEmpty(roleAttributes)',
     'not isEmpty(roleAttributes)',
+    // Clauses and operators typed with more than one space between their words.
+    'sort  by createdAt desc',
+    'skip  10 limit  10',
+    'limit  none',
+    'name not  contains "x"',
+    'name is  null',
+    'name is not  null',
   ];
 
   it('passes the whole ZitiQL operator set through as raw ZitiQL', () => {
@@ -84,6 +91,15 @@ describe('ziti sessions: filter translation', () => {
       assert.ok(!isRawZitiQl(text), text);
     }
     assert.strictEqual(filterToZitiQl('   '), undefined);
+  });
+
+  it('takes only a leading field name (one word, not starting with a digit) and a set function name as ZitiQL', () => {
+    // Each of these searches the names: a word glued to "(", words that merely start like a keyword or a set function,
+    // an operator after two words, after a word with a dash, or after a word starting with a digit.
+    for (const text of ['laptop(alice)', 'nothing', 'notebook', 'falsehood', 'sort bytes', 'countdown(3)', 'alice laptop = old', 'web-prod=1', '2fa = on']) {
+      assert.ok(!isRawZitiQl(text), text);
+      assert.strictEqual(filterToZitiQl(text), `service.name contains ${zitiString(text)} or identity.name contains ${zitiString(text)}`);
+    }
   });
 
   it('quotes ZitiQL strings', () => {
@@ -109,6 +125,31 @@ describe('ziti sessions: grouping, ages, counts', () => {
 
   it('groups by type', () => {
     assert.deepStrictEqual(groupSessions(list, 'type', () => undefined).map((x) => `${x.label}:${x.sessions.length}`), ['Bind:1', 'Dial:3']);
+  });
+
+  it('keeps two services of the same name apart (keyed by id), ordered by id', () => {
+    const twins: ZitiSession[] = [
+      { id: 's1', type: 'Dial', apiSessionId: 'a1', identityId: 'i1', serviceId: 'svc-b', service: { id: 'svc-b', name: 'web' } },
+      { id: 's2', type: 'Dial', apiSessionId: 'a1', identityId: 'i1', serviceId: 'svc-a', service: { id: 'svc-a', name: 'web' } },
+      { id: 's3', type: 'Bind', apiSessionId: 'a1', identityId: 'i1', serviceId: 'svc-b', service: { id: 'svc-b', name: 'web' } },
+    ];
+    assert.deepStrictEqual(
+      groupSessions(twins, 'service', () => undefined).map((g) => [g.key, g.label, g.sessions.map((s) => s.id)]),
+      [
+        ['svc-a', 'web', ['s2']],
+        ['svc-b', 'web', ['s1', 's3']],
+      ],
+    );
+  });
+
+  it('puts sessions the controller sent without service, identity or type into groups that say so', () => {
+    const bare = { id: 's9', apiSessionId: 'a1' } as unknown as ZitiSession;
+    const noName = { id: 's8', apiSessionId: 'a1', serviceId: 'svc-x', identityId: 'i7', type: 'Dial' } as ZitiSession;
+    assert.deepStrictEqual(groupSessions([bare], 'service', () => undefined).map((g) => [g.key, g.label]), [['(unknown service)', '(unknown service)']]);
+    assert.deepStrictEqual(groupSessions([bare], 'identity', () => undefined).map((g) => [g.key, g.label]), [['?', '(unknown identity)']]);
+    assert.deepStrictEqual(groupSessions([bare], 'type', () => undefined).map((g) => [g.key, g.label]), [['Invalid', 'Invalid']]);
+    assert.deepStrictEqual(groupSessions([noName], 'service', () => undefined).map((g) => [g.key, g.label]), [['svc-x', 'svc-x']], 'the service id when it has no name');
+    assert.deepStrictEqual(groupSessions([noName], 'identity', () => undefined).map((g) => [g.key, g.label]), [['i7', 'i7']]);
   });
 
   it('parses the group-by setting defensively', () => {
@@ -292,7 +333,11 @@ describe('ziti sessions: ending API sessions fails closed', () => {
       ownSessionWarning(['unknown'], 'read the API session failed: 500'),
       'Session Manager could not check whether this is the API session it uses itself (read the API session failed: 500): if it is, you will be signed out of that controller.',
     );
-    assert.match(ownSessionWarning(['other', 'unknown']), /^Session Manager could not check whether one of these is/);
+    assert.strictEqual(
+      ownSessionWarning(['other', 'unknown']),
+      'Session Manager could not check whether one of these is the API session it uses itself: if it is, you will be signed out of that controller.',
+      'no reason: no parentheses',
+    );
   });
 
   it('names each production controller involved, once', () => {
@@ -377,6 +422,10 @@ describe('ziti sessions: the filter carries the chosen order', () => {
     assert.strictEqual(zitiOrderClause('true limit 5', undefined), 'true limit 5');
     assert.strictEqual(zitiOrderClause('true skip 10', undefined), 'true skip 10');
     assert.strictEqual(zitiOrderClause('  ', undefined), 'sort by createdAt desc');
+    // However many spaces the person put between the words of a clause.
+    assert.strictEqual(zitiOrderClause('true sort  by updatedAt', undefined), 'true sort  by updatedAt');
+    assert.strictEqual(zitiOrderClause('true skip  10', 'oldest'), 'true skip  10');
+    assert.strictEqual(zitiOrderClause('true limit  none', undefined), 'true limit  none');
     // What the sandbox's ZitiQL parser (the vendor grammar) accepts.
     for (const q of ['sort by createdAt desc', 'type = "Dial" sort by createdAt asc']) {
       assert.doesNotThrow(() => parseZitiQl(q), q);
