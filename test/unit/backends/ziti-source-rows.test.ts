@@ -265,8 +265,12 @@ describe('backends/ziti session source rows', function () {
       revokeLabel: `svc-db — Bind, id-gone (${LABEL})`,
       what: 'the Bind session of service "svc-db" for identity "id-gone"',
     });
-    assert.strictEqual(nobody.description, 'Dial', 'no identity: the type alone');
+    // No identity id: said in words wherever the identity goes (the API session rows say it the same way).
+    assert.strictEqual(nobody.description, 'Dial · (unknown identity)');
     assert.strictEqual(nobody.label, 'db');
+    assert.strictEqual(nobody.accessibilityLabel, 'db, Dial session of (unknown identity)');
+    assert.strictEqual(nobody.revokeLabel, `db — Dial, (unknown identity), created 2026-01-03T00:00:00.000Z (${LABEL})`);
+    assert.strictEqual(nobody.what, 'the Dial session of service "db" for identity "(unknown identity)"');
     assert.deepStrictEqual(logged, []);
   });
 

@@ -164,7 +164,7 @@ export class ZitiSessionSource implements SessionSource {
 
   sessionEntry(s: ZitiSession, under?: SessionEntry): SessionEntry {
     const identity = this.identityName(s.identityId);
-    const who = identity ?? s.identityId;
+    const who = identity || s.identityId || '(unknown identity)';
     const svc = serviceName(s);
     const created = s.createdAt ? `, created ${s.createdAt}` : '';
     const e: SessionEntry = {
