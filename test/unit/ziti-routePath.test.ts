@@ -285,3 +285,68 @@ describe('route path panel title and source', () => {
     assert.ok(html.includes('id="source"'));
   });
 });
+
+describe('route path panel words: the static page and each view', () => {
+  const view = (over: Partial<RoutePathView>): RoutePathView => ({
+    state: 'path',
+    connectionId: 'c1',
+    connectionLabel: 'Lab',
+    sessionId: 's1',
+    hops: [],
+    updatedAt: '2025-06-01T10:00:00.000Z',
+    canRevoke: true,
+    autoRefreshSeconds: 60,
+    ...over,
+  });
+
+  it('titles a panel whose service is not known yet by its session', () => {
+    assert.strictEqual(routePathTitle(undefined, 's1'), 'Route path: session s1');
+    assert.strictEqual(routePathTitle('', 's1'), 'Route path: session s1');
+  });
+
+  it('the static page: the heading, the session and connection, and "route path" in its status and labels', () => {
+    const { title, body } = routePathContent({ sessionId: 's1', connectionLabel: 'Lab' });
+    assert.strictEqual(title, 'Route path: session s1');
+    assert.ok(body.includes('<h1 id="heading">Route path: session s1</h1>'), body);
+    assert.ok(body.includes('<p id="meta" class="meta">Session s1 on Lab</p>'), body);
+    assert.ok(body.includes('>Loading the route path…</span>'), body);
+    assert.ok(body.includes('aria-label="Route path actions"') && body.includes('aria-label="Route path drawing"'), body);
+    assert.ok(body.includes('Scripts are needed to draw the route path.'), body);
+    assert.strictEqual(routePathContent({ sessionId: 's1', connectionLabel: 'Lab', serviceName: 'web' }).title, 'Route path: web (s1)');
+  });
+
+  it('a drawn path: its type, identity and connection as facts, and a caption naming the service', () => {
+    assert.deepStrictEqual(routePathTexts(view({ serviceName: 'web', sessionType: 'Dial', identityName: 'alice' })), {
+      heading: 'Route path: web (s1)',
+      meta: ['Dial session s1', 'identity alice', 'on Lab'],
+      noun: 'route path',
+      caption: 'Route path of web, in order from the client to the service',
+    });
+  });
+
+  it('a view with no identity leaves that fact out rather than showing an empty one', () => {
+    assert.deepStrictEqual(routePathTexts(view({ state: 'empty', serviceName: 'web', sessionType: 'Bind' })).meta, ['Bind session s1', 'on Lab']);
+  });
+
+  it('a session that ended (or failed) before its type and service were known: no "Session session", the caption names the session', () => {
+    const texts = routePathTexts(view({ state: 'ended', canRevoke: false, message: 'gone' }));
+    assert.deepStrictEqual(texts, {
+      heading: 'Route path: session s1',
+      meta: ['Session s1', 'on Lab'],
+      noun: 'route path',
+      caption: 'Route path of session s1, in order from the client to the service',
+    });
+  });
+});
+
+describe('route path target: what a Show Route Path argument names', () => {
+  it('asks (undefined) for null, an unsafe session id, an unsafe connection id, or a connection id that is not text', () => {
+    assert.strictEqual(routePathTargetFrom(null), undefined);
+    assert.strictEqual(routePathTargetFrom({ connectionId: 'c', sessionId: 'a\nb' }), undefined);
+    assert.strictEqual(routePathTargetFrom({ connectionId: 'c', session: { id: 'x'.repeat(201) } }), undefined);
+    assert.strictEqual(routePathTargetFrom({ connectionId: 'c\u0000', sessionId: 's' }), undefined);
+    assert.strictEqual(routePathTargetFrom({ connectionId: 7, sessionId: 's' }), undefined);
+    assert.strictEqual(routePathTargetFrom({ connectionId: 'c', session: null }), undefined);
+    assert.deepStrictEqual(routePathTargetFrom({ connectionId: 'c', sessionId: 's', session: { id: 'other', service: null } }), { connectionId: 'c', sessionId: 's', serviceName: undefined });
+  });
+});

@@ -35,7 +35,8 @@ export function routePathContent(o: RoutePathPageOptions): PageContent {
 export function routePathTexts(v: PathView): PathTexts {
   return {
     heading: routePathTitle(v.serviceName, v.sessionId),
-    meta: [`${v.sessionType ?? 'Session'} session ${v.sessionId}`, v.identityName ? `identity ${v.identityName}` : '', `on ${v.connectionLabel}`].filter(Boolean),
+    // Before the session was read (it had ended, or the first read failed) its type is not known: "Session s1".
+    meta: [v.sessionType ? `${v.sessionType} session ${v.sessionId}` : `Session ${v.sessionId}`, v.identityName ? `identity ${v.identityName}` : '', `on ${v.connectionLabel}`].filter(Boolean),
     noun: 'route path',
     caption: `Route path of ${v.serviceName ?? `session ${v.sessionId}`}, in order from the client to the service`,
   };

@@ -131,6 +131,7 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
       state: 'empty',
       serviceName,
       sessionType,
+      // Stryker disable next-line StringLiteral: equivalent, the identity is only read (and `identity` set) when identityId is
       identityName: identity ? nameText(identity.name, identityId ?? 'unknown identity') : identityId,
       hops: [],
       canRevoke: true,
@@ -170,7 +171,12 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
     }),
   );
   const [identity, routers] = await Promise.all([identityP, lookups]);
-  const identityName = identity ? nameText(identity.name, identityId ?? 'unknown identity') : identityId ? `unknown identity ${identityId}` : 'unknown identity';
+  const identityName = identity
+    // Stryker disable next-line StringLiteral: equivalent, the identity is only read (and `identity` set) when identityId is
+    ? nameText(identity.name, identityId ?? 'unknown identity')
+    : identityId
+      ? `unknown identity ${identityId}`
+      : 'unknown identity';
   if (ids.length === 0) {
     return {
       ...base,
@@ -187,6 +193,7 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
   const hops: RouteHop[] = [
     { role: 'identity', roleLabel: 'client identity', id: identityId ?? '', name: identityName, known: Boolean(identity), detail: 'Dial' },
     ...ids.map((id, i): RouteHop => {
+      // Stryker disable next-line StringLiteral: equivalent, every id of the path was looked up (a failed lookup throws above)
       const r = byId.get(id) ?? { id, name: `unknown router ${id}`, kind: 'unknown' as const };
       return {
         ...routerRole(i, ids.length),

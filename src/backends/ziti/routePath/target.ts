@@ -16,7 +16,8 @@ function isRecordLike(v: unknown): v is Record<string, unknown> {
  * sessionId}`, or undefined (ask).
  */
 export function routePathTargetFrom(arg: unknown): RoutePathTarget | undefined {
-  if (!isRecordLike(arg) || typeof arg.connectionId !== 'string') {
+  // A connection id that is not text is refused below, with the unsafe ones.
+  if (!isRecordLike(arg)) {
     return undefined;
   }
   const session = isRecordLike(arg.session) ? arg.session : undefined;
