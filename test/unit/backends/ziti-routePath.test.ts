@@ -251,9 +251,20 @@ describe('OpenZiti route path against the sandbox', function () {
       const view = await resolve(s.id);
       assert.strictEqual(view.state, 'empty');
       assert.strictEqual(view.sessionType, 'unknown');
-      assert.match(view.message ?? '', /\bunknown session\b/);
+      assert.strictEqual(view.message, "OpenZiti does not say what type of session this is, so it has no route path. Route paths exist for Dial sessions with an open connection.");
       assert.ok(!net().sent.some((r) => r.path.endsWith('/route-path')));
     });
+  });
+
+  it('calls a session of another type by that type, with no route path', async () => {
+    const s = session('Dial');
+    editSession(s, (data) => {
+      data.type = 'Invalid';
+    });
+    const view = await resolve(s.id);
+    assert.strictEqual(view.state, 'empty');
+    assert.strictEqual(view.message, 'This is not a Dial session (OpenZiti says its type is "Invalid"), so it has no route path. Route paths exist for Dial sessions with an open connection.');
+    assert.ok(accepted(view), 'the panel takes the view');
   });
 
   describe('sessions without a path to draw', () => {
@@ -307,6 +318,32 @@ describe('OpenZiti route path against the sandbox', function () {
       assert.strictEqual(view.canRevoke, false);
       assert.strictEqual(view.message, `This session has ended: ${LABEL} no longer has a session ${s.id}.`);
     });
+  });
+
+  it('a failed identity read on a path that then ended is not left as an unhandled rejection', async () => {
+    const [edge] = onlineEdge();
+    const s = dialThrough([edge.id]);
+    net().answer(route('GET', `${BASE_PATH}/identities/${s.identityId}`), serverError());
+    net().answer(route('GET', `${BASE_PATH}/sessions/${s.id}/route-path`), json({ error: { code: 'NOT_FOUND', message: 'gone', requestId: 'r2' }, meta: {} }, 404));
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    const listeners = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection');
+    process.on('unhandledRejection', note);
+    try {
+      const view = await resolve(s.id);
+      assert.strictEqual(view.state, 'ended');
+      // Node reports an unhandled rejection after the microtasks of the turn it happened in.
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.removeListener('unhandledRejection', note);
+      for (const l of listeners) {
+        process.on('unhandledRejection', l);
+      }
+    }
+    assert.deepStrictEqual(unhandled.map(String), [], 'the identity read that nobody awaited');
   });
 
   describe('failures name what was being read', () => {

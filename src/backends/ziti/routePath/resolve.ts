@@ -105,6 +105,14 @@ export interface ResolveOptions {
  * The whole view: `ended` when the session is gone (404), `empty` for a Bind session or a Dial session without a live
  * circuit, `path` otherwise. Other failures throw (the panel shows them as its error state).
  */
+/** Why a session that is not a Dial session has no route path (a Bind session hosts the service). */
+function notDial(sessionType: string, serviceName: string): string {
+  if (sessionType === 'Bind') {
+    return `This is a Bind session: it hosts ${serviceName} rather than dialling it`;
+  }
+  return sessionType === 'unknown' ? 'OpenZiti does not say what type of session this is' : `This is not a Dial session (OpenZiti says its type is "${sessionType}")`;
+}
+
 export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): Promise<RoutePathView> {
   const base = {
     connectionId: o.connectionId,
@@ -124,6 +132,9 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
   const identityP = identityId
     ? getData<{ name?: unknown }>(client, `/identities/${enc(identityId)}`, 'read the identity', o.signal)
     : Promise.resolve(undefined);
+  // Read beside the route path; when the path ends the read early (ended, too long) nobody awaits it, and its failure
+  // must not surface as an unhandled rejection. Awaiting it below still throws.
+  identityP.catch(() => undefined);
   if (sessionType !== 'Dial') {
     const identity = await identityP;
     return {
@@ -135,7 +146,7 @@ export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): P
       identityName: identity ? nameText(identity.name, identityId ?? 'unknown identity') : identityId,
       hops: [],
       canRevoke: true,
-      message: `This is a ${sessionType} session: it hosts ${serviceName} rather than dialling it, so it has no route path. Route paths exist for Dial sessions with an open connection.`,
+      message: `${notDial(sessionType, serviceName)}, so it has no route path. Route paths exist for Dial sessions with an open connection.`,
     };
   }
   let ids: string[];
