@@ -757,7 +757,7 @@ describe('OpenZiti requests against the vendor spec (spec-driven mock controller
       assert.strictEqual(none.state, 'empty');
       const invalid = await resolveRoutePath(client, { connectionId: 'c', connectionLabel: 'Mock', sessionId: 's-inv', autoRefreshSeconds: 0 });
       assert.strictEqual(invalid.state, 'empty');
-      assert.match(invalid.message ?? '', /Invalid session/);
+      assert.match(invalid.message ?? '', /^This is not a Dial session \(OpenZiti says its type is "Invalid"\), so it has no route path\./);
     });
 
     it('resolves routers through /edge-routers/{id} and then /routers/{id}', async () => {
