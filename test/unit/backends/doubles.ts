@@ -1,7 +1,7 @@
 // Test doubles shared by the backend client tests: ClientDeps that record what the client logs, asks and saves,
 // a helper for expected ApiError rejections, and the sandbox a suite runs against.
 import * as assert from 'assert';
-import type { ConnectionSecrets } from '../../../src/model/connection';
+import type { ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
 import type { ClientDeps, Prompter } from '../../../src/backends/types';
 import { type Sandbox, start, type StartOptions } from '../../sandbox/server';
 
@@ -59,6 +59,20 @@ export function doubles(answers: { code?: string; password?: string } = {}): Dou
       },
       now: () => Date.now() + clock.offsetMs,
     },
+  };
+}
+
+/** A connection to the sandbox's OpenZiti controller: the admin's password sign-in, its CA trusted for it alone. */
+export function sandboxZitiRecord(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRecord {
+  return {
+    id: 'ziti-test',
+    backend: 'ziti',
+    label: 'Lab controller',
+    endpoints: { url: sb.urls.ziti },
+    auth: { method: 'password', username: 'admin' },
+    tls: { trustedCertificates: [sb.ca.pem] },
+    source: 'user',
+    ...over,
   };
 }
 

@@ -11,9 +11,8 @@ import { ZitiClient } from '../../../src/backends/ziti/client';
 import { MAX_ROUTERS, resolveRoutePath } from '../../../src/backends/ziti/routePath/resolve';
 import { routePathTexts } from '../../../src/backends/ziti/routePath/page';
 import { isHostMessage, type PathView } from '../../../src/webviews/path/protocol';
-import type { ConnectionRecord } from '../../../src/model/connection';
 import { ApiError } from '../../../src/http/errors';
-import { doubles, useSandbox } from './doubles';
+import { doubles, sandboxZitiRecord, useSandbox } from './doubles';
 import { interceptEachTest, route } from './intercept';
 
 const LABEL = 'Lab controller';
@@ -28,15 +27,7 @@ describe('OpenZiti route path against the sandbox', function () {
 
   before(() => {
     sb = sandbox();
-    const record: ConnectionRecord = {
-      id: 'ziti-route-path',
-      backend: 'ziti',
-      label: LABEL,
-      endpoints: { url: sb.urls.ziti },
-      auth: { method: 'password', username: 'admin' },
-      tls: { trustedCertificates: [sb.ca.pem] },
-      source: 'user',
-    };
+    const record = sandboxZitiRecord(sb, { id: 'ziti-route-path', label: LABEL });
     client = new ZitiClient(record, { password: ADMIN_PASSWORD }, doubles().deps);
     clients.push(client);
   });

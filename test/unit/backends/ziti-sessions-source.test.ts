@@ -7,8 +7,7 @@ import { ADMIN_PASSWORD } from '../../sandbox/ziti';
 import { ZitiClient } from '../../../src/backends/ziti/client';
 import { API_SESSIONS_KEY, SESSIONS_KEY, ZitiSessionSource } from '../../../src/backends/ziti/sessions/source';
 import type { SessionEntry } from '../../../src/backends/sessionSource';
-import type { ConnectionRecord } from '../../../src/model/connection';
-import { doubles, useSandbox } from './doubles';
+import { doubles, sandboxZitiRecord, useSandbox } from './doubles';
 
 describe('OpenZiti session source against the sandbox', function () {
   this.timeout(60_000);
@@ -21,15 +20,7 @@ describe('OpenZiti session source against the sandbox', function () {
 
   before(async () => {
     sb = sandbox();
-    const record: ConnectionRecord = {
-      id: 'zs-unit',
-      backend: 'ziti',
-      label: 'Unit controller',
-      endpoints: { url: sb.urls.ziti },
-      auth: { method: 'password', username: 'admin' },
-      tls: { trustedCertificates: [sb.ca.pem] },
-      source: 'user',
-    };
+    const record = sandboxZitiRecord(sb, { id: 'zs-unit', label: 'Unit controller' });
     client = new ZitiClient(record, { password: ADMIN_PASSWORD }, doubles().deps);
     clients.push(client);
     await client.signIn();

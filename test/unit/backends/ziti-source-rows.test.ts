@@ -11,7 +11,7 @@ import { ZitiClient } from '../../../src/backends/ziti/client';
 import { API_SESSIONS_KEY, SESSIONS_KEY, ZitiSessionSource } from '../../../src/backends/ziti/sessions/source';
 import type { Sandbox } from '../../sandbox/server';
 import { ADMIN_PASSWORD, BASE_PATH, type ZitiState } from '../../sandbox/ziti';
-import { doubles, useSandbox } from './doubles';
+import { doubles, sandboxZitiRecord, useSandbox } from './doubles';
 import { interceptEachTest, route } from './intercept';
 
 const LABEL = 'Lab controller';
@@ -70,15 +70,7 @@ describe('backends/ziti session source rows', function () {
     sb = sandbox();
   });
 
-  const record = (): ConnectionRecord => ({
-    id: 'ziti-rows',
-    backend: 'ziti',
-    label: LABEL,
-    endpoints: { url: sb.urls.ziti },
-    auth: { method: 'password', username: 'admin' },
-    tls: { trustedCertificates: [sb.ca.pem] },
-    source: 'user',
-  });
+  const record = (): ConnectionRecord => sandboxZitiRecord(sb, { id: 'ziti-rows', label: LABEL });
 
   /** A source on a fresh client (the sandbox is reset after each test); `logged` holds what the source logs. */
   function source(): { src: ZitiSessionSource; logged: string[] } {

@@ -2,23 +2,12 @@ import * as assert from 'assert';
 import type { Sandbox } from '../../sandbox/server';
 import { zitiModule, ZitiClient, managementPathFrom } from '../../../src/backends/ziti/client';
 import { certificatesFromPkcs7 } from '../../../src/backends/ziti/pkcs7';
-import type { ConnectionRecord, ConnectionSecrets } from '../../../src/model/connection';
+import type { ConnectionSecrets } from '../../../src/model/connection';
 import type { ClientDeps } from '../../../src/backends/types';
 import { ApiError } from '../../../src/http/errors';
-import { doubles, rejection, useSandbox } from './doubles';
+import { doubles, rejection, sandboxZitiRecord, useSandbox } from './doubles';
 
-function record(sb: Sandbox, over: Partial<ConnectionRecord> = {}): ConnectionRecord {
-  return {
-    id: 'ziti-test',
-    backend: 'ziti',
-    label: 'Lab controller',
-    endpoints: { url: sb.urls.ziti },
-    auth: { method: 'password', username: 'admin' },
-    tls: { trustedCertificates: [sb.ca.pem] },
-    source: 'user',
-    ...over,
-  };
-}
+const record = sandboxZitiRecord;
 
 function deps(answers: { code?: string; password?: string } = {}): ClientDeps & {
   logs: string[];
