@@ -198,6 +198,9 @@ export async function openWorkbench(server: CodeServer, url: string, opts: { col
     headless: true,
     viewport: { width: 1400, height: 900 },
     colorScheme: opts.colorScheme ?? 'dark',
+    // Far from UTC (the machines that run the tests are on UTC): a page that should say UTC but shows local time
+    // is caught.
+    timezoneId: 'Pacific/Auckland',
   });
   const browser = context.browser();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });

@@ -361,8 +361,9 @@ describe('Aptible sessions view (sandbox)', function () {
     assert.ok(opRow, 'a running operation');
     const session = (await kids(opRow)).filter(isSession)[0];
     assert.strictEqual((await item(session)).contextValue, 'aptibleSession;canCancelOperation;hasDetails;hasPath');
-    // Meanwhile the workbench redraws the app (a count redraw does): the view no longer knows the operation row until
-    // the workbench fetches "Recent SSH operations" again. The command still reads both lists again.
+    // Meanwhile the workbench redraws the app (Load more under it, auto-refresh or a filter change do): the view no
+    // longer knows the operation row until the workbench fetches "Recent SSH operations" again. The command still reads
+    // the operations list again (counted below).
     await kids(shown(app));
     assert.strictEqual(provider().findById(opRow.id), undefined, 'the redraw forgot the rows below the level');
     answer([{ confirm: 'Cancel Operation' }]);

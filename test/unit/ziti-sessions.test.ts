@@ -150,6 +150,10 @@ describe('ziti sessions: grouping, ages, counts', () => {
     assert.deepStrictEqual(groupSessions([bare], 'type', () => undefined).map((g) => [g.key, g.label]), [['Invalid', 'Invalid']]);
     assert.deepStrictEqual(groupSessions([noName], 'service', () => undefined).map((g) => [g.key, g.label]), [['svc-x', 'svc-x']], 'the service id when it has no name');
     assert.deepStrictEqual(groupSessions([noName], 'identity', () => undefined).map((g) => [g.key, g.label]), [['i7', 'i7']]);
+    // An empty identity id or an identity named '' is never an empty group label.
+    const noIdentity = { ...noName, identityId: '' } as ZitiSession;
+    assert.deepStrictEqual(groupSessions([noIdentity], 'identity', () => undefined).map((g) => [g.key, g.label]), [['?', '(unknown identity)']]);
+    assert.deepStrictEqual(groupSessions([noName], 'identity', () => '').map((g) => [g.key, g.label]), [['i7', 'i7']]);
   });
 
   it('parses the group-by setting defensively', () => {

@@ -79,12 +79,8 @@ export function registerAptibleCancelOperation(deps: ExtensionDeps, state: Sessi
       if (above instanceof EntryNode) {
         await above.preload();
       }
-      // Redraw the highest of them the view shows: a redraw of the level draws the operation row from what was read.
-      for (const n of above instanceof EntryNode ? [above, parent] : [parent]) {
-        if (provider.refreshById(n.id)) {
-          break;
-        }
-      }
+      // Redraw the highest of them: a redraw of the level draws the operation row from what was read.
+      provider.refreshById((above instanceof EntryNode ? above : parent).id);
     }
     return { cancelled: true, operationId: opId };
   });

@@ -52,7 +52,8 @@ function byId<T extends HTMLElement>(id: string): T {
 
 /** "21:49:35 UTC": the clock the rest of the page and the other views use, the same on every machine. */
 function utcTime(iso: string): string {
-  return `${new Date(iso).toISOString().slice(11, 19)} UTC`;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(11, 19)} UTC` : 'at an unknown time';
 }
 
 function stateText(h: PathHop): string {

@@ -314,7 +314,12 @@ describe('OpenZiti route path against the sandbox', function () {
   it('a failed identity read on a path that then ended is not left as an unhandled rejection', async () => {
     const [edge] = onlineEdge();
     const s = dialThrough([edge.id]);
-    net().answer(route('GET', `${BASE_PATH}/identities/${s.identityId}`), serverError());
+    let answered!: () => void;
+    const identityAnswered = new Promise<void>((r) => (answered = r));
+    net().answer(route('GET', `${BASE_PATH}/identities/${s.identityId}`), () => {
+      answered();
+      return serverError();
+    });
     net().answer(route('GET', `${BASE_PATH}/sessions/${s.id}/route-path`), json({ error: { code: 'NOT_FOUND', message: 'gone', requestId: 'r2' }, meta: {} }, 404));
     const unhandled: unknown[] = [];
     const note = (reason: unknown): void => {
@@ -326,8 +331,10 @@ describe('OpenZiti route path against the sandbox', function () {
     try {
       const view = await resolve(s.id);
       assert.strictEqual(view.state, 'ended');
-      // Node reports an unhandled rejection after the microtasks of the turn it happened in.
-      await new Promise((r) => setTimeout(r, 20));
+      // Once the controller has refused the identity, give the client time to get the answer and reject; Node reports
+      // an unhandled rejection right after the turn it happened in.
+      await identityAnswered;
+      await new Promise((r) => setTimeout(r, 200));
     } finally {
       process.removeListener('unhandledRejection', note);
       for (const l of listeners) {

@@ -8,7 +8,7 @@ import type { ConnectionRecord } from '../../../src/model/connection';
 import type { SessionEntry, SessionSourceContext } from '../../../src/backends/sessionSource';
 import type { ZitiApiSession, ZitiSession } from '../../../src/backends/ziti/api';
 import { ZitiClient } from '../../../src/backends/ziti/client';
-import { API_SESSIONS_KEY, SESSIONS_KEY, ZitiSessionSource } from '../../../src/backends/ziti/sessions/source';
+import { ZitiSessionSource } from '../../../src/backends/ziti/sessions/source';
 import type { Sandbox } from '../../sandbox/server';
 import { ADMIN_PASSWORD, BASE_PATH, type ZitiState } from '../../sandbox/ziti';
 import { doubles, sandboxZitiRecord, useSandbox } from './doubles';
@@ -171,7 +171,6 @@ describe('backends/ziti session source rows', function () {
         details: undefined,
       },
     ]);
-    assert.deepStrictEqual([SESSIONS_KEY, API_SESSIONS_KEY], ['sessions', 'apiSessions']);
     assert.deepStrictEqual(net().sent, [], 'no request for the two fixed rows');
   });
 
@@ -381,12 +380,20 @@ describe('backends/ziti session source rows', function () {
     net().answer(route('GET', API_SESSIONS), page([]));
     const { src } = source();
     const { apiSessions } = await groups(src);
-    for (const filter of ['al"ice', '  bob  ', 'type = "Bind"', '   ', undefined]) {
+    // 'name in ' is free text once trimmed (untrimmed it would look like an unfinished ZitiQL clause).
+    for (const filter of ['al"ice', '  bob  ', 'type = "Bind"', '   ', undefined, 'name in ']) {
       await src.list(apiSessions, FIRST, { filter, order: filter === '  bob  ' ? 'oldest' : undefined });
     }
     assert.deepStrictEqual(
       listed(API_SESSIONS).map((q) => q.filter),
-      ['identity.name contains "al\\"ice" sort by createdAt desc', 'identity.name contains "bob" sort by createdAt asc', 'sort by createdAt desc', 'sort by createdAt desc', 'sort by createdAt desc'],
+      [
+        'identity.name contains "al\\"ice" sort by createdAt desc',
+        'identity.name contains "bob" sort by createdAt asc',
+        'sort by createdAt desc',
+        'sort by createdAt desc',
+        'sort by createdAt desc',
+        'identity.name contains "name in" sort by createdAt desc',
+      ],
     );
   });
 

@@ -101,10 +101,6 @@ export interface ResolveOptions {
   now?: () => number;
 }
 
-/**
- * The whole view: `ended` when the session is gone (404), `empty` for a Bind session or a Dial session without a live
- * circuit, `path` otherwise. Other failures throw (the panel shows them as its error state).
- */
 /** Why a session that is not a Dial session has no route path (a Bind session hosts the service). */
 function notDial(sessionType: string, serviceName: string): string {
   if (sessionType === 'Bind') {
@@ -113,6 +109,10 @@ function notDial(sessionType: string, serviceName: string): string {
   return sessionType === 'unknown' ? 'OpenZiti does not say what type of session this is' : `This is not a Dial session (OpenZiti says its type is "${sessionType}")`;
 }
 
+/**
+ * The whole view: `ended` when the session is gone (404), `empty` for a Bind session or a Dial session without a live
+ * circuit, `path` otherwise. Other failures throw (the panel shows them as its error state).
+ */
 export async function resolveRoutePath(client: ZitiCaller, o: ResolveOptions): Promise<RoutePathView> {
   const base = {
     connectionId: o.connectionId,

@@ -62,7 +62,7 @@ export function groupOf(s: ZitiSession, by: Exclude<SessionGroupBy, 'none'>, ide
     case 'service':
       return { key: s.serviceId || serviceName(s), label: serviceName(s) };
     case 'identity':
-      return { key: s.identityId || '?', label: identityName(s.identityId) ?? s.identityId ?? '(unknown identity)' };
+      return { key: s.identityId || '?', label: identityName(s.identityId) || s.identityId || '(unknown identity)' };
     case 'type':
       return { key: s.type || 'Invalid', label: s.type || 'Invalid' };
   }

@@ -323,7 +323,6 @@ export class ZitiSessionSource implements SessionSource {
 
 /** The API Sessions list's filter: free text finds identity names; a ZitiQL filter is for the Sessions list only. */
 function apiSessionsFilter(text: string | undefined): string | undefined {
-  // Stryker disable next-line MethodExpression: equivalent, isRawZitiQl allows leading blanks and filterToZitiQl trims, so untrimmed text gives the same filter
   const t = text?.trim();
   if (!t || isRawZitiQl(t)) {
     return undefined;
