@@ -394,16 +394,21 @@ describe('backends/aptible session source rows', function () {
       op(708, { status: 'running', cancelled: true, user_name: 'Carol', command: 'rails c', created_at: '2026-03-03T00:00:00Z', updated_at: undefined }),
       op(709, { status: 'failed', aborted: true, created_at: 'never' }),
       op(710, { status: 'failed', cancelled: true, created_at: '2026-03-01T00:00:00Z' }),
+      op(711, { status: 'running', aborted: true, created_at: '2026-02-01T00:00:00Z' }),
     ];
     net().answer(get('/apps/501/operations'), hal('operations', ops, undefined, 99));
     const page = await src.list(level, { offset: 3, limit: 100, cursor: '' }, {});
     assert.deepStrictEqual(
       page.items.map((e) => e.id),
-      ['701', '708', '703', '710', '709'],
+      ['701', '708', '703', '710', '711', '709'],
     );
-    assert.strictEqual(page.total, 8, 'offset + the SSH operations: the end of the list');
+    assert.strictEqual(page.total, 9, 'offset + the SSH operations: the end of the list');
     assert.strictEqual(page.next, undefined);
-    const [alice, carol, queued, cancelled, aborted] = page.items;
+    const [alice, carol, queued, cancelled, abortedRunning, aborted] = page.items;
+    assert.deepStrictEqual(
+      [abortedRunning.description, abortedRunning.icon, abortedRunning.flags.canCancelOperation],
+      ['running (aborted) · started 2026-02-01 00:00 UTC', 'terminal', false],
+    );
     assert.deepStrictEqual(alice, {
       key: 'account/41/app/501/op/701',
       id: '701',
@@ -446,17 +451,26 @@ describe('backends/aptible session source rows', function () {
     );
     assert.deepStrictEqual(carol.tooltip?.lines?.[5], ['Last updated', undefined]);
     // Its sessions come from the cache the operations level filled: no GET /operations/{id}.
-    net().answer(get('/operations/701/ephemeral_sessions'), hal('ephemeral_sessions', [sess(811, 701, { created_at: '2026-03-01T00:00:00Z' }), null, sess(812, 701, { created_at: '2026-03-06T00:00:00Z' })], undefined, 2));
+    net().answer(get('/operations/701/ephemeral_sessions'), hal('ephemeral_sessions', [sess(811, 701, { created_at: '2026-03-01T00:00:00Z' }), null, sess(812, 701, { created_at: '2026-03-06T00:00:00Z' }), sess(813, 701, { created_at: '2026-03-03T00:00:00Z' })], undefined, 3));
     const below = await src.list(alice, FIRST, {});
     assert.deepStrictEqual(
       below.items.map((e) => [e.key, e.label, e.description]),
       [
         ['account/41/app/501/op/701/session/812', 'Alice — bash', 'running'],
+        ['account/41/app/501/op/701/session/813', 'Alice — bash', 'running'],
         ['account/41/app/501/op/701/session/811', 'Alice — bash', 'running'],
       ],
     );
-    assert.strictEqual(below.total, 2);
+    assert.strictEqual(below.total, 3);
     assert.strictEqual(sentTo('/operations/701'), 0);
+    // The operation of a row, as listed: nothing read again.
+    assert.deepStrictEqual(await src.operationOf(alice), { operation: OPS[701] });
+    assert.deepStrictEqual(await src.operationOf(below.items[0]), { operation: OPS[701] });
+    assert.strictEqual(sentTo('/operations/701'), 0);
+    // A session row has no rows below it, even one opened from an operation row.
+    const sent = net().sent.length;
+    assert.deepStrictEqual(await src.list(below.items[0], FIRST, {}), { items: [], total: 0 });
+    assert.strictEqual(net().sent.length, sent);
   });
 
   it('an operation without status, user or command still reads', async () => {
@@ -539,6 +553,21 @@ describe('backends/aptible session source rows', function () {
     assert.strictEqual(net().sent.filter((s) => s.method === 'PATCH').length, patches);
   });
 
+  it('the operation of a row: read when not listed yet, none for a row without an operation link', async () => {
+    const { src } = source();
+    answerOperations();
+    const row = { key: 'account/41/app/501/session/9', id: '9', type: APTIBLE_ENTRY_TYPES.session, label: 's', flags: {}, details: { session: sess(9, 702) } } as SessionEntry;
+    assert.deepStrictEqual(await src.operationOf(row), { operation: OPS[702] });
+    assert.deepStrictEqual(await src.operationOf(row), { operation: OPS[702] });
+    assert.strictEqual(sentTo('/operations/702'), 1);
+    assert.strictEqual(await src.operationOf({ ...row, details: { session: sess(9, undefined) } }), undefined);
+    // A HAL link with a trailing slash and a query still names its operation.
+    const linked = { ...row, details: { session: { id: 9, _links: { operation: { href: `${api()}/operations/702/?fields=all#top` } } } } };
+    assert.deepStrictEqual(await src.operationOf(linked), { operation: OPS[702] });
+    assert.strictEqual(await src.operationOf({ ...row, details: { session: { id: 9, _links: { operation: { href: `${api()}/operations/702x` } } } } }), undefined);
+    assert.deepStrictEqual(await src.operationOf({ ...row, details: { session: sess(9, 704) } }), { unavailable: 'not found' });
+  });
+
   it('revoke sends nothing and says why', async () => {
     const { src } = source();
     const e = { key: 'account/1/app/2/session/3', id: '3', type: APTIBLE_ENTRY_TYPES.session, label: 's', flags: {} } as SessionEntry;
@@ -557,6 +586,9 @@ describe('backends/aptible session source rows', function () {
     net().answer(get('/apps/501'), { status: 200, body: APPS[0] });
     const found = await src.find(' 802 ');
     assert.ok(found);
+    // Found again: the running operation as already read, not read again.
+    assert.strictEqual((await src.find('802'))?.entry.description, 'running · h1');
+    assert.strictEqual(sentTo('/operations/701'), 1);
     assert.deepStrictEqual(
       [found.entry.key, found.entry.label, found.entry.description, ...found.path.map((p) => p.key)],
       ['account/41/app/501/session/802', 'Alice — bash', 'running · h1', 'account/41', 'account/41/app/501'],
@@ -742,6 +774,20 @@ describe('backends/aptible session source rows', function () {
       await src.sessionPath('801');
       assert.deepStrictEqual([sentTo('/operations/701'), sentTo('/operations/702')], [2, 1]);
     });
+  });
+
+  it('a key that is not one of its own places nothing and lists nothing', async () => {
+    const { src } = source();
+    const [prod] = await accounts(src);
+    const sent = net().sent.length;
+    for (const key of ['other/account/41', 'account/41/app/501/extra', 'account/41/', 'account/%E0%A4%A/app/1']) {
+      const e = { ...prod, key };
+      assert.strictEqual(src.isProductionEntry(e), false, key);
+      assert.strictEqual(src.accountHandleOf(e), undefined, key);
+      assert.deepStrictEqual(await src.list(e, FIRST, {}), { items: [], total: 0 }, key);
+    }
+    assert.strictEqual(net().sent.length, sent);
+    assert.strictEqual(src.accountHandleOf(prod), 'prod-env');
   });
 
   it('a client that is not an Aptible one is refused by name', async () => {
