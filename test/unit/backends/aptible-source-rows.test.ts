@@ -324,6 +324,8 @@ describe('backends/aptible session source rows', function () {
     assert.strictEqual(forbidden.description, 'operation unavailable · h5');
     assert.strictEqual(forbidden.time, undefined);
     assert.match(String(faulted.tooltip?.lines?.[3]?.[1]), /^operation unavailable \(.+\)$/);
+    // The reason as the server put it, without the connection's name the tree already shows.
+    assert.ok(!String(faulted.tooltip?.lines?.[3]?.[1]).includes(LABEL), String(faulted.tooltip?.lines?.[3]?.[1]));
     assert.ok(logged.some((l) => l.startsWith('warn: Aptible: operation 704 is unavailable (404): ')), logged.join('\n'));
     assert.ok(logged.some((l) => l.startsWith('warn: Aptible: operation 705 is unavailable (403): ')), logged.join('\n'));
     assert.ok(logged.some((l) => l.startsWith('warn: Aptible: reading operation 706 failed: ')), logged.join('\n'));
@@ -644,6 +646,7 @@ describe('backends/aptible session source rows', function () {
     net().answer(get('/ephemeral_sessions/802/ephemeral_containers'), fail(403));
     const d = await src.sessionDetails(row);
     assert.match(String(d.containers), /^unavailable: .+/);
+    assert.ok(!String(d.containers).includes(LABEL), String(d.containers));
     assert.deepStrictEqual(d.session, (row.details as { session: unknown }).session);
   });
 
@@ -714,6 +717,7 @@ describe('backends/aptible session source rows', function () {
         { role: 'account', roleLabel: 'environment', id: '', name: 'unknown environment', known: false, detail: 'not found' },
       ]);
       assert.deepStrictEqual(view.texts?.heading, 'Session path: linkless (804)');
+      assert.strictEqual(sentTo('/accounts'), 0, 'no environment to look for without the app');
       assert.deepStrictEqual(view.texts?.meta, ['Ephemeral session 804', 'the session links no operation', 'started 2026-03-04 08:00 UTC', `on ${LABEL}`]);
     });
 
