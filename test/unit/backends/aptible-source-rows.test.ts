@@ -202,15 +202,30 @@ describe('backends/aptible session source rows', function () {
   };
 
   /** Answers GET /operations/{id} from OPS (404/403/500 for 704/705/706), counting the reads in flight. */
-  function answerOperations(): { max: () => number } {
+  /**
+   * Answers `GET /operations/{id}` from OPS. With `gate`, each answer is held until `gate` reads are in flight (at most
+   * 2 s), and a moment longer so a read beyond the bound would arrive while they are held: `max()` is then the bound the
+   * source kept, whatever the machine's load (a slow machine can only hide an extra read, never lose an allowed one).
+   */
+  function answerOperations(gate = 0): { max: () => number } {
     let inFlight = 0;
     let max = 0;
+    const waiting: (() => void)[] = [];
     net().answer(
       (req) => req.method === 'GET' && /^\/operations\/\d+$/.test(req.path),
       async (req) => {
         inFlight++;
         max = Math.max(max, inFlight);
-        await new Promise((r) => setTimeout(r, 3));
+        if (gate > 0) {
+          await new Promise<void>((release) => {
+            waiting.push(release);
+            if (inFlight >= gate) {
+              setTimeout(() => waiting.splice(0).forEach((r) => r()), 15);
+            } else {
+              setTimeout(release, 2000);
+            }
+          });
+        }
         inFlight--;
         const id = Number(req.path.split('/')[2]);
         if (id === 704) {
@@ -356,7 +371,8 @@ describe('backends/aptible session source rows', function () {
   });
 
   it('reads at most `operationConcurrency` operations at once (4 by default; an invalid bound falls back to 4)', async () => {
-    const many = Array.from({ length: 9 }, (_, i) => sess(900 + i, 710 + i));
+    // Eight: every bound below fills each of its rounds (a round that cannot fill waits out the gate's 2 s).
+    const many = Array.from({ length: 8 }, (_, i) => sess(900 + i, 710 + i));
     for (const [bound, expected] of [
       [2, 2],
       [1, 1],
@@ -368,7 +384,7 @@ describe('backends/aptible session source rows', function () {
       net.renew();
       const { src } = source(bound);
       const { app: web } = await app(src);
-      const reads = answerOperations();
+      const reads = answerOperations(expected);
       net().answer(get('/apps/501/ephemeral_sessions'), hal('ephemeral_sessions', many));
       const page = await src.list(web, FIRST, {});
       assert.strictEqual(reads.max(), expected, `bound ${String(bound)}`);
