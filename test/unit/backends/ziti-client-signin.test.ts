@@ -139,6 +139,7 @@ describe('OpenZiti client: sign-in methods, /version, sign-out and status texts'
       assert.strictEqual(e.kind, 'cancelled');
       assert.strictEqual(e.operation, 'sign in');
       assert.strictEqual(e.connectionLabel, 'Lab controller');
+      assert.strictEqual(e.message, 'Lab controller: sign in failed: cancelled');
       assert.strictEqual(wire().sent.filter((s) => s.path === `${MGMT}/authenticate`).length, 0);
       assert.strictEqual(d.saved.length, 0);
       assert.strictEqual(c.signedIn, false);
@@ -201,6 +202,43 @@ describe('OpenZiti client: sign-in methods, /version, sign-out and status texts'
       assert.strictEqual(e.operation, 'read the API session');
       assert.strictEqual(wire().sent.filter((s) => s.path === `${MGMT}/authenticate`).length, 1, 'no second sign-in');
       assert.strictEqual(d.codeRequests.length, 1);
+    });
+
+    it('a refused MFA code (401) fails the sign-in at once: no second sign-in, the code asked once', async () => {
+      wire().answer(route('POST', `${MGMT}/authenticate/mfa`), { status: 401, body: errBody(401, 'INVALID_AUTH', 'The authentication request failed') });
+      const d = doubles({ code: '654321' });
+      const c = client(sandboxZitiRecord(sb, { auth: { method: 'password', username: 'mfa-admin' } }), { password: 'ziti-sandbox-mfa' }, d.deps);
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_r, reject) => {
+        timer = setTimeout(() => reject(new Error('the sign-in hung (the MFA step waited for its own re-login)')), 5_000);
+      });
+      try {
+        const e = await rejection(Promise.race([c.signIn(), hung]));
+        assert.strictEqual(e.kind, 'auth');
+        assert.strictEqual(e.operation, 'answer the MFA challenge');
+      } finally {
+        clearTimeout(timer);
+      }
+      assert.strictEqual(wire().sent.filter((s) => s.path === `${MGMT}/authenticate`).length, 1);
+      assert.strictEqual(d.codeRequests.length, 1);
+    });
+
+    it('a stale pasted token is forgotten when the controller refuses it: the client is no longer signed in', async () => {
+      const d = doubles();
+      const c = client(sandboxZitiRecord(sb, { auth: { method: 'token' } }), { token: 'pasted-stale-9999' }, d.deps);
+      assert.strictEqual(c.signedIn, true);
+      const e = await rejection(c.signIn());
+      assert.strictEqual(e.kind, 'auth');
+      assert.strictEqual(c.signedIn, false, 'the refused token is dropped');
+    });
+
+    it('a stale stored token with a wrong stored password leaves the client signed out', async () => {
+      const d = doubles();
+      const c = client(sandboxZitiRecord(sb), { token: 'stored-stale-9999', password: 'wrong-password-1' }, d.deps);
+      const e = await rejection(c.signIn());
+      assert.strictEqual(e.kind, 'auth');
+      assert.ok(!e.message.includes('wrong-password-1'));
+      assert.strictEqual(c.signedIn, false, 'the refused token is dropped');
     });
 
     it('an API session with only expirationSeconds expires that many seconds from the client clock', async () => {
@@ -350,6 +388,19 @@ describe('OpenZiti client: sign-in methods, /version, sign-out and status texts'
       assert.deepStrictEqual(await c.controllerVersion(), {});
       await c.signIn();
       assert.ok(wire().sent.some((s) => s.path === `${MGMT}/authenticate`));
+    });
+
+    it('the first management call reads /version first to find the management path', async () => {
+      const token = await adminToken();
+      wire.renew();
+      wire().answer(route('GET', '/version'), { status: 200, body: { data: { version: 'v2', apiVersions: { 'edge-management': { v1: { path: '/alt/mgmt' } } } }, meta: {} } });
+      wire().answer((req) => req.path.startsWith('/alt/mgmt/'), async (req) => wire().original({ ...req, path: MGMT + req.path.slice('/alt/mgmt'.length) }));
+      const c = client(sandboxZitiRecord(sb), { token }, doubles().deps);
+      assert.match(await c.test(), /^OK: v2, signed in as Default Admin/);
+      assert.deepStrictEqual(
+        wire().sent.map((s) => `${s.method} ${s.path}`),
+        ['GET /version', 'GET /alt/mgmt/current-api-session'],
+      );
     });
 
     it('management calls use the path /version names', async () => {
