@@ -2,6 +2,8 @@
 // (zitiModule.trustCandidate) against a local HTTPS controller that serves /.well-known/est/cacerts as we choose.
 import * as assert from 'assert';
 import * as crypto from 'crypto';
+import * as https from 'https';
+import type { AddressInfo } from 'net';
 import forge from 'node-forge';
 import { certificatesFromPkcs7 } from '../../../src/backends/ziti/pkcs7';
 import { zitiModule } from '../../../src/backends/ziti/client';
@@ -146,6 +148,28 @@ describe('OpenZiti CA bundle (PKCS#7) and the cacerts trust bootstrap', function
           [canonical(otherCaPem)],
         );
       });
+    });
+
+    it('a controller that cannot be reached for the chain check is offered unverified', async () => {
+      const { caPem, leaf } = pki();
+      const body = bundleDer([caPem]).toString('base64');
+      const server = https.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/pkcs7-mime', connection: 'close' });
+        // After the bundle, the controller stops listening: the verifying handshake cannot connect.
+        res.end(body, () => server.close());
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      try {
+        const c = await zitiModule.trustCandidate!(record(`https://127.0.0.1:${(server.address() as AddressInfo).port}`), undefined, { timeoutMs: 5_000 });
+        assert.strictEqual(c.verified, false);
+        assert.deepStrictEqual(
+          c.certificates.map((x) => x.pem),
+          [canonical(caPem)],
+        );
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
     });
 
     it('a status other than 200 is an error naming it', async () => {
